@@ -1,0 +1,30 @@
+/**
+ * zmq-ts: ZeroMQ in TypeScript for Deno and Bun, speaking ZMTP 3.1 so that it
+ * talks to libzmq 4.x and every binding built on it. The API follows
+ * zeromq.js v6.
+ *
+ * @example
+ * ```ts
+ * import { Pull, Push } from "./mod.ts";
+ * const pull = new Pull();
+ * await pull.bind("tcp://127.0.0.1:*");
+ * const push = new Push();
+ * push.connect(pull.lastEndpoint!);
+ * await push.send("hello");
+ * const [msg] = await pull.receive();
+ * push.close();
+ * pull.close();
+ * ```
+ *
+ * @module
+ */
+
+export { Context, defaultContext } from "./src/context.ts";
+export { type ErrorCode, ZmqError } from "./src/errors.ts";
+export { Observer, type EventType, type SocketEvent } from "./src/observer.ts";
+export type { SocketOptions } from "./src/options.ts";
+export type { Message } from "./src/pipe.ts";
+export { type MessageLike, Socket, type SocketConstructorOptions } from "./src/socket.ts";
+export { Pair } from "./src/sockets/pair.ts";
+export { Pull } from "./src/sockets/pull.ts";
+export { Push } from "./src/sockets/push.ts";

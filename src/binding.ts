@@ -1,0 +1,103 @@
+/**
+ * The bind side of a tcp or ipc endpoint: a listener and an engine per
+ * accepted connection. A peer's pipe is made when its handshake completes
+ * and goes with its connection (zmtp.md §4.1).
+ *
+ * @module
+ */
+
+import type { Endpoint } from "./endpoint.ts";
+import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
+import type { PeerInfo, Pipe } from "./pipe.ts";
+import type { SocketCore } from "./socket.ts";
+import type { Listener, Stream } from "./transports/stream.ts";
+
+/** One bound endpoint of a socket. */
+export class Binding {
+  #core: SocketCore;
+  #listener: Listener | undefined;
+  #engines = new Map<Engine, Pipe | undefined>();
+  #host: EngineHost;
+  #closed = false;
+
+  private constructor(core: SocketCore) {
+    this.#core = core;
+    this.#host = {
+      get socketType() {
+        return core.type;
+      },
+      get identity() {
+        return core.identity();
+      },
+      get options() {
+        return core.options();
+      },
+      accepts: (peerType) => core.accepts(peerType),
+      attach: (engine, peer) => this.#onHandshake(engine, peer),
+      detach: (engine, end) => this.#onEngineEnd(engine, end),
+    };
+  }
+
+  /** Binds; rejects with a ZmqError such as EADDRINUSE. */
+  static async listen(core: SocketCore, ep: Exclude<Endpoint, { transport: "inproc" }>): Promise<Binding> {
+    const b = new Binding(core);
+    const addr = ep.transport === "tcp"
+      ? { transport: "tcp" as const, host: ep.host === "*" ? "0.0.0.0" : ep.host, port: ep.port }
+      : { transport: "ipc" as const, path: ep.path };
+    b.#listener = await core.socket.context.transport.listen(addr, (s) => b.#onStream(s));
+    return b;
+  }
+
+  /** The endpoint actually bound (with the chosen port). */
+  get address(): string {
+    return this.#listener!.address;
+  }
+
+  /** Stops listening and closes the connections accepted here (after lingering). */
+  close(lingerMs: number): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#listener?.close();
+    for (const [engine, pipe] of this.#engines) {
+      if (pipe === undefined || lingerMs === 0 || pipe.outbound.size === 0) {
+        if (pipe !== undefined) pipe.close(0);
+        engine.close();
+        continue;
+      }
+      const unlinger = this.#core.linger(() => engine.close());
+      this.#engines.set(engine, pipe);
+      this.#unlinger.set(engine, unlinger);
+      pipe.close(lingerMs);
+    }
+  }
+
+  #unlinger = new Map<Engine, () => void>();
+
+  #onStream(stream: Stream): void {
+    if (this.#closed) return stream.destroy();
+    this.#core.emit({ type: "accept", address: this.address });
+    this.#engines.set(new Engine(stream, this.#host), undefined);
+  }
+
+  #onHandshake(engine: Engine, peer: PeerInfo): Pipe | undefined {
+    const pipe = this.#core.newPipe(this.address, peer);
+    if (pipe === undefined) return undefined;
+    this.#engines.set(engine, pipe);
+    this.#core.emit({ type: "handshake", address: this.address });
+    return pipe;
+  }
+
+  #onEngineEnd(engine: Engine, end: EngineEnd): void {
+    const pipe = this.#engines.get(engine);
+    this.#engines.delete(engine);
+    this.#unlinger.get(engine)?.();
+    this.#unlinger.delete(engine);
+    pipe?.end();
+    if (end.wasReady) this.#core.emit({ type: "disconnect", address: this.address, error: end.error });
+    if (end.kind === "protocol") {
+      this.#core.emit({ type: "handshake:error:protocol", address: this.address, error: end.error });
+    } else if (end.kind === "timeout" && !end.wasReady) {
+      this.#core.emit({ type: "handshake:error:other", address: this.address, error: end.error });
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The connect side of a tcp or ipc endpoint: connects in the background,
+ * runs an engine per connection, and reconnects with libzmq's interval and
+ * backoff (zmtp.md §5.3). Unless `immediate` is set, its pipe exists from
+ * `connect()` on, so messages queue before the peer is up and survive
+ * reconnects.
+ *
+ * @module
+ */
+
+import type { Endpoint } from "./endpoint.ts";
+import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
+import type { PeerInfo, Pipe } from "./pipe.ts";
+import type { SocketCore } from "./socket.ts";
+import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
+
+/** One connect endpoint of a socket. */
+export class Connecter {
+  #core: SocketCore;
+  #address: string;
+  #target: StreamAddress;
+  #transport: StreamTransport;
+  #pipe: Pipe | undefined;
+  #engine: Engine | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #interval = 0;
+  #stopped = false;
+  #lingerMs: number | undefined;
+  #unlinger: (() => void) | undefined;
+  #host: EngineHost;
+
+  constructor(core: SocketCore, ep: Exclude<Endpoint, { transport: "inproc" }>, transport: StreamTransport) {
+    this.#core = core;
+    this.#host = {
+      get socketType() {
+        return core.type;
+      },
+      get identity() {
+        return core.identity();
+      },
+      get options() {
+        return core.options();
+      },
+      accepts: (peerType) => core.accepts(peerType),
+      attach: (_engine, peer) => this.#onHandshake(peer),
+      detach: (engine, end) => this.#onEngineEnd(engine, end),
+    };
+    this.#address = ep.address;
+    this.#target = ep.transport === "tcp"
+      ? { transport: "tcp", host: ep.host, port: ep.port }
+      : { transport: "ipc", path: ep.path };
+    this.#transport = transport;
+  }
+
+  /** Makes the first attempt at once. */
+  start(): void {
+    if (!this.#core.immediate) {
+      const peer: PeerInfo = { socketType: "", identity: new Uint8Array(0), remoteAddress: this.#address };
+      this.#pipe = this.#core.newPipe(this.#address, peer);
+      if (this.#pipe !== undefined) this.#pipe.onClosed = (linger) => this.close(linger);
+    }
+    this.#attempt();
+  }
+
+  /**
+   * Stops. With a linger other than 0 and messages still queued, keeps
+   * (re)connecting until they are delivered or the linger time is up.
+   */
+  close(lingerMs: number): void {
+    if (this.#lingerMs !== undefined) return;
+    this.#lingerMs = lingerMs;
+    const pipe = this.#pipe;
+    if (pipe !== undefined) pipe.onClosed = undefined;
+    if (this.#engine?.ready && pipe !== undefined) {
+      // The engine serves the pipe: it delivers what is queued, then ends the stream.
+      this.#stopped = true;
+      clearTimeout(this.#timer);
+      const engine = this.#engine;
+      this.#unlinger = this.#core.linger(() => engine.close());
+      if (pipe.alive) pipe.close(lingerMs);
+      return;
+    }
+    if (pipe?.alive) pipe.close(lingerMs);
+    if (lingerMs === 0 || pipe === undefined || pipe.outbound.size === 0) return this.#stop();
+    const cancel = () => this.#stop();
+    this.#unlinger = this.#core.linger(cancel);
+    if (lingerMs > 0) setTimeout(cancel, lingerMs);
+  }
+
+  #stop(closeEngine = true): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#unlinger?.();
+    if (closeEngine) this.#engine?.close();
+  }
+
+  #attempt(): void {
+    if (this.#stopped) return;
+    this.#transport.connect(this.#target).then(
+      (stream) => {
+        if (this.#stopped) return stream.destroy();
+        this.#core.emit({ type: "connect", address: this.#address });
+        this.#engine = new Engine(stream, this.#host);
+      },
+      (error: Error) => {
+        this.#core.emit({ type: "connect:delay", address: this.#address, error });
+        this.#retry();
+      },
+    );
+  }
+
+  #retry(): void {
+    if (this.#stopped) return;
+    const { reconnectInterval: ivl, reconnectMaxInterval: max } = this.#core.options();
+    if (ivl < 0) return;
+    let delay: number;
+    if (max > 0) {
+      this.#interval = this.#interval === 0 ? ivl : Math.min(this.#interval * 2, max);
+      delay = this.#interval;
+    } else {
+      delay = ivl + Math.floor(Math.random() * ivl);
+    }
+    this.#core.emit({ type: "connect:retry", address: this.#address, interval: delay });
+    this.#timer = setTimeout(() => this.#attempt(), delay);
+  }
+
+  #onHandshake(peer: PeerInfo): Pipe | undefined {
+    this.#interval = 0;
+    let pipe = this.#pipe;
+    if (pipe === undefined && this.#lingerMs === undefined) {
+      pipe = this.#pipe = this.#core.newPipe(this.#address, peer);
+    }
+    if (pipe === undefined) return undefined;
+    pipe.peer = peer;
+    this.#core.emit({ type: "handshake", address: this.#address });
+    if (this.#lingerMs !== undefined) {
+      // Closed while reconnecting: deliver what is queued, then go.
+      const linger = this.#lingerMs;
+      queueMicrotask(() => pipe.onClosed?.(linger));
+      this.#stopped = true;
+    }
+    return pipe;
+  }
+
+  #onEngineEnd(engine: Engine, end: EngineEnd): void {
+    if (this.#engine === engine) this.#engine = undefined;
+    if (this.#stopped && this.#lingerMs !== undefined) this.#unlinger?.();
+    if (end.wasReady) this.#core.emit({ type: "disconnect", address: this.#address, error: end.error });
+    if (end.kind === "protocol") {
+      this.#core.emit({ type: "handshake:error:protocol", address: this.#address, error: end.error });
+    }
+    if (this.#core.immediate && this.#pipe !== undefined) {
+      this.#pipe.end();
+      this.#pipe = undefined;
+    }
+    if (end.kind === "local" || this.#stopped) return;
+    // libzmq stops reconnecting after a protocol error on the connecting side.
+    if (end.kind === "protocol") return;
+    this.#retry();
+  }
+}

@@ -1,0 +1,379 @@
+/**
+ * The ZMTP engine: one per connection. It runs the greeting and the NULL
+ * handshake, frames messages between a {@link Stream} and a {@link Pipe},
+ * answers PING, keeps heartbeats, and applies back-pressure both ways. It
+ * knows nothing of how a socket type routes messages.
+ *
+ * RFC 23 (ZMTP 3.0), RFC 37 (ZMTP 3.1); libzmq's behaviour where they differ.
+ *
+ * @module
+ */
+
+import { checkGreeting, encodeGreeting, GREETING_SIZE, type PeerGreeting } from "./codec/greeting.ts";
+import { encodeCommandFrame, type Frame, FrameDecoder, messageSize, writeMessage } from "./codec/frame.ts";
+import {
+  cancelBody,
+  parseCommand,
+  parseError,
+  parsePing,
+  parseReady,
+  pingBody,
+  pongBody,
+  readyBody,
+  subscribeBody,
+} from "./codec/command.ts";
+import { isSubscription, type Message, type PeerInfo, type Pipe } from "./pipe.ts";
+import type { Stream } from "./transports/stream.ts";
+
+/** Options the engine reads (a subset of the socket's). */
+export interface EngineOptions {
+  maxMessageSize: number;
+  handshakeInterval: number;
+  heartbeatInterval: number;
+  heartbeatTimeout: number;
+  heartbeatTimeToLive: number;
+}
+
+/** Why an engine stopped. */
+export interface EngineEnd {
+  /** "closed": the stream ended; "protocol": the peer broke the protocol; "timeout"; "local". */
+  kind: "closed" | "protocol" | "timeout" | "local";
+  error?: Error;
+  /** True once the handshake had completed (the peer was attached). */
+  wasReady: boolean;
+}
+
+/** What the engine needs from the socket that owns it. */
+export interface EngineHost {
+  readonly socketType: string;
+  /** Our routing id, sent as Identity by types that carry one; `undefined` for the rest. */
+  readonly identity: Uint8Array | undefined;
+  readonly options: EngineOptions;
+  /** Whether a peer of this type may talk to us. */
+  accepts(peerType: string): boolean;
+  /** The handshake is done: give the pipe to serve, or `undefined` to turn the peer away. */
+  attach(engine: Engine, peer: PeerInfo): Pipe | undefined;
+  /** The engine has stopped. */
+  detach(engine: Engine, end: EngineEnd): void;
+}
+
+const BATCH_BYTES = 64 * 1024;
+const decoder = new TextDecoder();
+
+/** A handshake or framing failure caused by the peer. */
+export class ProtocolError extends Error {
+  override name = "ProtocolError";
+}
+
+/**
+ * Runs one connection.
+ *
+ * @example
+ * ```ts
+ * const engine = new Engine(stream, host); // starts the greeting at once
+ * ```
+ */
+export class Engine {
+  #stream: Stream;
+  #host: EngineHost;
+  #greeting = new Uint8Array(GREETING_SIZE);
+  #greetingLength = 0;
+  #peerGreeting: PeerGreeting | undefined;
+  #decoder: FrameDecoder;
+  #pipe: Pipe | undefined;
+  #partial: Message = [];
+  #ready = false;
+  #ended = false;
+  #paused = false;
+  #writeBlocked = false;
+  #flushScheduled = false;
+  #lingering = false;
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  #ttlTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(stream: Stream, host: EngineHost) {
+    this.#stream = stream;
+    this.#host = host;
+    this.#decoder = new FrameDecoder(host.options.maxMessageSize);
+    stream.onData = (b) => this.#onData(b);
+    stream.onDrain = () => {
+      this.#writeBlocked = false;
+      this.#flush();
+    };
+    stream.onClose = (e) => this.#end({ kind: "closed", error: e, wasReady: this.#ready });
+    if (host.options.handshakeInterval > 0) {
+      this.#handshakeTimer = setTimeout(
+        () => this.#fail("timeout", new Error("handshake timed out")),
+        host.options.handshakeInterval,
+      );
+    }
+    stream.write(encodeGreeting("NULL"));
+  }
+
+  /** Where the peer is. */
+  get remoteAddress(): string {
+    return this.#stream.remoteAddress;
+  }
+
+  /** Whether the handshake has completed. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** The peer's ZMTP minor version (0 or 1), known after the greeting. */
+  get peerMinor(): number | undefined {
+    return this.#peerGreeting === undefined ? undefined : this.#peerGreeting.major > 3 ? 1 : this.#peerGreeting.minor;
+  }
+
+  /** Closes the connection at once. */
+  close(): void {
+    this.#stream.destroy();
+    this.#end({ kind: "local", wasReady: this.#ready });
+  }
+
+  #onData(bytes: Uint8Array): void {
+    if (this.#ended) return;
+    try {
+      if (this.#peerGreeting === undefined) {
+        const rest = this.#readGreeting(bytes);
+        if (rest === undefined) return;
+        bytes = rest;
+      }
+      this.#decoder.push(bytes);
+      this.#decode();
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      this.#fail("protocol", err);
+    }
+  }
+
+  /** Consumes greeting bytes; returns what follows the greeting once it is complete. */
+  #readGreeting(bytes: Uint8Array): Uint8Array | undefined {
+    const take = Math.min(bytes.length, GREETING_SIZE - this.#greetingLength);
+    this.#greeting.set(bytes.subarray(0, take), this.#greetingLength);
+    this.#greetingLength += take;
+    const g = checkGreeting(this.#greeting.subarray(0, this.#greetingLength));
+    if (g === undefined) return undefined;
+    if (g.mechanism !== "NULL") {
+      throw new ProtocolError(`security mechanism mismatch: peer uses ${g.mechanism}, we use NULL`);
+    }
+    this.#peerGreeting = g;
+    const body = readyBody(this.#host.socketType, this.#host.identity);
+    this.#stream.write(encodeCommandFrame(body));
+    return bytes.subarray(take);
+  }
+
+  #decode(): void {
+    while (!this.#ended) {
+      if (this.#ready && this.#partial.length === 0 && this.#pipe!.inbound.full) {
+        this.#pauseReading();
+        return;
+      }
+      const frame = this.#decoder.next();
+      if (frame === undefined) return;
+      this.#onTraffic();
+      if (frame.command) this.#onCommand(frame);
+      else if (!this.#ready) throw new ProtocolError("message frame before the handshake completed");
+      else this.#onMessageFrame(frame);
+    }
+  }
+
+  #onMessageFrame(frame: Frame): void {
+    this.#partial.push(frame.body);
+    if (frame.more) return;
+    const msg = this.#partial;
+    this.#partial = [];
+    this.#pipe!.inbound.push(msg);
+  }
+
+  #onCommand(frame: Frame): void {
+    const { name, data } = parseCommand(frame.body);
+    if (!this.#ready) {
+      if (name === "READY") return this.#onReady(data);
+      if (name === "ERROR") throw new ProtocolError(`peer sent ERROR: ${parseError(data)}`);
+      throw new ProtocolError(`unexpected command ${name} during the handshake`);
+    }
+    switch (name) {
+      case "PING": {
+        const { ttl, context } = parsePing(data);
+        this.#stream.write(encodeCommandFrame(pongBody(context)));
+        if (ttl > 0 && this.#ttlTimer === undefined) {
+          this.#ttlTimer = setTimeout(
+            () => this.#fail("timeout", new Error("heartbeat TTL expired")),
+            ttl * 100,
+          );
+        }
+        return;
+      }
+      case "ERROR":
+        throw new ProtocolError(`peer sent ERROR: ${parseError(data)}`);
+      case "SUBSCRIBE":
+      case "CANCEL": {
+        // Handed on the way 3.0 peers send them: a data message led by 1 or 0.
+        const msg = new Uint8Array(data.length + 1);
+        msg[0] = name === "SUBSCRIBE" ? 1 : 0;
+        msg.set(data, 1);
+        this.#pipe!.inbound.push([msg]);
+        return;
+      }
+      default:
+        return; // PONG, and commands we do not know, are ignored after the handshake (libzmq).
+    }
+  }
+
+  #onReady(data: Uint8Array): void {
+    const props = parseReady(data);
+    const typeBytes = props["Socket-Type"];
+    const peerType = typeBytes === undefined ? "" : decoder.decode(typeBytes);
+    if (typeBytes !== undefined && !this.#host.accepts(peerType)) {
+      throw new ProtocolError(`socket type ${this.#host.socketType} cannot talk to ${peerType}`);
+    }
+    clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+    const peer: PeerInfo = {
+      socketType: peerType,
+      identity: props["Identity"] ?? new Uint8Array(0),
+      remoteAddress: this.#stream.remoteAddress,
+    };
+    const pipe = this.#host.attach(this, peer);
+    if (pipe === undefined) {
+      this.close();
+      return;
+    }
+    this.#ready = true;
+    this.#pipe = pipe;
+    pipe.inbound.onWritable = () => this.#resumeReading();
+    pipe.outbound.onReadable = () => this.#scheduleFlush();
+    pipe.onClosed = (linger) => this.#onPipeClosed(linger);
+    this.#startHeartbeats();
+    this.#flush();
+  }
+
+  /** Any frame from the peer shows it is alive. */
+  #onTraffic(): void {
+    if (this.#timeoutTimer !== undefined) {
+      clearTimeout(this.#timeoutTimer);
+      this.#timeoutTimer = undefined;
+    }
+    if (this.#ttlTimer !== undefined) {
+      clearTimeout(this.#ttlTimer);
+      this.#ttlTimer = undefined;
+    }
+  }
+
+  #startHeartbeats(): void {
+    const { heartbeatInterval, heartbeatTimeout, heartbeatTimeToLive } = this.#host.options;
+    if (heartbeatInterval <= 0) return;
+    const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : heartbeatInterval;
+    const ping = encodeCommandFrame(pingBody(heartbeatTimeToLive / 100));
+    this.#heartbeatTimer = setInterval(() => {
+      if (this.#ended) return;
+      this.#stream.write(ping);
+      if (this.#timeoutTimer === undefined) {
+        this.#timeoutTimer = setTimeout(
+          () => this.#fail("timeout", new Error("heartbeat timed out: peer is silent")),
+          timeout,
+        );
+      }
+    }, heartbeatInterval);
+  }
+
+  #pauseReading(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#stream.pause();
+  }
+
+  #resumeReading(): void {
+    if (!this.#paused || this.#ended) return;
+    this.#paused = false;
+    this.#stream.resume();
+    try {
+      this.#decode();
+    } catch (e) {
+      this.#fail("protocol", e as Error);
+    }
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#writeBlocked) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
+  }
+
+  /** Moves queued messages to the stream in batches while it takes them. */
+  #flush(): void {
+    const pipe = this.#pipe;
+    if (pipe === undefined || this.#ended) return;
+    const q = pipe.outbound;
+    while (!this.#writeBlocked && q.size > 0) {
+      const batch: (Message | Uint8Array)[] = [];
+      let bytes = 0;
+      while (bytes < BATCH_BYTES) {
+        const msg = q.shift();
+        if (msg === undefined) break;
+        const wire = this.#subscriptionCommand(msg) ?? msg;
+        batch.push(wire);
+        bytes += wire instanceof Uint8Array ? wire.length : messageSize(wire);
+      }
+      const out = new Uint8Array(bytes);
+      let at = 0;
+      for (const m of batch) {
+        if (m instanceof Uint8Array) {
+          out.set(m, at);
+          at += m.length;
+        } else {
+          at = writeMessage(out, at, m);
+        }
+      }
+      if (!this.#stream.write(out)) this.#writeBlocked = true;
+    }
+    if (this.#lingering && q.size === 0) this.#stream.end();
+  }
+
+  /** Subscriptions go to 3.1 peers as commands (libzmq 4.3.3+), to 3.0 peers as data. */
+  #subscriptionCommand(msg: Message): Uint8Array | undefined {
+    if (!isSubscription(msg) || this.peerMinor === 0) return undefined;
+    const body = msg[0]!;
+    const topic = body.subarray(1);
+    return encodeCommandFrame(body[0] === 1 ? subscribeBody(topic) : cancelBody(topic));
+  }
+
+  #onPipeClosed(lingerMs: number): void {
+    if (lingerMs === 0 || this.#pipe === undefined || this.#pipe.outbound.size === 0) {
+      this.#stream.end();
+      return;
+    }
+    this.#lingering = true;
+    if (lingerMs > 0) setTimeout(() => this.close(), lingerMs);
+    this.#flush();
+  }
+
+  #fail(kind: "protocol" | "timeout", error: Error): void {
+    if (this.#ended) return;
+    this.#stream.destroy();
+    this.#end({ kind, error, wasReady: this.#ready });
+  }
+
+  #end(end: EngineEnd): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#handshakeTimer);
+    clearInterval(this.#heartbeatTimer);
+    clearTimeout(this.#timeoutTimer);
+    clearTimeout(this.#ttlTimer);
+    const pipe = this.#pipe;
+    if (pipe !== undefined) {
+      pipe.inbound.onWritable = undefined;
+      pipe.outbound.onReadable = undefined;
+      pipe.onClosed = undefined;
+    }
+    this.#host.detach(this, end);
+  }
+}
+

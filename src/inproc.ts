@@ -1,0 +1,90 @@
+/**
+ * inproc endpoints within one context and thread: no engine and no bytes;
+ * the two sockets' pipes are joined directly. Connecting before the bind
+ * works (libzmq 4): the connecter's pipe exists at once and the binder
+ * picks up its end when it binds.
+ *
+ * @module
+ */
+
+import { zmqError } from "./errors.ts";
+import { Pipe } from "./pipe.ts";
+import type { Socket } from "./socket.ts";
+
+interface PendingConnect {
+  socket: Socket;
+  /** The binder's end, handed over at bind. */
+  far: Pipe;
+}
+
+/** The sum of both sides' marks, as libzmq sizes an inproc pipe; 0 if either is unlimited. */
+function combinedHwm(sendHwm: number, receiveHwm: number): number {
+  return sendHwm === 0 || receiveHwm === 0 ? 0 : sendHwm + receiveHwm;
+}
+
+/** The registry of a context's inproc endpoints. */
+export class InprocRegistry {
+  #bound = new Map<string, Socket>();
+  #pending = new Map<string, PendingConnect[]>();
+
+  /** Binds `name` to `socket`, completing connects that were waiting for it. */
+  bind(name: string, socket: Socket): void {
+    if (this.#bound.has(name)) {
+      throw zmqError("EADDRINUSE", `inproc://${name} is already bound`, { address: `inproc://${name}` });
+    }
+    this.#bound.set(name, socket);
+    const waiting = this.#pending.get(name) ?? [];
+    this.#pending.delete(name);
+    for (const p of waiting) {
+      p.far.peer = { ...p.far.peer, socketType: p.socket.type };
+      socket.addPipe(p.far, `inproc://${name}`);
+    }
+  }
+
+  /** Removes a binding; false if `socket` did not bind `name`. */
+  unbind(name: string, socket: Socket): boolean {
+    if (this.#bound.get(name) !== socket) return false;
+    this.#bound.delete(name);
+    return true;
+  }
+
+  /** Joins `socket` to the socket bound at `name`, or queues the join until it binds. */
+  connect(name: string, socket: Socket): void {
+    const address = `inproc://${name}`;
+    const binder = this.#bound.get(name);
+    const id = (s: Socket) => {
+      const r = s.routingId;
+      return r === undefined ? new Uint8Array(0) : typeof r === "string" ? new TextEncoder().encode(r) : r;
+    };
+    const toBinder = combinedHwm(socket.sendHighWaterMark, binder?.receiveHighWaterMark ?? 1000);
+    const toConnecter = combinedHwm(binder?.sendHighWaterMark ?? 1000, socket.receiveHighWaterMark);
+    const [near, far] = Pipe.pair(
+      toBinder,
+      toConnecter,
+      { socketType: binder?.type ?? "", identity: binder === undefined ? new Uint8Array(0) : id(binder), remoteAddress: address },
+      { socketType: socket.type, identity: id(socket), remoteAddress: address },
+      address,
+    );
+    socket.addPipe(near, address);
+    if (binder !== undefined) binder.addPipe(far, address);
+    else {
+      const list = this.#pending.get(name) ?? [];
+      list.push({ socket, far });
+      this.#pending.set(name, list);
+    }
+  }
+
+  /** Drops `socket`'s queued connects to `name`. */
+  cancel(name: string, socket: Socket): void {
+    const list = this.#pending.get(name)?.filter((p) => p.socket !== socket);
+    if (list === undefined) return;
+    if (list.length === 0) this.#pending.delete(name);
+    else this.#pending.set(name, list);
+  }
+
+  /** Forgets everything of a closed socket. */
+  forget(socket: Socket): void {
+    for (const [name, s] of this.#bound) if (s === socket) this.#bound.delete(name);
+    for (const name of [...this.#pending.keys()]) this.cancel(name, socket);
+  }
+}

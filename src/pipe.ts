@@ -1,0 +1,191 @@
+/**
+ * Pipes: the bounded message queues between a socket and whatever feeds it
+ * (a connection's engine, or another socket over inproc).
+ *
+ * A {@link MessageQueue} carries whole messages one way and counts them
+ * against a high-water mark; a {@link Pipe} is a socket's view of a peer: the
+ * queue it reads, the queue it writes, and what the peer said about itself.
+ * Each queue has one reader and one writer, and rings a doorbell for each:
+ * the reader when it goes from empty to non-empty, the writer when it drains
+ * to the low-water mark after having been full. Nothing is signalled per
+ * message beyond that.
+ *
+ * @module
+ */
+
+/** A message: one or more frames. */
+export type Message = Uint8Array[];
+
+const SUBSCRIPTION = Symbol("subscription");
+
+/**
+ * Marks a message made by a SUB/XSUB subscribe or unsubscribe call (a frame led
+ * by 1 or 0), so that an engine may send it as a SUBSCRIBE/CANCEL command.
+ */
+export function asSubscription(msg: Message): Message {
+  return Object.assign(msg, { [SUBSCRIPTION]: true });
+}
+
+/** Whether {@link asSubscription} marked this message. */
+export function isSubscription(msg: Message): boolean {
+  return (msg as { [SUBSCRIPTION]?: boolean })[SUBSCRIPTION] === true;
+}
+
+/** libzmq resumes a blocked writer once the queue is half empty. */
+export function lowWaterMark(hwm: number): number {
+  return hwm > 0 ? (hwm + 1) >> 1 : 0;
+}
+
+/**
+ * A FIFO of whole messages with a high-water mark (0 = unlimited).
+ *
+ * @example
+ * ```ts
+ * const q = new MessageQueue(2);
+ * q.push([new Uint8Array(1)]);
+ * q.push([new Uint8Array(1)]);
+ * console.assert(q.full);
+ * ```
+ */
+export class MessageQueue {
+  #items: (Message | undefined)[] = [];
+  #head = 0;
+  #blocked = false;
+  /** Rung when the queue goes from empty to non-empty. */
+  onReadable: (() => void) | undefined;
+  /** Rung when a full queue has drained to its low-water mark. */
+  onWritable: (() => void) | undefined;
+
+  constructor(public hwm: number) {}
+
+  /** Messages waiting. */
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** True when a writer must not push (the high-water mark is reached). */
+  get full(): boolean {
+    const full = this.hwm > 0 && this.size >= this.hwm;
+    if (full) this.#blocked = true;
+    return full;
+  }
+
+  /** Appends a message. Writers check {@link full} first; the queue itself never refuses. */
+  push(msg: Message): void {
+    this.#items.push(msg);
+    if (this.size === 1) this.onReadable?.();
+  }
+
+  /** The oldest message, without removing it. */
+  peek(): Message | undefined {
+    return this.#items[this.#head];
+  }
+
+  /** Removes and returns the oldest message. */
+  shift(): Message | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const msg = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    if (this.#blocked && this.size <= lowWaterMark(this.hwm)) {
+      this.#blocked = false;
+      this.onWritable?.();
+    }
+    return msg;
+  }
+
+  /** Drops every message, as when a pipe is torn down. */
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
+    if (this.#blocked) {
+      this.#blocked = false;
+      this.onWritable?.();
+    }
+  }
+}
+
+/** What a peer told us in its handshake. */
+export interface PeerInfo {
+  /** The peer's socket type name, e.g. "PULL". */
+  socketType: string;
+  /** The peer's Identity property (empty when it set none). */
+  identity: Uint8Array;
+  /** Where the peer is, e.g. "tcp://127.0.0.1:5555"; the endpoint for inproc. */
+  remoteAddress: string;
+}
+
+/**
+ * A socket's end of one peer connection.
+ *
+ * The socket reads `inbound` and writes `outbound`; the far end (an engine,
+ * or the peer socket's own Pipe with the two queues swapped) does the reverse.
+ */
+export class Pipe {
+  /** The peer's routing id as a routing socket knows it (set by the socket type). */
+  routingId: Uint8Array = new Uint8Array(0);
+  /** False once the far end is gone: the socket drains `inbound` and then drops the pipe. */
+  alive = true;
+  /** Told when the far end goes away, so the socket can forget this pipe. */
+  onEnded: ((pipe: Pipe) => void) | undefined;
+  /**
+   * Set by the far end: told when the socket lets go of this pipe, with the
+   * socket's linger (ms; -1 = until delivered, 0 = drop what is queued).
+   */
+  onClosed: ((lingerMs: number) => void) | undefined;
+
+  constructor(
+    readonly inbound: MessageQueue,
+    readonly outbound: MessageQueue,
+    public peer: PeerInfo,
+    /** The endpoint this pipe was made for (the connect or bind address). */
+    readonly endpoint: string,
+  ) {}
+
+  /** Makes a pipe and the view of it from the far end (queues swapped), for inproc. */
+  static pair(
+    hwmAtoB: number,
+    hwmBtoA: number,
+    peerOfA: PeerInfo,
+    peerOfB: PeerInfo,
+    endpoint: string,
+  ): [Pipe, Pipe] {
+    const aToB = new MessageQueue(hwmAtoB);
+    const bToA = new MessageQueue(hwmBtoA);
+    const a = new Pipe(bToA, aToB, peerOfA, endpoint);
+    const b = new Pipe(aToB, bToA, peerOfB, endpoint);
+    Pipe.link(a, b);
+    return [a, b];
+  }
+
+  /** Joins two pipes made by {@link pair} so that closing either ends the other. */
+  static link(a: Pipe, b: Pipe): void {
+    a.onClosed = () => b.end();
+    b.onClosed = () => a.end();
+  }
+
+  /** The far end has gone. Messages already inbound stay readable; our outbound ones are dropped. */
+  end(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.outbound.clear();
+    this.onEnded?.(this);
+  }
+
+  /**
+   * The socket lets go of this pipe. Unread inbound messages are dropped;
+   * outbound ones are left to the far end to deliver within `lingerMs`.
+   */
+  close(lingerMs: number): void {
+    this.alive = false;
+    this.onEnded = undefined;
+    this.inbound.clear();
+    if (lingerMs === 0) this.outbound.clear();
+    const far = this.onClosed;
+    this.onClosed = undefined;
+    far?.(lingerMs);
+  }
+}

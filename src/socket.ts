@@ -1,0 +1,552 @@
+/**
+ * The socket base: endpoints, options, waiting sends and receives, and the
+ * life of pipes. A socket type extends it and supplies four hooks
+ * (libzmq's xattach_pipe / xsend / xrecv / xpipe_terminated): it routes
+ * whole messages between pipes and never sees a byte of the wire.
+ *
+ * @module
+ */
+
+import { type Endpoint, parseEndpoint } from "./endpoint.ts";
+import { type ErrorCode, zmqError } from "./errors.ts";
+import { type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
+import { defaultOptions, type SocketOptions, validateOption } from "./options.ts";
+import { Observer, type SocketEvent } from "./observer.ts";
+import { compatible, sendsIdentity } from "./socket_types.ts";
+import { Connecter } from "./connecter.ts";
+import { Binding } from "./binding.ts";
+import { type Context, defaultContext } from "./context.ts";
+
+/** What `send()` accepts: one frame, or an array of frames for a multipart message. */
+export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
+
+/** Options for a socket's constructor: any socket option, plus the context to join. */
+export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & { context?: Context };
+
+const encoder = new TextEncoder();
+
+function toFrame(part: MessageLike): Uint8Array {
+  if (typeof part === "string") return encoder.encode(part);
+  if (part instanceof Uint8Array) return part;
+  if (part === null) return new Uint8Array(0);
+  if (part instanceof ArrayBuffer) return new Uint8Array(part);
+  if (ArrayBuffer.isView(part)) return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+  throw new TypeError(`cannot send a ${typeof part}: use a string, Uint8Array or ArrayBuffer`);
+}
+
+/** Turns what the user passed to `send()` into frames. */
+export function toMessage(msg: MessageLike | MessageLike[]): Message {
+  if (Array.isArray(msg)) {
+    if (msg.length === 0) throw new TypeError("a message needs at least one frame");
+    return msg.map(toFrame);
+  }
+  return [toFrame(msg)];
+}
+
+interface PendingOp<T> {
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * The base of every socket type. Use a concrete type (Push, Pull, Pair...).
+ *
+ * The Uint8Arrays given to `send()` are not copied: do not change them after sending.
+ *
+ * @example
+ * ```ts
+ * const pull = new Pull();
+ * await pull.bind("tcp://127.0.0.1:*");
+ * console.log(pull.lastEndpoint);
+ * pull.close();
+ * ```
+ */
+export abstract class Socket implements SocketOptions {
+  /** The ZMTP socket type name, e.g. "PUSH". */
+  abstract readonly type: string;
+  /** The context this socket belongs to. */
+  readonly context: Context;
+  /** Connection and error events. */
+  readonly events: Observer = new Observer();
+  #options: SocketOptions;
+  #closed = false;
+  #lastEndpoint: string | undefined;
+  #bindings = new Map<string, Binding>();
+  #connecters = new Map<string, Connecter>();
+  #inproc = new Map<string, Pipe[]>();
+  #pipes = new Set<Pipe>();
+  #sendOp: (PendingOp<void> & { msg: Message }) | undefined;
+  #recvOp: PendingOp<Message> | undefined;
+  #terminated = false;
+
+  constructor(type: string, options: SocketConstructorOptions = {}) {
+    this.#options = defaultOptions(type);
+    const { context, ...opts } = options;
+    this.context = context ?? defaultContext();
+    for (const [k, v] of Object.entries(opts)) this.#set(k as keyof SocketOptions, v);
+    this.context.register(this);
+  }
+
+  // --- routing hooks for socket types -------------------------------------
+
+  /** A new peer's pipe is ready. */
+  protected abstract attachPipe(pipe: Pipe): void;
+  /** A pipe is gone (its far end ended, or the socket dropped it). */
+  protected abstract detachPipe(pipe: Pipe): void;
+  /** Queue a message for sending; false when it must wait. Throws a ZmqError for EFSM etc. */
+  protected abstract trySend(msg: Message): boolean;
+  /** Take the next message, if one is waiting. */
+  protected abstract tryReceive(): Message | undefined;
+
+  /** Whether a peer's pipe may be attached (PAIR takes only one). */
+  protected acceptsPipe(_peer: PeerInfo): boolean {
+    return true;
+  }
+
+  // --- the public API ------------------------------------------------------
+
+  /** True once `close()` was called or the context terminated. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The endpoint of the last successful bind, with the port it chose. */
+  get lastEndpoint(): string | undefined {
+    return this.#lastEndpoint;
+  }
+
+  /**
+   * Starts accepting connections. `tcp://host:*` picks a free port, reported
+   * by {@link lastEndpoint}.
+   *
+   * @example
+   * ```ts
+   * await push.bind("tcp://*:5557");
+   * await push.bind("ipc:///tmp/feed.sock");
+   * await push.bind("inproc://feed");
+   * ```
+   */
+  async bind(address: string): Promise<void> {
+    this.#assertOpen();
+    const ep = parseEndpoint(address);
+    if (ep.transport === "inproc") {
+      this.context.inproc.bind(ep.name, this);
+      this.#lastEndpoint = address;
+      this.#emit({ type: "bind", address });
+      return;
+    }
+    if (ep.transport === "tcp" && ep.port === 0 && address.endsWith(":0")) {
+      throw zmqError("EINVAL", `cannot bind to port 0 in "${address}": use "*" for any port`, { address });
+    }
+    const binding = await Binding.listen(this.#core, ep);
+    if (this.#closed) {
+      binding.close(0);
+      throw zmqError("ETERM", "socket was closed during bind", { address });
+    }
+    this.#bindings.set(binding.address, binding);
+    if (binding.address !== address) this.#bindings.set(address, binding);
+    this.#lastEndpoint = binding.address;
+    this.#emit({ type: "bind", address: binding.address });
+  }
+
+  /** Stops accepting on an endpoint and closes the connections accepted through it. */
+  async unbind(address: string): Promise<void> {
+    this.#assertOpen();
+    const ep = parseEndpoint(address);
+    if (ep.transport === "inproc") {
+      if (!this.context.inproc.unbind(ep.name, this)) {
+        throw zmqError("ENOENT", `not bound to "${address}"`, { address });
+      }
+      for (const p of this.#inproc.get(address) ?? []) this.#dropPipe(p, 0);
+      this.#inproc.delete(address);
+      return;
+    }
+    const binding = this.#bindings.get(address);
+    if (binding === undefined) throw zmqError("ENOENT", `not bound to "${address}"`, { address });
+    for (const [k, b] of this.#bindings) if (b === binding) this.#bindings.delete(k);
+    binding.close(0);
+  }
+
+  /**
+   * Connects to an endpoint. Returns at once; the connection is made (and
+   * remade after a loss) in the background.
+   *
+   * @example
+   * ```ts
+   * pull.connect("tcp://127.0.0.1:5557");
+   * ```
+   */
+  connect(address: string): void {
+    this.#assertOpen();
+    const ep = parseEndpoint(address);
+    if (ep.transport === "inproc") {
+      this.context.inproc.connect(ep.name, this);
+      return;
+    }
+    if (ep.transport === "tcp" && ep.port === 0) {
+      throw zmqError("EINVAL", `cannot connect to port ${ep.port} in "${address}"`, { address });
+    }
+    const c = new Connecter(this.#core, ep, this.context.transport);
+    this.#connecters.set(address, c);
+    c.start();
+  }
+
+  /** Stops connecting to an endpoint and drops its connection and queued messages. */
+  disconnect(address: string): void {
+    this.#assertOpen();
+    const ep = parseEndpoint(address);
+    if (ep.transport === "inproc") {
+      const pipes = this.#inproc.get(address);
+      if (pipes === undefined) throw zmqError("ENOENT", `not connected to "${address}"`, { address });
+      this.context.inproc.cancel(ep.name, this);
+      for (const p of pipes) this.#dropPipe(p, 0);
+      this.#inproc.delete(address);
+      return;
+    }
+    const c = this.#connecters.get(address);
+    if (c === undefined) throw zmqError("ENOENT", `not connected to "${address}"`, { address });
+    this.#connecters.delete(address);
+    c.close(0);
+  }
+
+  /**
+   * Sends a message: a string, Uint8Array or ArrayBuffer, or an array of them
+   * for a multipart message. Resolves once the message is queued; waits while
+   * every peer is at its high-water mark (up to `sendTimeout`).
+   *
+   * @example
+   * ```ts
+   * await push.send("hello");
+   * await push.send(["topic", new Uint8Array([1, 2, 3])]);
+   * ```
+   */
+  send(msg: MessageLike | MessageLike[]): Promise<void> {
+    if (this.#closed) return this.#rejectClosed();
+    if (this.#sendOp !== undefined) {
+      return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send may be in progress"));
+    }
+    let frames: Message;
+    try {
+      frames = toMessage(msg);
+      if (this.trySend(frames)) return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.#options.sendTimeout === 0) {
+      return Promise.reject(zmqError("EAGAIN", "Socket is not ready to send (high-water mark or no peer)"));
+    }
+    return new Promise((resolve, reject) => {
+      const op = { msg: frames, resolve, reject, timer: undefined as ReturnType<typeof setTimeout> | undefined };
+      if (this.#options.sendTimeout > 0) {
+        op.timer = setTimeout(() => {
+          this.#sendOp = undefined;
+          reject(zmqError("EAGAIN", `Send timed out after ${this.#options.sendTimeout} ms`));
+        }, this.#options.sendTimeout);
+      }
+      this.#sendOp = op;
+    });
+  }
+
+  /**
+   * Receives the next message as its frames. Waits up to `receiveTimeout`.
+   *
+   * @example
+   * ```ts
+   * const [first, ...rest] = await pull.receive();
+   * ```
+   */
+  receive(): Promise<Message> {
+    if (this.#closed) return this.#rejectClosed();
+    if (this.#recvOp !== undefined) {
+      return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive may be in progress"));
+    }
+    try {
+      const msg = this.tryReceive();
+      if (msg !== undefined) return Promise.resolve(msg);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.#options.receiveTimeout === 0) {
+      return Promise.reject(zmqError("EAGAIN", "No message is waiting"));
+    }
+    return new Promise((resolve, reject) => {
+      const op: PendingOp<Message> = { resolve, reject, timer: undefined };
+      if (this.#options.receiveTimeout > 0) {
+        op.timer = setTimeout(() => {
+          this.#recvOp = undefined;
+          reject(zmqError("EAGAIN", `Receive timed out after ${this.#options.receiveTimeout} ms`));
+        }, this.#options.receiveTimeout);
+      }
+      this.#recvOp = op;
+    });
+  }
+
+  /**
+   * Receives messages until the socket is closed.
+   *
+   * @example
+   * ```ts
+   * for await (const [msg] of pull) console.log(new TextDecoder().decode(msg));
+   * ```
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Message, void, undefined> {
+    while (!this.#closed) {
+      try {
+        yield await this.receive();
+      } catch (e) {
+        if (this.#closed) return;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Closes the socket. Pending calls fail; queued outbound messages are still
+   * delivered for up to `linger` ms (-1: until delivered).
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const linger = this.#terminated ? 0 : this.#options.linger;
+    const code: ErrorCode = this.#terminated ? "ETERM" : "EAGAIN";
+    const why = this.#terminated ? "Context was terminated" : "Socket was closed";
+    this.#failPending(code, why);
+    for (const b of new Set(this.#bindings.values())) b.close(linger);
+    this.#bindings.clear();
+    for (const c of this.#connecters.values()) c.close(linger);
+    this.#connecters.clear();
+    this.context.inproc.forget(this);
+    for (const p of [...this.#pipes]) this.#dropPipe(p, linger);
+    this.#inproc.clear();
+    this.#emit({ type: "close", address: "" });
+    this.events.close();
+    this.context.unregister(this);
+  }
+
+  /** `await using sock = new Push()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
+  /** @internal The context is ending: fail pending calls with ETERM and close without lingering. */
+  terminate(): void {
+    this.#terminated = true;
+    this.close();
+  }
+
+  // --- options --------------------------------------------------------------
+
+  /** @see SocketOptions.sendHighWaterMark */
+  get sendHighWaterMark(): number { return this.#options.sendHighWaterMark; }
+  set sendHighWaterMark(v: number) { this.#set("sendHighWaterMark", v); }
+  /** @see SocketOptions.receiveHighWaterMark */
+  get receiveHighWaterMark(): number { return this.#options.receiveHighWaterMark; }
+  set receiveHighWaterMark(v: number) { this.#set("receiveHighWaterMark", v); }
+  /** @see SocketOptions.linger */
+  get linger(): number { return this.#options.linger; }
+  set linger(v: number) { this.#set("linger", v); }
+  /** @see SocketOptions.sendTimeout */
+  get sendTimeout(): number { return this.#options.sendTimeout; }
+  set sendTimeout(v: number) { this.#set("sendTimeout", v); }
+  /** @see SocketOptions.receiveTimeout */
+  get receiveTimeout(): number { return this.#options.receiveTimeout; }
+  set receiveTimeout(v: number) { this.#set("receiveTimeout", v); }
+  /** @see SocketOptions.reconnectInterval */
+  get reconnectInterval(): number { return this.#options.reconnectInterval; }
+  set reconnectInterval(v: number) { this.#set("reconnectInterval", v); }
+  /** @see SocketOptions.reconnectMaxInterval */
+  get reconnectMaxInterval(): number { return this.#options.reconnectMaxInterval; }
+  set reconnectMaxInterval(v: number) { this.#set("reconnectMaxInterval", v); }
+  /** @see SocketOptions.handshakeInterval */
+  get handshakeInterval(): number { return this.#options.handshakeInterval; }
+  set handshakeInterval(v: number) { this.#set("handshakeInterval", v); }
+  /** @see SocketOptions.heartbeatInterval */
+  get heartbeatInterval(): number { return this.#options.heartbeatInterval; }
+  set heartbeatInterval(v: number) { this.#set("heartbeatInterval", v); }
+  /** @see SocketOptions.heartbeatTimeout */
+  get heartbeatTimeout(): number { return this.#options.heartbeatTimeout; }
+  set heartbeatTimeout(v: number) { this.#set("heartbeatTimeout", v); }
+  /** @see SocketOptions.heartbeatTimeToLive */
+  get heartbeatTimeToLive(): number { return this.#options.heartbeatTimeToLive; }
+  set heartbeatTimeToLive(v: number) { this.#set("heartbeatTimeToLive", v); }
+  /** @see SocketOptions.maxMessageSize */
+  get maxMessageSize(): number { return this.#options.maxMessageSize; }
+  set maxMessageSize(v: number) { this.#set("maxMessageSize", v); }
+  /** @see SocketOptions.immediate */
+  get immediate(): boolean { return this.#options.immediate; }
+  set immediate(v: boolean) { this.#set("immediate", v); }
+  /** @see SocketOptions.routingId */
+  get routingId(): string | Uint8Array | undefined { return this.#options.routingId; }
+  set routingId(v: string | Uint8Array | undefined) { this.#set("routingId", v); }
+
+  /** Whether a receive would complete now. */
+  get readable(): boolean {
+    return this.hasReadable();
+  }
+
+  /** Whether a send would complete now. */
+  get writable(): boolean {
+    return this.hasWritable();
+  }
+
+  /** For {@link readable}: the socket type knows. */
+  protected abstract hasReadable(): boolean;
+  /** For {@link writable}: the socket type knows. */
+  protected abstract hasWritable(): boolean;
+
+  #set(name: keyof SocketOptions, value: unknown): void {
+    if (!(name in this.#options)) throw new TypeError(`unknown socket option "${name}"`);
+    validateOption(name, value);
+    (this.#options as unknown as Record<string, unknown>)[name] = value;
+    if (name === "sendHighWaterMark" || name === "receiveHighWaterMark") {
+      for (const p of this.#pipes) {
+        if (name === "sendHighWaterMark") p.outbound.hwm = this.#options.sendHighWaterMark;
+        else p.inbound.hwm = this.#options.receiveHighWaterMark;
+      }
+    }
+  }
+
+  // --- pipes and the internal interface ----------------------------------
+
+  /** What connecters, bindings and the inproc registry see of this socket. */
+  readonly #core: SocketCore = {
+    socket: this,
+    get type() {
+      return this.socket.type;
+    },
+    options: () => this.#options,
+    get immediate() {
+      return this.socket.immediate;
+    },
+    identity: (): Uint8Array | undefined => {
+      if (!sendsIdentity(this.type)) return undefined;
+      const id = this.#options.routingId;
+      return id === undefined ? new Uint8Array(0) : typeof id === "string" ? new TextEncoder().encode(id) : id;
+    },
+    accepts: (peerType: string) => compatible(this.type, peerType),
+    newPipe: (endpoint: string, peer: PeerInfo): Pipe | undefined => {
+      if (!this.acceptsPipe(peer)) return undefined;
+      const pipe = new Pipe(
+        new MessageQueue(this.#options.receiveHighWaterMark),
+        new MessageQueue(this.#options.sendHighWaterMark),
+        peer,
+        endpoint,
+      );
+      this.addPipe(pipe);
+      return pipe;
+    },
+    emit: (e: SocketEvent) => this.#emit(e),
+    linger: (cancel: () => void) => this.context.linger(cancel),
+  };
+
+  /** @internal The inproc registry's view of this socket. */
+  get core(): SocketCore {
+    return this.#core;
+  }
+
+  /** @internal Starts serving a peer's pipe: doorbells, routing, and waiting calls. */
+  addPipe(pipe: Pipe, inprocAddress?: string): void {
+    if (inprocAddress !== undefined && !this.acceptsPipe(pipe.peer)) {
+      pipe.close(0);
+      return;
+    }
+    this.#pipes.add(pipe);
+    if (inprocAddress !== undefined) {
+      const list = this.#inproc.get(inprocAddress) ?? [];
+      list.push(pipe);
+      this.#inproc.set(inprocAddress, list);
+    }
+    pipe.inbound.onReadable = () => this.#kickReceive();
+    pipe.outbound.onWritable = () => this.#kickSend();
+    pipe.onEnded = (p) => {
+      this.#pipes.delete(p);
+      this.detachPipe(p);
+      this.#kickSend();
+    };
+    this.attachPipe(pipe);
+    if (pipe.inbound.size > 0) this.#kickReceive();
+    this.#kickSend();
+  }
+
+  #dropPipe(pipe: Pipe, linger: number): void {
+    this.#pipes.delete(pipe);
+    this.detachPipe(pipe);
+    pipe.close(linger);
+  }
+
+  #kickSend(): void {
+    const op = this.#sendOp;
+    if (op === undefined) return;
+    try {
+      if (!this.trySend(op.msg)) return;
+      this.#sendOp = undefined;
+      clearTimeout(op.timer);
+      op.resolve();
+    } catch (e) {
+      this.#sendOp = undefined;
+      clearTimeout(op.timer);
+      op.reject(e as Error);
+    }
+  }
+
+  #kickReceive(): void {
+    const op = this.#recvOp;
+    if (op === undefined) return;
+    try {
+      const msg = this.tryReceive();
+      if (msg === undefined) return;
+      this.#recvOp = undefined;
+      clearTimeout(op.timer);
+      op.resolve(msg);
+    } catch (e) {
+      this.#recvOp = undefined;
+      clearTimeout(op.timer);
+      op.reject(e as Error);
+    }
+  }
+
+  #failPending(code: ErrorCode, why: string): void {
+    for (const op of [this.#sendOp, this.#recvOp]) {
+      if (op === undefined) continue;
+      clearTimeout(op.timer);
+      op.reject(zmqError(code, why));
+    }
+    this.#sendOp = undefined;
+    this.#recvOp = undefined;
+  }
+
+  #rejectClosed<T>(): Promise<T> {
+    return this.#terminated
+      ? Promise.reject(zmqError("ETERM", "Context was terminated"))
+      : Promise.reject(zmqError("ENOTSOCK", "Socket is closed"));
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw zmqError(this.#terminated ? "ETERM" : "ENOTSOCK", this.#terminated ? "Context was terminated" : "Socket is closed");
+    }
+  }
+
+  #emit(e: SocketEvent): void {
+    this.events.emit(e);
+  }
+}
+
+/** @internal What the connection machinery sees of a socket. */
+export interface SocketCore {
+  readonly socket: Socket;
+  readonly type: string;
+  readonly immediate: boolean;
+  options(): SocketOptions;
+  identity(): Uint8Array | undefined;
+  accepts(peerType: string): boolean;
+  /** Makes and attaches a pipe with this socket's high-water marks; undefined if the type refuses the peer. */
+  newPipe(endpoint: string, peer: PeerInfo): Pipe | undefined;
+  emit(e: SocketEvent): void;
+  /** Registers work that lingers after close; the context cancels it on terminate. Returns an unregister function. */
+  linger(cancel: () => void): () => void;
+}
+
+export type { Endpoint };

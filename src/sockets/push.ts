@@ -1,0 +1,47 @@
+/**
+ * PUSH (RFC 30): load-balances messages to its PULL peers; waits when every
+ * peer is at its high-water mark or none is connected. It never receives.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Message, Pipe } from "../pipe.ts";
+import { LoadBalancer } from "../routing/load_balancer.ts";
+import { Socket, type SocketConstructorOptions } from "../socket.ts";
+
+/**
+ * @example
+ * ```ts
+ * const push = new Push();
+ * await push.bind("tcp://127.0.0.1:5557");
+ * await push.send("task 1");
+ * ```
+ */
+export class Push extends Socket {
+  readonly type = "PUSH";
+  #lb = new LoadBalancer();
+
+  constructor(options?: SocketConstructorOptions) {
+    super("PUSH", options);
+  }
+
+  protected attachPipe(pipe: Pipe): void {
+    this.#lb.add(pipe);
+  }
+  protected detachPipe(pipe: Pipe): void {
+    this.#lb.remove(pipe);
+  }
+  protected trySend(msg: Message): boolean {
+    return this.#lb.send(msg) !== undefined;
+  }
+  protected tryReceive(): Message | undefined {
+    throw zmqError("ENOTSUP", "PUSH sockets cannot receive");
+  }
+  protected hasReadable(): boolean {
+    return false;
+  }
+  protected hasWritable(): boolean {
+    return this.#lb.writable;
+  }
+}

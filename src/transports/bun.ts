@@ -1,0 +1,211 @@
+/**
+ * tcp and ipc on Bun: Bun.listen / Bun.connect (unix sockets for ipc).
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import { tcpAddress } from "../endpoint.ts";
+import type { Listener, Stream, StreamAddress, StreamTransport } from "./stream.ts";
+
+// The few Bun APIs used, declared locally so the rest of the code needs no Bun types.
+interface BunSocket {
+  data: BunStream | undefined;
+  readonly remoteAddress: string;
+  readonly remotePort?: number;
+  write(data: Uint8Array): number;
+  end(): void;
+  terminate(): void;
+  pause?(): void;
+  resume?(): void;
+  setNoDelay?(on: boolean): void;
+}
+interface BunHandlers {
+  open(s: BunSocket): void;
+  data(s: BunSocket, d: Uint8Array): void;
+  drain(s: BunSocket): void;
+  close(s: BunSocket, e?: Error): void;
+  error(s: BunSocket, e: Error): void;
+  connectError?(s: BunSocket, e: Error): void;
+}
+interface BunServer {
+  readonly port: number;
+  stop(closeActive?: boolean): void;
+}
+interface BunApi {
+  listen(o: Record<string, unknown>): BunServer;
+  connect(o: Record<string, unknown>): Promise<BunSocket>;
+}
+const B = (globalThis as unknown as { Bun: BunApi }).Bun;
+
+class BunStream implements Stream {
+  onData: (b: Uint8Array) => void = () => {};
+  onDrain: () => void = () => {};
+  onClose: (e?: Error) => void = () => {};
+  readonly remoteAddress: string;
+  #socket: BunSocket;
+  #pending: Uint8Array[] = [];
+  #closed = false;
+  #ending = false;
+  #paused = false;
+  #held: Uint8Array[] = [];
+
+  constructor(socket: BunSocket, remote: string) {
+    this.#socket = socket;
+    this.remoteAddress = remote;
+    socket.data = this;
+    socket.setNoDelay?.(true);
+  }
+
+  write(bytes: Uint8Array): boolean {
+    if (this.#closed) return true;
+    if (this.#pending.length > 0) {
+      this.#pending.push(bytes);
+      return false;
+    }
+    const n = this.#socket.write(bytes);
+    if (n >= bytes.length) return true;
+    this.#pending.push(n > 0 ? bytes.subarray(n) : bytes);
+    return false;
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#socket.pause?.();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#socket.resume?.();
+    while (!this.#paused && this.#held.length > 0) this.onData(this.#held.shift()!);
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    this.#ending = true;
+    if (this.#pending.length === 0) this.#socket.end();
+  }
+
+  destroy(): void {
+    if (this.#closed) return;
+    this.#socket.terminate();
+    this.handleClose();
+  }
+
+  /** @internal */
+  handleData(d: Uint8Array): void {
+    // A paused socket may still deliver what was already read; hold it.
+    if (this.#paused) this.#held.push(d);
+    else this.onData(d);
+  }
+
+  /** @internal */
+  handleDrain(): void {
+    while (this.#pending.length > 0) {
+      const next = this.#pending[0]!;
+      const n = this.#socket.write(next);
+      if (n < next.length) {
+        this.#pending[0] = n > 0 ? next.subarray(n) : next;
+        return;
+      }
+      this.#pending.shift();
+    }
+    if (this.#ending) this.#socket.end();
+    else this.onDrain();
+  }
+
+  /** @internal */
+  handleClose(e?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pending = [];
+    this.#held = [];
+    this.onClose(e);
+  }
+}
+
+const handlers: BunHandlers = {
+  open() {},
+  data(s, d) {
+    // Bun may reuse the chunk's memory after the callback; the decoder keeps views, so copy.
+    s.data?.handleData(new Uint8Array(d));
+  },
+  drain(s) {
+    s.data?.handleDrain();
+  },
+  close(s, e) {
+    s.data?.handleClose(e);
+  },
+  error(s, e) {
+    s.data?.handleClose(e);
+  },
+};
+
+/** The Bun adapter. */
+export const bunTransport: StreamTransport = {
+  listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener> {
+    const wanted = addr.transport === "tcp" ? tcpAddress(addr.host, addr.port) : `ipc://${addr.path}`;
+    const socket = {
+      ...handlers,
+      open(s: BunSocket) {
+        const remote = addr.transport === "tcp" ? tcpAddress(s.remoteAddress, s.remotePort ?? 0) : `ipc://${addr.path}`;
+        onStream(new BunStream(s, remote));
+      },
+    };
+    let server: BunServer;
+    try {
+      if (addr.transport === "tcp") {
+        server = B.listen({ hostname: addr.host, port: addr.port, socket });
+      } else {
+        unlinkQuietly(addr.path);
+        server = B.listen({ unix: addr.path, socket });
+      }
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === "EADDRINUSE") {
+        return Promise.reject(zmqError("EADDRINUSE", `address already in use: ${wanted}`, { address: wanted, cause: e }));
+      }
+      if (code === "EADDRNOTAVAIL") {
+        return Promise.reject(zmqError("EADDRNOTAVAIL", `address not available: ${wanted}`, { address: wanted, cause: e }));
+      }
+      return Promise.reject(zmqError("EINVAL", `cannot bind ${wanted}: ${(e as Error).message}`, { address: wanted, cause: e }));
+    }
+    const address = addr.transport === "tcp" ? tcpAddress(addr.host, server.port) : `ipc://${addr.path}`;
+    let open = true;
+    return Promise.resolve({
+      address,
+      close() {
+        if (!open) return;
+        open = false;
+        server.stop(false);
+        if (addr.transport === "ipc") unlinkQuietly(addr.path);
+      },
+    });
+  },
+
+  async connect(addr: StreamAddress): Promise<Stream> {
+    let stream: BunStream | undefined;
+    const remote = addr.transport === "tcp" ? tcpAddress(addr.host, addr.port) : `ipc://${addr.path}`;
+    const socket = {
+      ...handlers,
+      open(s: BunSocket) {
+        stream = new BunStream(s, remote);
+      },
+      connectError(_s: BunSocket, e: Error) {
+        throw e;
+      },
+    };
+    const s = addr.transport === "tcp"
+      ? await B.connect({ hostname: addr.host, port: addr.port, socket })
+      : await B.connect({ unix: addr.path, socket });
+    return stream ?? new BunStream(s, remote);
+  },
+};
+
+function unlinkQuietly(path: string): void {
+  try {
+    // node:fs is available in Bun; only this adapter uses it.
+    (globalThis as unknown as { process: { getBuiltinModule(n: string): { unlinkSync(p: string): void } } })
+      .process.getBuiltinModule("node:fs").unlinkSync(path);
+  } catch { /* none there */ }
+}

@@ -1,0 +1,230 @@
+/**
+ * tcp and ipc on Deno: Deno.listen / Deno.connect (unix sockets for ipc).
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import { tcpAddress } from "../endpoint.ts";
+import type { Listener, Stream, StreamAddress, StreamTransport } from "./stream.ts";
+
+// The few Deno APIs used, declared locally so the rest of the code needs no Deno types.
+interface DenoConn {
+  readonly remoteAddr: DenoAddr;
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  close(): void;
+  setNoDelay?(on?: boolean): void;
+}
+type DenoAddr = { transport: "tcp"; hostname: string; port: number } | { transport: "unix"; path: string };
+interface DenoListener {
+  readonly addr: DenoAddr;
+  accept(): Promise<DenoConn>;
+  close(): void;
+}
+interface DenoApi {
+  listen(o: Record<string, unknown>): DenoListener;
+  connect(o: Record<string, unknown>): Promise<DenoConn>;
+  removeSync(path: string): void;
+  errors: Record<string, new (...a: unknown[]) => Error>;
+}
+const D = (globalThis as unknown as { Deno: DenoApi }).Deno;
+
+const SLAB = 256 * 1024;
+const MIN_READ = 16 * 1024;
+const WRITE_HIGH_WATER = 256 * 1024;
+
+class DenoStream implements Stream {
+  onData: (b: Uint8Array) => void = () => {};
+  onDrain: () => void = () => {};
+  onClose: (e?: Error) => void = () => {};
+  readonly remoteAddress: string;
+  #conn: DenoConn;
+  #closed = false;
+  #ending = false;
+  #paused = false;
+  #resume: (() => void) | undefined;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #writing = false;
+
+  constructor(conn: DenoConn, remote: string) {
+    this.#conn = conn;
+    this.remoteAddress = remote;
+    try {
+      conn.setNoDelay?.(true);
+    } catch { /* unix sockets have no Nagle */ }
+    this.#readLoop();
+  }
+
+  write(bytes: Uint8Array): boolean {
+    if (this.#closed) return true;
+    this.#queue.push(bytes);
+    this.#queued += bytes.length;
+    if (!this.#writing) this.#writeLoop();
+    return this.#queued < WRITE_HIGH_WATER;
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    const r = this.#resume;
+    this.#resume = undefined;
+    r?.();
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    this.#ending = true;
+    if (!this.#writing) this.#finish();
+  }
+
+  destroy(error?: Error): void {
+    this.#finish(error);
+  }
+
+  #finish(error?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = [];
+    try {
+      this.#conn.close();
+    } catch { /* already closed */ }
+    this.#resume?.();
+    this.onClose(error);
+  }
+
+  async #readLoop(): Promise<void> {
+    let slab = new Uint8Array(SLAB);
+    let at = 0;
+    try {
+      while (!this.#closed) {
+        if (this.#paused) await new Promise<void>((r) => (this.#resume = r));
+        if (this.#closed) return;
+        if (slab.length - at < MIN_READ) {
+          slab = new Uint8Array(SLAB);
+          at = 0;
+        }
+        const n = await this.#conn.read(slab.subarray(at));
+        if (n === null) return this.#finish();
+        if (this.#closed) return;
+        // Hand out a view and never write over it: the decoder may keep frames as views.
+        const chunk = slab.subarray(at, at + n);
+        at += n;
+        this.onData(chunk);
+      }
+    } catch (e) {
+      this.#finish(this.#closed ? undefined : (e as Error));
+    }
+  }
+
+  async #writeLoop(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0 && !this.#closed) {
+        const chunks = this.#queue;
+        this.#queue = [];
+        let data: Uint8Array;
+        if (chunks.length === 1) data = chunks[0]!;
+        else {
+          data = new Uint8Array(this.#queued);
+          let o = 0;
+          for (const c of chunks) {
+            data.set(c, o);
+            o += c.length;
+          }
+        }
+        let off = 0;
+        while (off < data.length && !this.#closed) off += await this.#conn.write(data.subarray(off));
+        this.#queued -= data.length;
+        if (this.#queued < WRITE_HIGH_WATER && this.#queue.length === 0) this.onDrain();
+      }
+    } catch (e) {
+      this.#finish(e as Error);
+    } finally {
+      this.#writing = false;
+    }
+    if (this.#ending) this.#finish();
+  }
+}
+
+function remoteOf(a: DenoAddr): string {
+  return a.transport === "tcp" ? tcpAddress(a.hostname, a.port) : `ipc://${a.path}`;
+}
+
+function listenError(e: unknown, address: string): Error {
+  const name = (e as Error).name;
+  if (name === "AddrInUse") return zmqError("EADDRINUSE", `address already in use: ${address}`, { address, cause: e });
+  if (name === "AddrNotAvailable") {
+    return zmqError("EADDRNOTAVAIL", `address not available: ${address}`, { address, cause: e });
+  }
+  if (name === "NotFound" || name === "PermissionDenied") {
+    return zmqError("EINVAL", `cannot bind ${address}: ${(e as Error).message}`, { address, cause: e });
+  }
+  return zmqError("EINVAL", `cannot bind ${address}: ${(e as Error).message}`, { address, cause: e });
+}
+
+/** The Deno adapter. */
+export const denoTransport: StreamTransport = {
+  listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener> {
+    const wanted = addr.transport === "tcp" ? tcpAddress(addr.host, addr.port) : `ipc://${addr.path}`;
+    let l: DenoListener;
+    try {
+      if (addr.transport === "tcp") {
+        l = D.listen({ hostname: addr.host, port: addr.port });
+      } else {
+        // libzmq replaces a stale socket file left by an earlier process.
+        try {
+          D.removeSync(addr.path);
+        } catch { /* none there */ }
+        l = D.listen({ transport: "unix", path: addr.path });
+      }
+    } catch (e) {
+      return Promise.reject(listenError(e, wanted));
+    }
+    const address = addr.transport === "tcp"
+      ? tcpAddress(addr.host, (l.addr as { port: number }).port)
+      : `ipc://${addr.path}`;
+    let open = true;
+    (async () => {
+      while (open) {
+        let conn: DenoConn;
+        try {
+          conn = await l.accept();
+        } catch {
+          if (!open) return;
+          // e.g. out of file descriptors: back off rather than spin.
+          await new Promise((r) => setTimeout(r, 10));
+          continue;
+        }
+        onStream(new DenoStream(conn, remoteOf(conn.remoteAddr)));
+      }
+    })();
+    return Promise.resolve({
+      address,
+      close() {
+        if (!open) return;
+        open = false;
+        try {
+          l.close();
+        } catch { /* closed */ }
+        if (addr.transport === "ipc") {
+          try {
+            D.removeSync(addr.path);
+          } catch { /* gone */ }
+        }
+      },
+    });
+  },
+
+  async connect(addr: StreamAddress): Promise<Stream> {
+    const conn = addr.transport === "tcp"
+      ? await D.connect({ hostname: addr.host, port: addr.port })
+      : await D.connect({ transport: "unix", path: addr.path });
+    const remote = addr.transport === "tcp" ? tcpAddress(addr.host, addr.port) : `ipc://${addr.path}`;
+    return new DenoStream(conn, remote);
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * The contract between the runtime-neutral core and each runtime's
+ * transport adapter. Only adapters touch `Deno.*` or `Bun.*`.
+ *
+ * @module
+ */
+
+/** A connected byte stream (tcp or ipc). The engine sets the callbacks. */
+export interface Stream {
+  /** The peer's address as an endpoint string, e.g. "tcp://127.0.0.1:40000". */
+  readonly remoteAddress: string;
+  /**
+   * Queues bytes for sending; the adapter owns them afterwards. Returns false
+   * when the caller should wait for {@link onDrain} before writing more.
+   */
+  write(bytes: Uint8Array): boolean;
+  /** Stops delivering data (the peer then sees TCP back-pressure). */
+  pause(): void;
+  /** Delivers data again after {@link pause}. */
+  resume(): void;
+  /** Closes after queued bytes are written. */
+  end(): void;
+  /** Closes at once, dropping queued bytes. */
+  destroy(): void;
+  /** Received bytes; each chunk is fresh memory the receiver may keep. */
+  onData: (bytes: Uint8Array) => void;
+  /** Queued bytes have gone out; writing may continue. */
+  onDrain: () => void;
+  /** The stream is closed (by either side); called once. */
+  onClose: (error?: Error) => void;
+}
+
+/** A bound listening endpoint. */
+export interface Listener {
+  /** The resolved endpoint, with the port chosen for `:*` / `:0`. */
+  readonly address: string;
+  /** Stops accepting; established streams are unaffected. */
+  close(): void;
+}
+
+/** Address of a listen or connect: tcp host/port or an ipc path. */
+export type StreamAddress =
+  | { transport: "tcp"; host: string; port: number }
+  | { transport: "ipc"; path: string };
+
+/** What each runtime provides. */
+export interface StreamTransport {
+  /** Listens; `onStream` is called for each accepted stream. Rejects with a ZmqError (EADDRINUSE...). */
+  listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener>;
+  /** Connects; rejects when the peer cannot be reached. */
+  connect(addr: StreamAddress): Promise<Stream>;
+}
