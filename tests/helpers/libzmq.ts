@@ -1,0 +1,93 @@
+/**
+ * Drives a real libzmq socket (npm `zeromq` under Node) in a child process,
+ * for interop tests. Both Deno and Bun run this through node:child_process.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { Buffer } from "node:buffer";
+import { fileURLToPath } from "node:url";
+import { within } from "./timeout.ts";
+
+const script = fileURLToPath(new URL("../interop/libzmq_peer.cjs", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+const b64 = (f: Uint8Array | string) =>
+  (typeof f === "string" ? Buffer.from(f) : Buffer.from(f.buffer, f.byteOffset, f.byteLength)).toString("base64");
+const unb64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
+
+/** A libzmq socket in a Node child process. */
+export class LibzmqPeer {
+  #proc: ChildProcess;
+  #next = 1;
+  #waiting = new Map<number, (r: any) => void>();
+  #ready: Promise<void>;
+  exited: Promise<number | null>;
+
+  private constructor() {
+    this.#proc = spawn("node", [script], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+    let readyResolve!: () => void;
+    this.#ready = new Promise((r) => (readyResolve = r));
+    this.exited = new Promise((r) => this.#proc.on("exit", (code) => r(code)));
+    createInterface({ input: this.#proc.stdout! }).on("line", (line) => {
+      const msg = JSON.parse(line);
+      if (msg.ready) return readyResolve();
+      const w = this.#waiting.get(msg.id);
+      this.#waiting.delete(msg.id);
+      w?.(msg);
+    });
+  }
+
+  /** Starts Node with a libzmq socket of `type`. */
+  static async start(type: string, options: Record<string, unknown> = {}): Promise<LibzmqPeer> {
+    const p = new LibzmqPeer();
+    await within(p.#ready, 15000, "the libzmq peer to start");
+    await p.call({ op: "socket", type, options });
+    return p;
+  }
+
+  /** Sends one command; resolves with its reply, rejects on an error reply. */
+  async call(cmd: Record<string, unknown>, ms = 20000): Promise<any> {
+    const id = this.#next++;
+    const reply = new Promise<any>((r) => this.#waiting.set(id, r));
+    this.#proc.stdin!.write(JSON.stringify({ ...cmd, id }) + "\n");
+    const r = await within(reply, ms, `libzmq peer command ${String(cmd.op)}`);
+    if (!r.ok) throw Object.assign(new Error(`libzmq peer: ${r.error}`), { code: r.code });
+    return r;
+  }
+
+  bind(endpoint: string): Promise<string> {
+    return this.call({ op: "bind", endpoint }).then((r) => r.endpoint);
+  }
+  connect(endpoint: string): Promise<void> {
+    return this.call({ op: "connect", endpoint });
+  }
+  send(frames: (Uint8Array | string)[], repeat = 1): Promise<void> {
+    return this.call({ op: "send", frames: frames.map(b64), repeat });
+  }
+  async receive(count = 1, ms?: number): Promise<Uint8Array[][]> {
+    const r = await this.call({ op: "recv", count }, ms);
+    return r.msgs.map((m: string[]) => m.map(unb64));
+  }
+  sendSeq(count: number, prefix: (Uint8Array | string)[] = []): Promise<void> {
+    return this.call({ op: "sendSeq", count, prefix: prefix.map(b64) }, 60000);
+  }
+  receiveSeq(count: number): Promise<{ count: number; inOrder: boolean; sizes: number[] }> {
+    return this.call({ op: "recvSeq", count }, 60000);
+  }
+  echo(count: number): Promise<void> {
+    return this.call({ op: "echo", count }, 60000);
+  }
+
+  /** Ends the process at once (SIGKILL), as a crash would. */
+  kill(): Promise<number | null> {
+    this.#proc.kill("SIGKILL");
+    return this.exited;
+  }
+
+  /** Closes the socket and ends the process. */
+  async stop(): Promise<void> {
+    if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) return;
+    this.#proc.stdin!.end();
+    await within(this.exited, 10000, "the libzmq peer to exit");
+  }
+}

@@ -1,0 +1,72 @@
+// A libzmq peer for interop tests: the npm `zeromq` package (libzmq 4.3.5)
+// under Node, driven by one JSON command per stdin line; one JSON reply per
+// command on stdout. Frames travel base64-encoded.
+"use strict";
+const zmq = require("zeromq");
+const readline = require("node:readline");
+
+const TYPES = {
+  PAIR: zmq.Pair, PUSH: zmq.Push, PULL: zmq.Pull, REQ: zmq.Request, REP: zmq.Reply,
+  DEALER: zmq.Dealer, ROUTER: zmq.Router, PUB: zmq.Publisher, SUB: zmq.Subscriber,
+  XPUB: zmq.XPublisher, XSUB: zmq.XSubscriber,
+};
+let sock;
+const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+const b64 = (frames) => frames.map((f) => Buffer.from(f).toString("base64"));
+const unb64 = (frames) => frames.map((f) => Buffer.from(f, "base64"));
+
+async function run(cmd) {
+  switch (cmd.op) {
+    case "socket":
+      sock = new TYPES[cmd.type](cmd.options || {});
+      return {};
+    case "bind":
+      await sock.bind(cmd.endpoint);
+      return { endpoint: sock.lastEndpoint };
+    case "connect":
+      sock.connect(cmd.endpoint);
+      return {};
+    case "send":
+      for (let i = 0; i < (cmd.repeat || 1); i++) await sock.send(unb64(cmd.frames));
+      return {};
+    case "sendSeq": // frames: [prefix..., String(i)] for i in [0, count)
+      for (let i = 0; i < cmd.count; i++) await sock.send([...unb64(cmd.prefix || []), String(i)]);
+      return {};
+    case "recv": {
+      const msgs = [];
+      for (let i = 0; i < (cmd.count || 1); i++) msgs.push(b64(await sock.receive()));
+      return { msgs };
+    }
+    case "recvSeq": { // expects the last frame of message i to be String(i)
+      let inOrder = true;
+      let sizes = [];
+      for (let i = 0; i < cmd.count; i++) {
+        const msg = await sock.receive();
+        const last = msg[msg.length - 1].toString();
+        if (last !== String(i)) inOrder = false;
+        if (i === 0) sizes = msg.map((f) => f.length);
+      }
+      return { count: cmd.count, inOrder, sizes };
+    }
+    case "echo": // receive count messages and send each back unchanged
+      for (let i = 0; i < cmd.count; i++) await sock.send(await sock.receive());
+      return {};
+    case "close":
+      sock.close();
+      return {};
+    default:
+      throw new Error(`unknown op ${cmd.op}`);
+  }
+}
+
+const rl = readline.createInterface({ input: process.stdin });
+let chain = Promise.resolve();
+rl.on("line", (line) => {
+  const cmd = JSON.parse(line);
+  chain = chain.then(() => run(cmd)).then(
+    (r) => out({ id: cmd.id, ok: true, ...r }),
+    (e) => out({ id: cmd.id, ok: false, error: String(e && e.message), code: e && e.code }),
+  );
+});
+rl.on("close", () => process.exit(0));
+out({ ready: true, version: zmq.version });
