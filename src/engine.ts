@@ -129,8 +129,8 @@ export class Engine {
 
   /** Closes the connection at once. */
   close(): void {
-    this.#stream.destroy();
     this.#end({ kind: "local", wasReady: this.#ready });
+    this.#stream.destroy();
   }
 
   #onData(bytes: Uint8Array): void {
@@ -356,8 +356,8 @@ export class Engine {
 
   #fail(kind: "protocol" | "timeout", error: Error): void {
     if (this.#ended) return;
-    this.#stream.destroy();
     this.#end({ kind, error, wasReady: this.#ready });
+    this.#stream.destroy();
   }
 
   #end(end: EngineEnd): void {
