@@ -54,10 +54,10 @@ export class Binding {
   }
 
   /** Stops listening and closes the connections accepted here (after lingering). */
-  close(lingerMs: number): void {
-    if (this.#closed) return;
+  close(lingerMs: number): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    this.#listener?.close();
+    const released = this.#listener?.close() ?? Promise.resolve();
     for (const [engine, pipe] of this.#engines) {
       if (pipe === undefined || lingerMs === 0 || pipe.outbound.size === 0) {
         if (pipe !== undefined) pipe.close(0);
@@ -65,10 +65,10 @@ export class Binding {
         continue;
       }
       const unlinger = this.#core.linger(() => engine.close());
-      this.#engines.set(engine, pipe);
       this.#unlinger.set(engine, unlinger);
       pipe.close(lingerMs);
     }
+    return released;
   }
 
   #unlinger = new Map<Engine, () => void>();

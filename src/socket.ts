@@ -165,7 +165,7 @@ export abstract class Socket implements SocketOptions {
     const binding = this.#bindings.get(address);
     if (binding === undefined) throw zmqError("ENOENT", `not bound to "${address}"`, { address });
     for (const [k, b] of this.#bindings) if (b === binding) this.#bindings.delete(k);
-    binding.close(0);
+    await binding.close(0);
   }
 
   /**

@@ -11,7 +11,7 @@ const paths = args.length > 0 ? args : ["tests/"];
 
 const runners = [
   { name: "deno", cmd: bin("deno"), argv: ["test", "--allow-all", ...paths] },
-  { name: "bun", cmd: bin("bun"), argv: ["test", ...paths.map((p) => (p.startsWith(".") || p.startsWith("/") ? p : `./${p}`))] },
+  { name: "bun", cmd: bin("bun"), argv: ["test", "--timeout", "60000", ...paths.map((p) => (p.startsWith(".") || p.startsWith("/") ? p : `./${p}`))] },
 ];
 
 // deno: "ok | 12 passed | 0 failed"; bun: " 12 pass" / " 0 fail" on lines of their own.

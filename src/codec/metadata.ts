@@ -48,7 +48,8 @@ export function encodeMetadata(props: Metadata): Uint8Array {
  * ```
  */
 export function decodeMetadata(data: Uint8Array): Metadata {
-  const props: Metadata = {};
+  // No prototype: a peer may send any name, "__proto__" included.
+  const props: Metadata = Object.create(null);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let at = 0;
   while (at < data.length) {

@@ -175,10 +175,12 @@ export const bunTransport: StreamTransport = {
     return Promise.resolve({
       address,
       close() {
-        if (!open) return;
-        open = false;
-        server.stop(false);
-        if (addr.transport === "ipc") unlinkQuietly(addr.path);
+        if (open) {
+          open = false;
+          server.stop(false);
+          if (addr.transport === "ipc") unlinkQuietly(addr.path);
+        }
+        return Promise.resolve();
       },
     });
   },

@@ -189,7 +189,7 @@ export const denoTransport: StreamTransport = {
       ? tcpAddress(addr.host, (l.addr as { port: number }).port)
       : `ipc://${addr.path}`;
     let open = true;
-    (async () => {
+    const loop = (async () => {
       while (open) {
         let conn: DenoConn;
         try {
@@ -206,7 +206,7 @@ export const denoTransport: StreamTransport = {
     return Promise.resolve({
       address,
       close() {
-        if (!open) return;
+        if (!open) return loop;
         open = false;
         try {
           l.close();
@@ -216,6 +216,8 @@ export const denoTransport: StreamTransport = {
             D.removeSync(addr.path);
           } catch { /* gone */ }
         }
+        // Deno frees the port only once the pending accept has been cancelled.
+        return loop;
       },
     });
   },

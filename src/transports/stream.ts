@@ -34,8 +34,8 @@ export interface Stream {
 export interface Listener {
   /** The resolved endpoint, with the port chosen for `:*` / `:0`. */
   readonly address: string;
-  /** Stops accepting; established streams are unaffected. */
-  close(): void;
+  /** Stops accepting; resolves once the address is free again. Established streams are unaffected. */
+  close(): Promise<void>;
 }
 
 /** Address of a listen or connect: tcp host/port or an ipc path. */

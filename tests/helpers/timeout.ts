@@ -9,21 +9,25 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
+type Events = { on(t: any, f: (e: any) => void): unknown; off(t: any, f: (e: any) => void): unknown };
+
 /** Resolves when `sock.events` reports an event of `type`. */
-export function nextEvent(
-  events: { on(t: any, f: (e: any) => void): unknown; off(t: any, f: (e: any) => void): unknown },
-  type: string,
-  ms = 5000,
-): Promise<any> {
+export function nextEvent(events: Events, type: string, ms = 5000): Promise<any> {
+  return eventCount(events, type, 1, ms).then((all) => all[0]);
+}
+
+/** Resolves with the first `count` events of `type` reported from now on. */
+export function eventCount(events: Events, type: string, count: number, ms = 5000): Promise<any[]> {
   let listener: (e: any) => void;
-  const p = new Promise<any>((resolve) => {
+  const seen: any[] = [];
+  const p = new Promise<any[]>((resolve) => {
     listener = (e) => {
-      events.off(type, listener);
-      resolve(e);
+      seen.push(e);
+      if (seen.length === count) resolve(seen);
     };
     events.on(type, listener);
   });
-  return within(p, ms, `event "${type}"`).finally(() => events.off(type, listener));
+  return within(p, ms, `${count} "${type}" event(s)`).finally(() => events.off(type, listener));
 }
 
 /** Polls `cond` on each macrotask until true; fails after `ms`. For state with no event to wait on. */

@@ -39,7 +39,9 @@ test("READY for DEALER with empty Identity matches libzmq byte for byte", () => 
 
 test("READY body lengths: PUB/SUB/REP 25, PUSH/PULL/PAIR/XPUB/XSUB 26, REQ 38", () => {
   for (const t of ["PUB", "SUB", "REP"]) assert.equal(readyBody(t).length, 25, t);
-  for (const t of ["PUSH", "PULL", "PAIR", "XPUB", "XSUB"]) assert.equal(readyBody(t).length, 26, t);
+  for (const t of ["PUSH", "PULL", "PAIR", "XPUB", "XSUB"]) {
+    assert.equal(readyBody(t).length, 26, t);
+  }
   assert.equal(readyBody("REQ", new Uint8Array(0)).length, 38);
   assert.deepEqual(encodeCommandFrame(readyBody("PUB")).subarray(0, 2), hex("04 19"));
 });
@@ -59,7 +61,7 @@ test("parseReady turns malformed metadata into CommandError", () => {
   const data = parseCommand(readyBody("PAIR")).data;
   assert.throws(() => parseReady(data.subarray(0, data.length - 1)), CommandError);
   assert.throws(() => parseReady(hex("00")), CommandError);
-  assert.deepEqual(parseReady(new Uint8Array(0)), {});
+  assert.deepEqual(Object.keys(parseReady(new Uint8Array(0))), []);
 });
 
 test("ERROR '400' -> 04 0A 05 45 52 52 4F 52 03 34 30 30", () => {

@@ -2,10 +2,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  type Frame,
   FLAG_COMMAND,
   FLAG_LONG,
   FLAG_MORE,
+  type Frame,
   FrameDecoder,
   FrameError,
   headerSize,
@@ -51,7 +51,8 @@ function drainAll(d: FrameDecoder): Frame[] {
   return out;
 }
 
-const plain = (fs: Frame[]) => fs.map((f) => ({ more: f.more, command: f.command, body: [...f.body] }));
+const plain = (fs: Frame[]) =>
+  fs.map((f) => ({ more: f.more, command: f.command, body: [...f.body] }));
 
 test("encoder: 'hello' -> 00 05 68 65 6C 6C 6F", () => {
   assert.deepEqual(encode([text("hello")]), hex("00 05 68 65 6C 6C 6F"));

@@ -114,7 +114,10 @@ test("checkGreeting rejects major versions below 3 at byte 10", () => {
 
 test("checkGreeting accepts 3.0 and major 4 / minor 0", () => {
   assert.deepEqual(
-    [checkGreeting(peerGreeting(3, 0, "NULL"))?.major, checkGreeting(peerGreeting(3, 0, "NULL"))?.minor],
+    [
+      checkGreeting(peerGreeting(3, 0, "NULL"))?.major,
+      checkGreeting(peerGreeting(3, 0, "NULL"))?.minor,
+    ],
     [3, 0],
   );
   const g4 = checkGreeting(peerGreeting(4, 0, "NULL"));

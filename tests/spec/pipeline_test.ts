@@ -1,0 +1,155 @@
+// PUSH/PULL and PAIR semantics (RFC 30, RFC 31), over tcp, ipc and inproc.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Context, Pair, Pull, Push } from "../../mod.ts";
+import { freshEndpoint } from "../helpers/endpoints.ts";
+import { eventCount, within } from "../helpers/timeout.ts";
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+const transports = ["tcp", "ipc", "inproc"] as const;
+
+for (const transport of transports) {
+  test(`PUSH round-robins across PULLs and PULL fair-queues across PUSHes (${transport})`, async () => {
+    const ctx = new Context();
+    const push = new Push({ context: ctx });
+    await push.bind(freshEndpoint(transport));
+    const pulls = [new Pull({ context: ctx }), new Pull({ context: ctx })];
+    try {
+      const joined = transport === "inproc" ? undefined : eventCount(push.events, "handshake", 2);
+      for (const p of pulls) p.connect(push.lastEndpoint!);
+      await joined;
+      for (let i = 0; i < 10; i++) await push.send(String(i));
+      const take5 = async (p: Pull) => {
+        const out = [];
+        for (let i = 0; i < 5; i++) out.push(await within(p.receive(), 5000, "a message"));
+        return out;
+      };
+      const a = await take5(pulls[0]!);
+      const b = await take5(pulls[1]!);
+      const got = [...a, ...b].map((m) => Number(text(m[0]!))).sort((x, y) => x - y);
+      assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      // Strict alternation: one peer got every even message, the other every odd one.
+      assert.equal(new Set(a.map((m) => Number(text(m[0]!)) % 2)).size, 1);
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  test(`multipart messages stay whole and in order (${transport})`, async () => {
+    const ctx = new Context();
+    const pull = new Pull({ context: ctx });
+    await pull.bind(freshEndpoint(transport));
+    const push = new Push({ context: ctx });
+    push.connect(pull.lastEndpoint!);
+    try {
+      for (let i = 0; i < 100; i++) await push.send(["", String(i), new Uint8Array(i * 10)]);
+      for (let i = 0; i < 100; i++) {
+        const m = await within(pull.receive(), 5000, `message ${i}`);
+        assert.deepEqual(m.map((f) => f.length), [0, String(i).length, i * 10]);
+        assert.equal(text(m[1]!), String(i));
+      }
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  test(`a full receiver pushes back; nothing accepted is lost (${transport})`, async () => {
+    const ctx = new Context();
+    const pull = new Pull({ context: ctx, receiveHighWaterMark: 5 });
+    await pull.bind(freshEndpoint(transport));
+    const push = new Push({ context: ctx, sendHighWaterMark: 5, sendTimeout: 0 });
+    push.connect(pull.lastEndpoint!);
+    try {
+      const payload = new Uint8Array(16 * 1024);
+      let accepted = 0;
+      // Keep sending until the whole path is full; each EAGAIN gives the engine a turn to drain.
+      for (let stalls = 0; stalls < 200 && accepted < 100_000;) {
+        try {
+          await push.send([String(accepted), payload]);
+          accepted++;
+          stalls = 0;
+        } catch (e) {
+          assert.equal((e as { code?: string }).code, "EAGAIN");
+          stalls++;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      }
+      assert.ok(accepted < 100_000, `sending never blocked (${accepted} accepted)`);
+      push.sendTimeout = -1;
+      for (let i = 0; i < accepted; i++) {
+        const [n] = await within(pull.receive(), 5000, `message ${i} of ${accepted}`);
+        assert.equal(text(n!), String(i));
+      }
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  test(`connect before bind: queued messages are delivered once the peer binds (${transport})`, async () => {
+    const ctx = new Context();
+    const endpoint = transport === "tcp" ? await freePort(ctx) : freshEndpoint(transport);
+    const push = new Push({ context: ctx, reconnectInterval: 20 });
+    push.connect(endpoint);
+    try {
+      for (let i = 0; i < 5; i++) await push.send(String(i));
+      const pull = new Pull({ context: ctx });
+      await pull.bind(endpoint);
+      for (let i = 0; i < 5; i++) {
+        assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
+      }
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  test(`linger delivers what was queued before close (${transport})`, async () => {
+    const ctx = new Context();
+    const pull = new Pull({ context: ctx });
+    await pull.bind(freshEndpoint(transport));
+    const push = new Push({ context: ctx });
+    push.connect(pull.lastEndpoint!);
+    try {
+      for (let i = 0; i < 500; i++) await push.send(String(i));
+      push.close();
+      for (let i = 0; i < 500; i++) {
+        assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
+      }
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  test(`PAIR talks both ways and turns a second peer away (${transport})`, async () => {
+    const ctx = new Context();
+    const a = new Pair({ context: ctx });
+    await a.bind(freshEndpoint(transport));
+    const b = new Pair({ context: ctx });
+    const c = new Pair({ context: ctx });
+    try {
+      b.connect(a.lastEndpoint!);
+      await b.send("ping");
+      assert.equal(text((await within(a.receive(), 5000, "ping"))[0]!), "ping");
+      await a.send("pong");
+      assert.equal(text((await within(b.receive(), 5000, "pong"))[0]!), "pong");
+      c.connect(a.lastEndpoint!);
+      c.sendTimeout = 200;
+      await c.send("intruder").catch(() => {});
+      await a.send("only b");
+      assert.equal(text((await within(b.receive(), 5000, "reply to b"))[0]!), "only b");
+      a.receiveTimeout = 300;
+      await assert.rejects(a.receive(), { code: "EAGAIN" });
+    } finally {
+      ctx.terminate();
+    }
+  });
+}
+
+/** A tcp endpoint on a port that is free now (bound and released). */
+async function freePort(ctx: Context): Promise<string> {
+  const probe = new Pull({ context: ctx, linger: 0 });
+  await probe.bind("tcp://127.0.0.1:*");
+  const ep = probe.lastEndpoint!;
+  await probe.unbind(ep);
+  probe.close();
+  return ep;
+}
