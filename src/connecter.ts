@@ -129,9 +129,11 @@ export class Connecter {
     let pipe = this.#pipe;
     if (pipe === undefined && this.#lingerMs === undefined) {
       pipe = this.#pipe = this.#core.newPipe(this.#address, peer);
+    } else if (pipe !== undefined) {
+      pipe.peer = peer;
+      if (!this.#core.identified(pipe)) return undefined;
     }
     if (pipe === undefined) return undefined;
-    pipe.peer = peer;
     this.#core.emit({ type: "handshake", address: this.#address });
     if (this.#lingerMs !== undefined) {
       // Closed while reconnecting: deliver what is queued, then go.

@@ -104,6 +104,14 @@ export abstract class Socket implements SocketOptions {
     return true;
   }
 
+  /**
+   * A pipe made at `connect()` has completed a handshake (again): its peer
+   * info is now known. Returns false to turn the peer away.
+   */
+  protected peerIdentified(_pipe: Pipe): boolean {
+    return true;
+  }
+
   // --- the public API ------------------------------------------------------
 
   /** True once `close()` was called or the context terminated. */
@@ -438,6 +446,7 @@ export abstract class Socket implements SocketOptions {
       return pipe;
     },
     emit: (e: SocketEvent) => this.#emit(e),
+    identified: (pipe: Pipe) => this.peerIdentified(pipe),
     linger: (cancel: () => void) => this.context.linger(cancel),
   };
 
@@ -545,6 +554,8 @@ export interface SocketCore {
   /** Makes and attaches a pipe with this socket's high-water marks; undefined if the type refuses the peer. */
   newPipe(endpoint: string, peer: PeerInfo): Pipe | undefined;
   emit(e: SocketEvent): void;
+  /** A pipe made before its handshake now knows its peer; false turns the peer away. */
+  identified(pipe: Pipe): boolean;
   /** Registers work that lingers after close; the context cancels it on terminate. Returns an unregister function. */
   linger(cancel: () => void): () => void;
 }

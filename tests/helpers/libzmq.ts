@@ -68,6 +68,10 @@ export class LibzmqPeer {
     const r = await this.call({ op: "recv", count }, ms);
     return r.msgs.map((m: string[]) => m.map(unb64));
   }
+  async request(frames: (Uint8Array | string)[]): Promise<Uint8Array[]> {
+    const r = await this.call({ op: "request", frames: frames.map(b64) });
+    return r.msgs[0].map(unb64);
+  }
   sendSeq(count: number, prefix: (Uint8Array | string)[] = []): Promise<void> {
     return this.call({ op: "sendSeq", count, prefix: prefix.map(b64) }, 60000);
   }

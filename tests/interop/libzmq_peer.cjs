@@ -48,6 +48,9 @@ async function run(cmd) {
       }
       return { count: cmd.count, inOrder, sizes };
     }
+    case "request": // send one message, wait for one reply (REQ, DEALER)
+      await sock.send(unb64(cmd.frames));
+      return { msgs: [b64(await sock.receive())] };
     case "echo": // receive count messages and send each back unchanged
       for (let i = 0; i < cmd.count; i++) await sock.send(await sock.receive());
       return {};

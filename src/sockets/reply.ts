@@ -1,0 +1,71 @@
+/**
+ * REP (RFC 28): fair-queues requests and sends each reply back to the peer
+ * that asked, with the envelope (routing ids up to the empty delimiter) the
+ * request came with (zmtp.md §4.3).
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Message, Pipe } from "../pipe.ts";
+import { FairQueue } from "../routing/fair_queue.ts";
+import { Socket, type SocketConstructorOptions } from "../socket.ts";
+
+/**
+ * @example
+ * ```ts
+ * const rep = new Reply();
+ * await rep.bind("tcp://*:5555");
+ * for await (const [request] of rep) await rep.send("World");
+ * ```
+ */
+export class Reply extends Socket {
+  readonly type = "REP";
+  #fq = new FairQueue();
+  #replyTo: { pipe: Pipe; envelope: Message } | undefined;
+
+  constructor(options?: SocketConstructorOptions) {
+    super("REP", options);
+  }
+
+  protected attachPipe(pipe: Pipe): void {
+    this.#fq.add(pipe);
+  }
+
+  protected detachPipe(pipe: Pipe): void {
+    if (pipe.inbound.size === 0 || pipe.alive) this.#fq.remove(pipe);
+  }
+
+  protected trySend(msg: Message): boolean {
+    const to = this.#replyTo;
+    if (to === undefined) {
+      throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REP socket must receive a request first");
+    }
+    this.#replyTo = undefined;
+    // The asker may be gone or full: the reply is dropped, never waited on (libzmq).
+    if (to.pipe.alive && !to.pipe.outbound.full) to.pipe.outbound.push([...to.envelope, ...msg]);
+    return true;
+  }
+
+  protected tryReceive(): Message | undefined {
+    if (this.#replyTo !== undefined) {
+      throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REP socket must send its reply first");
+    }
+    for (;;) {
+      const next = this.#fq.receive();
+      if (next === undefined) return undefined;
+      const end = next.msg.findIndex((f) => f.length === 0);
+      if (end < 0) continue; // no delimiter: malformed, dropped (test_invalid_rep)
+      this.#replyTo = { pipe: next.pipe, envelope: next.msg.slice(0, end + 1) };
+      return next.msg.slice(end + 1);
+    }
+  }
+
+  protected hasReadable(): boolean {
+    return this.#replyTo === undefined && this.#fq.readable;
+  }
+
+  protected hasWritable(): boolean {
+    return this.#replyTo !== undefined;
+  }
+}

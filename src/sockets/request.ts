@@ -1,0 +1,109 @@
+/**
+ * REQ (RFC 28): sends one request at a time, load-balanced, and accepts the
+ * reply only from the peer it asked (zmtp.md §4.2). On the wire each request
+ * is led by an empty delimiter frame (and a request id with `correlate`).
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Message, Pipe } from "../pipe.ts";
+import { FairQueue } from "../routing/fair_queue.ts";
+import { LoadBalancer } from "../routing/load_balancer.ts";
+import { Socket, type SocketConstructorOptions } from "../socket.ts";
+
+/** REQ's own options. */
+export interface RequestOptions {
+  /** Prefix each request with a request id and accept only the matching reply. */
+  correlate: boolean;
+  /** Allow a new request before the reply to the last one; the old reply is then ignored. */
+  relaxed: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * @example
+ * ```ts
+ * const req = new Request();
+ * req.connect("tcp://127.0.0.1:5555");
+ * await req.send("Hello");
+ * const [reply] = await req.receive();
+ * ```
+ */
+export class Request extends Socket {
+  readonly type = "REQ";
+  /** @see RequestOptions.correlate */
+  correlate: boolean;
+  /** @see RequestOptions.relaxed */
+  relaxed: boolean;
+  #lb = new LoadBalancer();
+  #fq = new FairQueue();
+  #awaiting: Pipe | undefined;
+  #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
+  #idFrame: Uint8Array | undefined;
+
+  constructor({ correlate = false, relaxed = false, ...options }: SocketConstructorOptions & Partial<RequestOptions> = {}) {
+    super("REQ", options);
+    this.correlate = correlate;
+    this.relaxed = relaxed;
+  }
+
+  protected attachPipe(pipe: Pipe): void {
+    this.#lb.add(pipe);
+    this.#fq.add(pipe);
+  }
+
+  protected detachPipe(pipe: Pipe): void {
+    this.#lb.remove(pipe);
+    if (pipe.inbound.size === 0 || pipe.alive) this.#fq.remove(pipe);
+  }
+
+  protected trySend(msg: Message): boolean {
+    if (this.#awaiting !== undefined && !this.relaxed) {
+      throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REQ socket must receive the reply first");
+    }
+    let wire = [EMPTY, ...msg];
+    let idFrame: Uint8Array | undefined;
+    if (this.correlate) {
+      idFrame = new Uint8Array(4);
+      // libzmq copies the uint32 in host order; both ends only compare bytes.
+      new DataView(idFrame.buffer).setUint32(0, this.#requestId, true);
+      wire = [idFrame, ...wire];
+    }
+    const pipe = this.#lb.send(wire);
+    if (pipe === undefined) return false;
+    this.#requestId = (this.#requestId + 1) >>> 0;
+    this.#awaiting = pipe;
+    this.#idFrame = idFrame;
+    return true;
+  }
+
+  protected tryReceive(): Message | undefined {
+    if (this.#awaiting === undefined) {
+      throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REQ socket must send a request first");
+    }
+    for (;;) {
+      const next = this.#fq.receive();
+      if (next === undefined) return undefined;
+      if (next.pipe !== this.#awaiting) continue; // a late reply from a peer we no longer ask
+      let msg = next.msg;
+      if (this.#idFrame !== undefined) {
+        const id = msg[0];
+        if (id === undefined || id.length !== 4 || !id.every((b, i) => b === this.#idFrame![i])) continue;
+        msg = msg.slice(1);
+      }
+      if (msg.length < 2 || msg[0]!.length !== 0) continue; // no delimiter: not a reply
+      this.#awaiting = undefined;
+      return msg.slice(1);
+    }
+  }
+
+  protected hasReadable(): boolean {
+    return this.#awaiting !== undefined && this.#awaiting.inbound.size > 0;
+  }
+
+  protected hasWritable(): boolean {
+    return (this.#awaiting === undefined || this.relaxed) && this.#lb.writable;
+  }
+}

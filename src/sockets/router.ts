@@ -1,0 +1,122 @@
+/**
+ * ROUTER (RFC 28): addresses each peer by a routing id, the first frame of
+ * every message in and out (zmtp.md §4.5). A peer's id is its Identity, or
+ * 5 bytes generated here (0x00 + a counter). Unroutable messages are dropped
+ * unless `mandatory` is set.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Message, PeerInfo, Pipe } from "../pipe.ts";
+import { FairQueue } from "../routing/fair_queue.ts";
+import { Socket, type SocketConstructorOptions } from "../socket.ts";
+
+/** ROUTER's own options. */
+export interface RouterOptions {
+  /** Fail sends to an unknown peer with EHOSTUNREACH, and wait (or EAGAIN) at a full one. */
+  mandatory: boolean;
+  /** A new peer with a routing id already in use takes it over; the old one is disconnected. */
+  handover: boolean;
+}
+
+const key = (id: Uint8Array) => Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/**
+ * @example
+ * ```ts
+ * const router = new Router({ mandatory: true });
+ * await router.bind("tcp://*:5555");
+ * for await (const [id, ...body] of router) await router.send([id!, ...body]);
+ * ```
+ */
+export class Router extends Socket {
+  readonly type = "ROUTER";
+  /** @see RouterOptions.mandatory */
+  mandatory: boolean;
+  /** @see RouterOptions.handover */
+  handover: boolean;
+  #fq = new FairQueue();
+  #byId = new Map<string, Pipe>();
+  #nextId = (Math.random() * 0x1_0000_0000) >>> 0;
+
+  constructor({ mandatory = false, handover = false, ...options }: SocketConstructorOptions & Partial<RouterOptions> = {}) {
+    super("ROUTER", options);
+    this.mandatory = mandatory;
+    this.handover = handover;
+  }
+
+  protected override acceptsPipe(peer: PeerInfo): boolean {
+    return peer.identity.length === 0 || this.handover || !this.#byId.has(key(peer.identity));
+  }
+
+  protected override peerIdentified(pipe: Pipe): boolean {
+    this.#forget(pipe);
+    if (!this.acceptsPipe(pipe.peer)) return false;
+    this.#identify(pipe);
+    return true;
+  }
+
+  protected attachPipe(pipe: Pipe): void {
+    this.#fq.add(pipe);
+    // A pipe made at connect() is identified when its handshake completes.
+    if (pipe.peer.socketType !== "") this.#identify(pipe);
+  }
+
+  protected detachPipe(pipe: Pipe): void {
+    this.#forget(pipe);
+    if (pipe.inbound.size === 0 || pipe.alive) this.#fq.remove(pipe);
+  }
+
+  #identify(pipe: Pipe): void {
+    let id = pipe.peer.identity;
+    if (id.length === 0) {
+      id = new Uint8Array(5);
+      new DataView(id.buffer).setUint32(1, this.#nextId);
+      this.#nextId = (this.#nextId + 1) >>> 0;
+    } else {
+      const old = this.#byId.get(key(id));
+      if (old !== undefined && old !== pipe) {
+        // handover: the newcomer takes the id, the old peer goes.
+        this.#byId.delete(key(id));
+        old.close(0);
+        this.detachPipe(old);
+      }
+    }
+    pipe.routingId = id;
+    this.#byId.set(key(id), pipe);
+  }
+
+  #forget(pipe: Pipe): void {
+    const k = key(pipe.routingId);
+    if (this.#byId.get(k) === pipe) this.#byId.delete(k);
+  }
+
+  protected trySend(msg: Message): boolean {
+    if (msg.length < 2) return true; // libzmq swallows a message with no body after the id
+    const pipe = this.#byId.get(key(msg[0]!));
+    if (pipe === undefined || !pipe.alive) {
+      if (this.mandatory) throw zmqError("EHOSTUNREACH", "Host unreachable: no peer with that routing id");
+      return true;
+    }
+    if (pipe.outbound.full) return !this.mandatory; // dropped, or wait for room
+    pipe.outbound.push(msg.slice(1));
+    return true;
+  }
+
+  protected tryReceive(): Message | undefined {
+    const next = this.#fq.receive();
+    if (next === undefined) return undefined;
+    return [next.pipe.routingId, ...next.msg];
+  }
+
+  protected hasReadable(): boolean {
+    return this.#fq.readable;
+  }
+
+  protected hasWritable(): boolean {
+    if (!this.mandatory) return true;
+    for (const p of this.#byId.values()) if (p.alive && !p.outbound.full) return true;
+    return false;
+  }
+}
