@@ -1,0 +1,144 @@
+// Request-reply semantics (RFC 28, conformance.md "Socket semantics" and "Routing"), over tcp, ipc and inproc.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Context, Dealer, Reply, Request, Router } from "../../mod.ts";
+import { freshEndpoint } from "../helpers/endpoints.ts";
+import { eventCount, within } from "../helpers/timeout.ts";
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+for (const transport of ["tcp", "ipc", "inproc"] as const) {
+  test(`REQ enforces send/receive order (EFSM); REP replies to the asker (${transport})`, async () => {
+    const ctx = new Context();
+    try {
+      const rep = new Reply({ context: ctx });
+      await rep.bind(freshEndpoint(transport));
+      const req = new Request({ context: ctx });
+      req.connect(rep.lastEndpoint!);
+      await assert.rejects(req.receive(), { code: "EFSM" });
+      await assert.rejects(rep.send("too early"), { code: "EFSM" });
+      await req.send("one");
+      await assert.rejects(req.send("two"), { code: "EFSM" });
+      assert.deepEqual((await within(rep.receive(), 5000, "request")).map(text), ["one"]);
+      await assert.rejects(rep.receive(), { code: "EFSM" });
+      await rep.send("reply");
+      assert.deepEqual((await within(req.receive(), 5000, "reply")).map(text), ["reply"]);
+      await req.send("next is allowed");
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  test(`REQ round-robins requests across REPs (${transport})`, async () => {
+    const ctx = new Context();
+    try {
+      const req = new Request({ context: ctx });
+      await req.bind(freshEndpoint(transport));
+      const reps = ["a", "b", "c"].map(() => new Reply({ context: ctx }));
+      const joined = transport === "inproc" ? undefined : eventCount(req.events, "handshake", 3);
+      for (const r of reps) r.connect(req.lastEndpoint!);
+      await joined;
+      const served = reps.map(async (r, i) => {
+        for (let n = 0; n < 2; n++) {
+          await r.receive();
+          await r.send(`rep ${i}`);
+        }
+      });
+      const answers: string[] = [];
+      for (let n = 0; n < 6; n++) {
+        await req.send("who?");
+        answers.push(text((await within(req.receive(), 5000, "reply"))[0]!));
+      }
+      await Promise.all(served);
+      assert.deepEqual([...answers].sort(), ["rep 0", "rep 0", "rep 1", "rep 1", "rep 2", "rep 2"]);
+      assert.deepEqual(answers.slice(3), answers.slice(0, 3), "the same rotation twice");
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  test(`REP drops a request without a delimiter and answers the next valid one (${transport})`, async () => {
+    const ctx = new Context();
+    try {
+      const rep = new Reply({ context: ctx });
+      await rep.bind(freshEndpoint(transport));
+      const dealer = new Dealer({ context: ctx });
+      dealer.connect(rep.lastEndpoint!);
+      await dealer.send(["no delimiter"]);
+      await dealer.send(["", "valid"]);
+      assert.deepEqual((await within(rep.receive(), 5000, "the valid request")).map(text), ["valid"]);
+      await rep.send("ok");
+      assert.deepEqual((await within(dealer.receive(), 5000, "reply")).map(text), ["", "ok"]);
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  test(`ROUTER prefixes ids, routes replies, and with mandatory reports unknown peers (${transport})`, async () => {
+    const ctx = new Context();
+    try {
+      const router = new Router({ context: ctx });
+      await router.bind(freshEndpoint(transport));
+      const named = new Dealer({ context: ctx, routingId: "named" });
+      const anon = new Dealer({ context: ctx });
+      named.connect(router.lastEndpoint!);
+      anon.connect(router.lastEndpoint!);
+      await named.send("from named");
+      await anon.send("from anon");
+      const ids = new Map<string, Uint8Array>();
+      for (let i = 0; i < 2; i++) {
+        const [id, body] = await within(router.receive(), 5000, "a message");
+        ids.set(text(body!), id!);
+      }
+      assert.equal(text(ids.get("from named")!), "named");
+      const anonId = ids.get("from anon")!;
+      assert.equal(anonId.length, 5);
+      assert.equal(anonId[0], 0);
+      await router.send([anonId, "to anon"]);
+      assert.deepEqual((await within(anon.receive(), 5000, "routed reply")).map(text), ["to anon"]);
+      await router.send(["nobody", "dropped silently"]);
+      router.mandatory = true;
+      await assert.rejects(router.send(["nobody", "x"]), { code: "EHOSTUNREACH" });
+    } finally {
+      ctx.terminate();
+    }
+  });
+}
+
+test("ROUTER handover: a new peer with a taken routing id takes it over", async () => {
+  const ctx = new Context();
+  try {
+    const router = new Router({ context: ctx, handover: true });
+    await router.bind(freshEndpoint("inproc"));
+    const first = new Dealer({ context: ctx, routingId: "same" });
+    first.connect(router.lastEndpoint!);
+    const second = new Dealer({ context: ctx, routingId: "same" });
+    second.connect(router.lastEndpoint!);
+    await router.send(["same", "to the newest"]);
+    assert.deepEqual((await within(second.receive(), 5000, "message to the new peer")).map(text), ["to the newest"]);
+    first.receiveTimeout = 100;
+    await assert.rejects(first.receive(), { code: "EAGAIN" });
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("REQ correlate and relaxed: a new request abandons the old one and its late reply is ignored", async () => {
+  const ctx = new Context();
+  try {
+    const router = new Router({ context: ctx });
+    await router.bind(freshEndpoint("inproc"));
+    const req = new Request({ context: ctx, correlate: true, relaxed: true });
+    req.connect(router.lastEndpoint!);
+    await req.send("first");
+    const first = await within(router.receive(), 5000, "first request");
+    assert.equal(first[1]!.length, 4, "request id frame");
+    await req.send("second");
+    const second = await within(router.receive(), 5000, "second request");
+    await router.send([first[0]!, first[1]!, "", "late reply to first"]);
+    await router.send([second[0]!, second[1]!, "", "reply to second"]);
+    assert.deepEqual((await within(req.receive(), 5000, "reply")).map(text), ["reply to second"]);
+  } finally {
+    ctx.terminate();
+  }
+});
