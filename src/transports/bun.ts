@@ -127,8 +127,8 @@ class BunStream implements Stream {
 const handlers: BunHandlers = {
   open() {},
   data(s, d) {
-    // Bun may reuse the chunk's memory after the callback; the decoder keeps views, so copy.
-    s.data?.handleData(new Uint8Array(d));
+    // Measured on Bun 1.4.5: each chunk has its own ArrayBuffer, so the decoder may keep views.
+    s.data?.handleData(d);
   },
   drain(s) {
     s.data?.handleDrain();
@@ -193,9 +193,8 @@ export const bunTransport: StreamTransport = {
       open(s: BunSocket) {
         stream = new BunStream(s, remote);
       },
-      connectError(_s: BunSocket, e: Error) {
-        throw e;
-      },
+      // A refused connect also rejects the promise below; nothing to do here.
+      connectError() {},
     };
     const s = addr.transport === "tcp"
       ? await B.connect({ hostname: addr.host, port: addr.port, socket })
