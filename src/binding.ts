@@ -9,7 +9,7 @@
 import type { Endpoint } from "./endpoint.ts";
 import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
-import type { SocketCore } from "./socket.ts";
+import { engineHost, type SocketCore } from "./socket.ts";
 import type { Listener, Stream } from "./transports/stream.ts";
 
 /** One bound endpoint of a socket. */
@@ -22,20 +22,11 @@ export class Binding {
 
   private constructor(core: SocketCore) {
     this.#core = core;
-    this.#host = {
-      get socketType() {
-        return core.type;
-      },
-      get identity() {
-        return core.identity();
-      },
-      get options() {
-        return core.options();
-      },
-      accepts: (peerType) => core.accepts(peerType),
-      attach: (engine, peer) => this.#onHandshake(engine, peer),
-      detach: (engine, end) => this.#onEngineEnd(engine, end),
-    };
+    this.#host = engineHost(
+      core,
+      (engine, peer) => this.#onHandshake(engine, peer),
+      (engine, end) => this.#onEngineEnd(engine, end),
+    );
   }
 
   /** Binds; rejects with a ZmqError such as EADDRINUSE. */

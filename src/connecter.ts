@@ -11,7 +11,7 @@
 import type { Endpoint } from "./endpoint.ts";
 import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
-import type { SocketCore } from "./socket.ts";
+import { engineHost, type SocketCore } from "./socket.ts";
 import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
 
 /** One connect endpoint of a socket. */
@@ -31,20 +31,11 @@ export class Connecter {
 
   constructor(core: SocketCore, ep: Exclude<Endpoint, { transport: "inproc" }>, transport: StreamTransport) {
     this.#core = core;
-    this.#host = {
-      get socketType() {
-        return core.type;
-      },
-      get identity() {
-        return core.identity();
-      },
-      get options() {
-        return core.options();
-      },
-      accepts: (peerType) => core.accepts(peerType),
-      attach: (_engine, peer) => this.#onHandshake(peer),
-      detach: (engine, end) => this.#onEngineEnd(engine, end),
-    };
+    this.#host = engineHost(
+      core,
+      (_engine, peer) => this.#onHandshake(peer),
+      (engine, end) => this.#onEngineEnd(engine, end),
+    );
     this.#address = ep.address;
     this.#target = ep.transport === "tcp"
       ? { transport: "tcp", host: ep.host, port: ep.port }

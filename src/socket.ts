@@ -16,6 +16,7 @@ import { compatible, sendsIdentity } from "./socket_types.ts";
 import { Connecter } from "./connecter.ts";
 import { Binding } from "./binding.ts";
 import { type Context, defaultContext } from "./context.ts";
+import type { EngineHost } from "./engine.ts";
 
 /** What `send()` accepts: one frame, or an array of frames for a multipart message. */
 export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
@@ -558,6 +559,28 @@ export interface SocketCore {
   identified(pipe: Pipe): boolean;
   /** Registers work that lingers after close; the context cancels it on terminate. Returns an unregister function. */
   linger(cancel: () => void): () => void;
+}
+
+/** @internal The engine's view of a socket, with connection-specific attach and detach. */
+export function engineHost(
+  core: SocketCore,
+  attach: EngineHost["attach"],
+  detach: EngineHost["detach"],
+): EngineHost {
+  return {
+    get socketType() {
+      return core.type;
+    },
+    get identity() {
+      return core.identity();
+    },
+    get options() {
+      return core.options();
+    },
+    accepts: (peerType) => core.accepts(peerType),
+    attach,
+    detach,
+  };
 }
 
 export type { Endpoint };

@@ -7,6 +7,7 @@
  */
 
 import type { Message, Pipe } from "../pipe.ts";
+import { PipeRing } from "./pipe_ring.ts";
 
 /**
  * @example
@@ -17,39 +18,22 @@ import type { Message, Pipe } from "../pipe.ts";
  * const next = fq.receive(); // { msg, pipe } or undefined
  * ```
  */
-export class FairQueue {
-  #pipes: Pipe[] = [];
-  #cursor = 0;
-
-  /** Starts reading from a pipe. */
-  add(pipe: Pipe): void {
-    this.#pipes.push(pipe);
-  }
-
-  /** Stops reading from a pipe. */
-  remove(pipe: Pipe): void {
-    const i = this.#pipes.indexOf(pipe);
-    if (i < 0) return;
-    this.#pipes.splice(i, 1);
-    if (this.#cursor > i) this.#cursor--;
-    if (this.#cursor >= this.#pipes.length) this.#cursor = 0;
-  }
-
+export class FairQueue extends PipeRing {
   /** Whether any pipe has a message waiting. */
   get readable(): boolean {
-    for (const p of this.#pipes) if (p.inbound.size > 0) return true;
+    for (const p of this.pipes) if (p.inbound.size > 0) return true;
     return false;
   }
 
   /** The next message in turn, with the pipe it came from. */
   receive(): { msg: Message; pipe: Pipe } | undefined {
-    const n = this.#pipes.length;
+    const n = this.pipes.length;
     for (let i = 0; i < n; i++) {
-      const idx = (this.#cursor + i) % n;
-      const pipe = this.#pipes[idx]!;
+      const idx = (this.cursor + i) % n;
+      const pipe = this.pipes[idx]!;
       const msg = pipe.inbound.shift();
       if (msg === undefined) continue;
-      this.#cursor = (idx + 1) % n;
+      this.cursor = (idx + 1) % n;
       if (!pipe.alive && pipe.inbound.size === 0) this.remove(pipe);
       return { msg, pipe };
     }

@@ -6,6 +6,7 @@
  */
 
 import type { Message, Pipe } from "../pipe.ts";
+import { PipeRing } from "./pipe_ring.ts";
 
 /**
  * @example
@@ -16,39 +17,22 @@ import type { Message, Pipe } from "../pipe.ts";
  * lb.send([new TextEncoder().encode("job")]); // false when every pipe is full
  * ```
  */
-export class LoadBalancer {
-  #pipes: Pipe[] = [];
-  #cursor = 0;
-
-  /** Starts sending to a pipe. */
-  add(pipe: Pipe): void {
-    this.#pipes.push(pipe);
-  }
-
-  /** Stops sending to a pipe. */
-  remove(pipe: Pipe): void {
-    const i = this.#pipes.indexOf(pipe);
-    if (i < 0) return;
-    this.#pipes.splice(i, 1);
-    if (this.#cursor > i) this.#cursor--;
-    if (this.#cursor >= this.#pipes.length) this.#cursor = 0;
-  }
-
+export class LoadBalancer extends PipeRing {
   /** Whether some pipe has room. */
   get writable(): boolean {
-    for (const p of this.#pipes) if (p.alive && !p.outbound.full) return true;
+    for (const p of this.pipes) if (p.alive && !p.outbound.full) return true;
     return false;
   }
 
   /** Queues the message on the next pipe with room; returns the pipe, or undefined if none has room. */
   send(msg: Message): Pipe | undefined {
-    const n = this.#pipes.length;
+    const n = this.pipes.length;
     for (let i = 0; i < n; i++) {
-      const idx = (this.#cursor + i) % n;
-      const pipe = this.#pipes[idx]!;
+      const idx = (this.cursor + i) % n;
+      const pipe = this.pipes[idx]!;
       if (!pipe.alive || pipe.outbound.full) continue;
       pipe.outbound.push(msg);
-      this.#cursor = (idx + 1) % n;
+      this.cursor = (idx + 1) % n;
       return pipe;
     }
     return undefined;
