@@ -50,7 +50,9 @@ export class Binding {
     this.#closed = true;
     const released = this.#listener?.close() ?? Promise.resolve();
     for (const [engine, pipe] of this.#engines) {
-      if (pipe === undefined || lingerMs === 0 || pipe.outbound.size === 0) {
+      // With a linger, even an empty pipe goes through the engine: it ends the stream gracefully,
+      // so bytes already handed to the transport are still written.
+      if (pipe === undefined || lingerMs === 0) {
         if (pipe !== undefined) pipe.close(0);
         engine.close();
         continue;

@@ -27,6 +27,7 @@ export class Connecter {
   #stopped = false;
   #lingerMs: number | undefined;
   #unlinger: (() => void) | undefined;
+  #lingerTimer: ReturnType<typeof setTimeout> | undefined;
   #host: EngineHost;
 
   constructor(core: SocketCore, ep: Exclude<Endpoint, { transport: "inproc" }>, transport: StreamTransport) {
@@ -61,9 +62,8 @@ export class Connecter {
     if (this.#lingerMs !== undefined) return;
     this.#lingerMs = lingerMs;
     const pipe = this.#pipe;
-    if (pipe !== undefined) pipe.onClosed = undefined;
     if (this.#engine?.ready && pipe !== undefined) {
-      // The engine serves the pipe: it delivers what is queued, then ends the stream.
+      // The engine serves the pipe: told through pipe.onClosed, it delivers what is queued, then ends the stream.
       this.#stopped = true;
       clearTimeout(this.#timer);
       const engine = this.#engine;
@@ -71,16 +71,23 @@ export class Connecter {
       if (pipe.alive) pipe.close(lingerMs);
       return;
     }
+    if (pipe !== undefined) pipe.onClosed = undefined;
     if (pipe?.alive) pipe.close(lingerMs);
     if (lingerMs === 0 || pipe === undefined || pipe.outbound.size === 0) return this.#stop();
     const cancel = () => this.#stop();
     this.#unlinger = this.#core.linger(cancel);
-    if (lingerMs > 0) setTimeout(cancel, lingerMs);
+    if (lingerMs > 0) this.#lingerTimer = setTimeout(cancel, lingerMs);
+  }
+
+  /** The pipe this endpoint serves, if any. */
+  get pipe(): Pipe | undefined {
+    return this.#pipe;
   }
 
   #stop(closeEngine = true): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#lingerTimer);
     this.#unlinger?.();
     if (closeEngine) this.#engine?.close();
   }
@@ -103,7 +110,7 @@ export class Connecter {
   #retry(): void {
     if (this.#stopped) return;
     const { reconnectInterval: ivl, reconnectMaxInterval: max } = this.#core.options();
-    if (ivl < 0) return;
+    if (ivl < 0) return this.#giveUp();
     let delay: number;
     if (max > 0) {
       this.#interval = this.#interval === 0 ? ivl : Math.min(this.#interval * 2, max);
@@ -113,6 +120,13 @@ export class Connecter {
     }
     this.#core.emit({ type: "connect:retry", address: this.#address, interval: delay });
     this.#timer = setTimeout(() => this.#attempt(), delay);
+  }
+
+  /** No more attempts: the pipe goes, so routing stops choosing it. */
+  #giveUp(): void {
+    this.#stopped = true;
+    this.#pipe?.end();
+    this.#pipe = undefined;
   }
 
   #onHandshake(peer: PeerInfo): Pipe | undefined {
@@ -147,8 +161,8 @@ export class Connecter {
       this.#pipe = undefined;
     }
     if (end.kind === "local" || this.#stopped) return;
-    // libzmq stops reconnecting after a protocol error on the connecting side.
-    if (end.kind === "protocol") return;
+    // libzmq stops reconnecting after a protocol error on the connecting side, and drops the pipe.
+    if (end.kind === "protocol") return this.#giveUp();
     this.#retry();
   }
 }

@@ -92,6 +92,7 @@ export class Engine {
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   #ttlTimer: ReturnType<typeof setTimeout> | undefined;
+  #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(stream: Stream, host: EngineHost) {
     this.#stream = stream;
@@ -350,7 +351,7 @@ export class Engine {
       return;
     }
     this.#lingering = true;
-    if (lingerMs > 0) setTimeout(() => this.close(), lingerMs);
+    if (lingerMs > 0) this.#lingerTimer = setTimeout(() => this.close(), lingerMs);
     this.#flush();
   }
 
@@ -367,6 +368,7 @@ export class Engine {
     clearInterval(this.#heartbeatTimer);
     clearTimeout(this.#timeoutTimer);
     clearTimeout(this.#ttlTimer);
+    clearTimeout(this.#lingerTimer);
     const pipe = this.#pipe;
     if (pipe !== undefined) {
       pipe.inbound.onWritable = undefined;

@@ -216,7 +216,9 @@ export abstract class Socket implements SocketOptions {
     const c = this.#connecters.get(address);
     if (c === undefined) throw zmqError("ENOENT", `not connected to "${address}"`, { address });
     this.#connecters.delete(address);
+    const pipe = c.pipe;
     c.close(0);
+    if (pipe !== undefined) this.#dropPipe(pipe, 0);
   }
 
   /**
@@ -482,8 +484,8 @@ export abstract class Socket implements SocketOptions {
 
   #dropPipe(pipe: Pipe, linger: number): void {
     this.#pipes.delete(pipe);
+    pipe.close(linger); // first, so the type sees a dead, empty pipe and forgets it
     this.detachPipe(pipe);
-    pipe.close(linger);
   }
 
   #kickSend(): void {

@@ -49,6 +49,8 @@ class BunStream implements Stream {
   #ending = false;
   #paused = false;
   #held: Uint8Array[] = [];
+  #closeHeld: { error?: Error } | undefined;
+  #destroyed = false;
 
   constructor(socket: BunSocket, remote: string) {
     this.#socket = socket;
@@ -78,6 +80,7 @@ class BunStream implements Stream {
     this.#paused = false;
     this.#socket.resume?.();
     while (!this.#paused && this.#held.length > 0) this.onData(this.#held.shift()!);
+    if (!this.#paused && this.#closeHeld !== undefined) this.handleClose(this.#closeHeld.error);
   }
 
   end(): void {
@@ -88,6 +91,7 @@ class BunStream implements Stream {
 
   destroy(): void {
     if (this.#closed) return;
+    this.#destroyed = true;
     this.#socket.terminate();
     this.handleClose();
   }
@@ -117,6 +121,11 @@ class BunStream implements Stream {
   /** @internal */
   handleClose(e?: Error): void {
     if (this.#closed) return;
+    if (this.#held.length > 0 && !this.#destroyed) {
+      // The peer closed while we held unread data: deliver it first, on resume.
+      this.#closeHeld = { error: e };
+      return;
+    }
     this.#closed = true;
     this.#pending = [];
     this.#held = [];

@@ -102,7 +102,8 @@ class DenoStream implements Stream {
     let at = 0;
     try {
       while (!this.#closed) {
-        if (this.#paused) await new Promise<void>((r) => (this.#resume = r));
+        // A resume may be followed at once by another pause: check again before reading.
+        while (this.#paused && !this.#closed) await new Promise<void>((r) => (this.#resume = r));
         if (this.#closed) return;
         if (slab.length - at < MIN_READ) {
           slab = new Uint8Array(SLAB);
