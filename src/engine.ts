@@ -212,6 +212,8 @@ export class Engine {
         throw new ProtocolError(`peer sent ERROR: ${parseError(data)}`);
       case "SUBSCRIBE":
       case "CANCEL": {
+        // Only publishers take subscriptions; elsewhere they are ignored like unknown commands.
+        if (this.#host.socketType !== "PUB" && this.#host.socketType !== "XPUB") return;
         // Handed on the way 3.0 peers send them: a data message led by 1 or 0.
         const msg = new Uint8Array(data.length + 1);
         msg[0] = name === "SUBSCRIBE" ? 1 : 0;
