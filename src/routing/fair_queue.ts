@@ -19,6 +19,14 @@ import { PipeRing } from "./pipe_ring.ts";
  * ```
  */
 export class FairQueue extends PipeRing {
+  /**
+   * A pipe's far end is gone: forget it now if it is drained, otherwise once
+   * {@link receive} has taken its last message (what was received is still delivered).
+   */
+  release(pipe: Pipe): void {
+    if (pipe.inbound.size === 0) this.remove(pipe);
+  }
+
   /** Whether any pipe has a message waiting. */
   get readable(): boolean {
     for (const p of this.pipes) if (p.inbound.size > 0) return true;

@@ -34,7 +34,7 @@ export class Dealer extends Socket {
   }
   protected detachPipe(pipe: Pipe): void {
     this.#lb.remove(pipe);
-    if (pipe.inbound.size === 0 || pipe.alive) this.#fq.remove(pipe);
+    this.#fq.release(pipe);
   }
   protected trySend(msg: Message): boolean {
     return this.#lb.send(msg) !== undefined;

@@ -29,7 +29,7 @@ export class Pull extends Socket {
     this.#fq.add(pipe);
   }
   protected detachPipe(pipe: Pipe): void {
-    if (pipe.inbound.size === 0 || pipe.alive) this.#fq.remove(pipe);
+    this.#fq.release(pipe);
   }
   protected trySend(_msg: Message): boolean {
     throw zmqError("ENOTSUP", "PULL sockets cannot send");

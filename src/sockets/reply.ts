@@ -33,7 +33,7 @@ export class Reply extends Socket {
   }
 
   protected detachPipe(pipe: Pipe): void {
-    if (pipe.inbound.size === 0 || pipe.alive) this.#fq.remove(pipe);
+    this.#fq.release(pipe);
   }
 
   protected trySend(msg: Message): boolean {

@@ -56,7 +56,7 @@ export class Request extends Socket {
 
   protected detachPipe(pipe: Pipe): void {
     this.#lb.remove(pipe);
-    if (pipe.inbound.size === 0 || pipe.alive) this.#fq.remove(pipe);
+    this.#fq.release(pipe);
   }
 
   protected trySend(msg: Message): boolean {

@@ -65,7 +65,7 @@ export class Router extends Socket {
 
   protected detachPipe(pipe: Pipe): void {
     this.#forget(pipe);
-    if (pipe.inbound.size === 0 || pipe.alive) this.#fq.remove(pipe);
+    this.#fq.release(pipe);
   }
 
   #identify(pipe: Pipe): void {
