@@ -36,11 +36,7 @@ for (const transport of transports) {
   });
 
   test(`multipart messages stay whole and in order (${transport})`, async () => {
-    const ctx = new Context();
-    const pull = new Pull({ context: ctx });
-    await pull.bind(freshEndpoint(transport));
-    const push = new Push({ context: ctx });
-    push.connect(pull.lastEndpoint!);
+    const { ctx, pull, push } = await pipeline(transport);
     try {
       for (let i = 0; i < 100; i++) await push.send(["", String(i), new Uint8Array(i * 10)]);
       for (let i = 0; i < 100; i++) {
@@ -54,11 +50,10 @@ for (const transport of transports) {
   });
 
   test(`a full receiver pushes back; nothing accepted is lost (${transport})`, async () => {
-    const ctx = new Context();
-    const pull = new Pull({ context: ctx, receiveHighWaterMark: 5 });
-    await pull.bind(freshEndpoint(transport));
-    const push = new Push({ context: ctx, sendHighWaterMark: 5, sendTimeout: 0 });
-    push.connect(pull.lastEndpoint!);
+    const { ctx, pull, push } = await pipeline(transport, { receiveHighWaterMark: 5 }, {
+      sendHighWaterMark: 5,
+      sendTimeout: 0,
+    });
     try {
       const payload = new Uint8Array(16 * 1024);
       let accepted = 0;
@@ -103,11 +98,7 @@ for (const transport of transports) {
   });
 
   test(`linger delivers what was queued before close (${transport})`, async () => {
-    const ctx = new Context();
-    const pull = new Pull({ context: ctx });
-    await pull.bind(freshEndpoint(transport));
-    const push = new Push({ context: ctx });
-    push.connect(pull.lastEndpoint!);
+    const { ctx, pull, push } = await pipeline(transport);
     try {
       for (let i = 0; i < 500; i++) await push.send(String(i));
       push.close();
@@ -142,6 +133,20 @@ for (const transport of transports) {
       ctx.terminate();
     }
   });
+}
+
+/** A PULL bound on a fresh endpoint and a PUSH connected to it, in a context of their own. */
+async function pipeline(
+  transport: "tcp" | "ipc" | "inproc",
+  pullOptions: { receiveHighWaterMark?: number } = {},
+  pushOptions: { sendHighWaterMark?: number; sendTimeout?: number } = {},
+): Promise<{ ctx: Context; pull: Pull; push: Push }> {
+  const ctx = new Context();
+  const pull = new Pull({ context: ctx, ...pullOptions });
+  await pull.bind(freshEndpoint(transport));
+  const push = new Push({ context: ctx, ...pushOptions });
+  push.connect(pull.lastEndpoint!);
+  return { ctx, pull, push };
 }
 
 /** A tcp endpoint on a port that is free now (bound and released). */
