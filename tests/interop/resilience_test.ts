@@ -132,3 +132,22 @@ test("an incompatible socket type is refused: libzmq PUSH cannot talk to zmq-ts 
     await peer.stop();
   }
 });
+
+test("a SUBSCRIBE command sent to a non-publisher is ignored, not delivered as data", async () => {
+  const pull = new Pull({ linger: 0 });
+  await pull.bind("tcp://127.0.0.1:*");
+  const port = Number(pull.lastEndpoint!.split(":").pop());
+  try {
+    const enc = (s: string) => [...new TextEncoder().encode(s)];
+    const ready = [4, 26, 5, ...enc("READY"), 11, ...enc("Socket-Type"), 0, 0, 0, 4, ...enc("PUSH")];
+    const subscribe = [4, 11, 9, ...enc("SUBSCRIBE"), 0x41];
+    const data = [0, 4, ...enc("data")];
+    const c = await rawClient(port, new Uint8Array([...greeting(3), ...ready, ...subscribe, ...data]));
+    const [m, ...more] = await within(pull.receive(), 5000, "the data message");
+    assert.equal(text(m!), "data");
+    assert.equal(more.length, 0);
+    c.sock.destroy();
+  } finally {
+    pull.close();
+  }
+});
