@@ -78,6 +78,13 @@ export class LibzmqPeer {
   receiveSeq(count: number): Promise<{ count: number; inOrder: boolean; sizes: number[] }> {
     return this.call({ op: "recvSeq", count }, 60000);
   }
+  /** SUB: subscribes to each topic; no topics means everything. */
+  subscribe(...topics: (Uint8Array | string)[]): Promise<void> {
+    return this.call({ op: "subscribe", topics: topics.map(b64) });
+  }
+  unsubscribe(...topics: (Uint8Array | string)[]): Promise<void> {
+    return this.call({ op: "unsubscribe", topics: topics.map(b64) });
+  }
   echo(count: number): Promise<void> {
     return this.call({ op: "echo", count }, 60000);
   }

@@ -54,6 +54,12 @@ async function run(cmd) {
     case "echo": // receive count messages and send each back unchanged
       for (let i = 0; i < cmd.count; i++) await sock.send(await sock.receive());
       return {};
+    case "subscribe": // SUB: each topic base64; none means everything
+      sock.subscribe(...unb64(cmd.topics || []));
+      return {};
+    case "unsubscribe":
+      sock.unsubscribe(...unb64(cmd.topics || []));
+      return {};
     case "close":
       sock.close();
       return {};
