@@ -32,3 +32,7 @@ export { Dealer } from "./src/sockets/dealer.ts";
 export { Router, type RouterOptions } from "./src/sockets/router.ts";
 export { Request, type RequestOptions } from "./src/sockets/request.ts";
 export { Reply } from "./src/sockets/reply.ts";
+export { Publisher, type PublisherOptions } from "./src/sockets/pub.ts";
+export { Subscriber, type SubscriberOptions } from "./src/sockets/sub.ts";
+export { XPublisher, type XPublisherOptions, type XPublisherVerbosity } from "./src/sockets/xpub.ts";
+export { XSubscriber } from "./src/sockets/xsub.ts";

@@ -161,6 +161,7 @@ export class Connecter {
       this.#pipe = undefined;
     }
     if (end.kind === "local" || this.#stopped) return;
+    if (this.#pipe !== undefined) this.#core.hiccuped(this.#pipe);
     // libzmq stops reconnecting after a protocol error on the connecting side, and drops the pipe.
     if (end.kind === "protocol") return this.#giveUp();
     this.#retry();

@@ -8,7 +8,7 @@
  */
 
 import { zmqError } from "./errors.ts";
-import { Pipe } from "./pipe.ts";
+import { MessageQueue, Pipe } from "./pipe.ts";
 import type { Socket } from "./socket.ts";
 
 interface PendingConnect {
@@ -58,9 +58,11 @@ export class InprocRegistry {
     };
     const toBinder = combinedHwm(socket.sendHighWaterMark, binder?.receiveHighWaterMark ?? 1000);
     const toConnecter = combinedHwm(binder?.sendHighWaterMark ?? 1000, socket.receiveHighWaterMark);
+    // A queue keeps only the newest message if either socket on it conflates.
+    const conflate = socket.core.conflate || (binder?.core.conflate ?? false);
     const [near, far] = Pipe.pair(
-      toBinder,
-      toConnecter,
+      new MessageQueue(toBinder, conflate),
+      new MessageQueue(toConnecter, conflate),
       { socketType: binder?.type ?? "", identity: binder === undefined ? new Uint8Array(0) : id(binder), remoteAddress: address },
       { socketType: socket.type, identity: id(socket), remoteAddress: address },
       address,

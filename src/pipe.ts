@@ -56,7 +56,11 @@ export class MessageQueue {
   /** Rung when a full queue has drained to its low-water mark. */
   onWritable: (() => void) | undefined;
 
-  constructor(public hwm: number) {}
+  /**
+   * @param hwm the high-water mark in messages (0 = unlimited)
+   * @param conflate keep only the newest message: a push replaces an unread one, and the queue is never full
+   */
+  constructor(public hwm: number, readonly conflate = false) {}
 
   /** Messages waiting. */
   get size(): number {
@@ -65,13 +69,17 @@ export class MessageQueue {
 
   /** True when a writer must not push (the high-water mark is reached). */
   get full(): boolean {
-    const full = this.hwm > 0 && this.size >= this.hwm;
+    const full = this.hwm > 0 && !this.conflate && this.size >= this.hwm;
     if (full) this.#blocked = true;
     return full;
   }
 
   /** Appends a message. Writers check {@link full} first; the queue itself never refuses. */
   push(msg: Message): void {
+    if (this.conflate && this.size > 0) {
+      this.#items[this.#items.length - 1] = msg;
+      return;
+    }
     this.#items.push(msg);
     if (this.size === 1) this.onReadable?.();
   }
@@ -147,14 +155,12 @@ export class Pipe {
 
   /** Makes a pipe and the view of it from the far end (queues swapped), for inproc. */
   static pair(
-    hwmAtoB: number,
-    hwmBtoA: number,
+    aToB: MessageQueue,
+    bToA: MessageQueue,
     peerOfA: PeerInfo,
     peerOfB: PeerInfo,
     endpoint: string,
   ): [Pipe, Pipe] {
-    const aToB = new MessageQueue(hwmAtoB);
-    const bToA = new MessageQueue(hwmBtoA);
     const a = new Pipe(bToA, aToB, peerOfA, endpoint);
     const b = new Pipe(aToB, bToA, peerOfB, endpoint);
     Pipe.link(a, b);

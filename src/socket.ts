@@ -113,6 +113,24 @@ export abstract class Socket implements SocketOptions {
     return true;
   }
 
+  /**
+   * A pipe has messages to read. Types that must act on what arrives before
+   * the application asks (a publisher applying subscriptions) read it here.
+   */
+  protected pipeReadable(_pipe: Pipe): void {}
+
+  /**
+   * A pipe made at `connect()` lost its connection and will be reconnected;
+   * what it had queued but not yet written may be lost (libzmq's hiccup).
+   * Subscribers resend their subscriptions here.
+   */
+  protected pipeHiccuped(_pipe: Pipe): void {}
+
+  /** Whether this socket's queues keep only the newest message (`conflate`, for the types that have it). */
+  protected conflates(): boolean {
+    return false;
+  }
+
   // --- the public API ------------------------------------------------------
 
   /** True once `close()` was called or the context terminated. */
@@ -440,8 +458,8 @@ export abstract class Socket implements SocketOptions {
     newPipe: (endpoint: string, peer: PeerInfo): Pipe | undefined => {
       if (!this.acceptsPipe(peer)) return undefined;
       const pipe = new Pipe(
-        new MessageQueue(this.#options.receiveHighWaterMark),
-        new MessageQueue(this.#options.sendHighWaterMark),
+        new MessageQueue(this.#options.receiveHighWaterMark, this.conflates()),
+        new MessageQueue(this.#options.sendHighWaterMark, this.conflates()),
         peer,
         endpoint,
       );
@@ -450,6 +468,10 @@ export abstract class Socket implements SocketOptions {
     },
     emit: (e: SocketEvent) => this.#emit(e),
     identified: (pipe: Pipe) => this.peerIdentified(pipe),
+    hiccuped: (pipe: Pipe) => this.pipeHiccuped(pipe),
+    get conflate() {
+      return this.socket.conflates();
+    },
     linger: (cancel: () => void) => this.context.linger(cancel),
   };
 
@@ -470,15 +492,19 @@ export abstract class Socket implements SocketOptions {
       list.push(pipe);
       this.#inproc.set(inprocAddress, list);
     }
-    pipe.inbound.onReadable = () => this.#kickReceive();
+    pipe.inbound.onReadable = () => {
+      this.pipeReadable(pipe);
+      this.#kickReceive();
+    };
     pipe.outbound.onWritable = () => this.#kickSend();
     pipe.onEnded = (p) => {
       this.#pipes.delete(p);
       this.detachPipe(p);
       this.#kickSend();
+      this.#kickReceive(); // XPUB reports the subscriptions that left with the peer
     };
     this.attachPipe(pipe);
-    if (pipe.inbound.size > 0) this.#kickReceive();
+    if (pipe.inbound.size > 0) pipe.inbound.onReadable();
     this.#kickSend();
   }
 
@@ -559,6 +585,10 @@ export interface SocketCore {
   emit(e: SocketEvent): void;
   /** A pipe made before its handshake now knows its peer; false turns the peer away. */
   identified(pipe: Pipe): boolean;
+  /** A pipe made at connect() lost its connection and waits for the next one. */
+  hiccuped(pipe: Pipe): void;
+  /** Whether this socket's queues keep only the newest message. */
+  readonly conflate: boolean;
   /** Registers work that lingers after close; the context cancels it on terminate. Returns an unregister function. */
   linger(cancel: () => void): () => void;
 }

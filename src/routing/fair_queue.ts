@@ -33,6 +33,20 @@ export class FairQueue extends PipeRing {
     return false;
   }
 
+  /**
+   * Drops the messages at the head of each pipe that `keep` rejects (a SUB
+   * filtering what it would drop anyway); true if a kept one is then waiting.
+   */
+  readableWhere(keep: (msg: Message) => boolean): boolean {
+    let found = false;
+    for (const p of [...this.pipes]) {
+      for (let head = p.inbound.peek(); head !== undefined && !keep(head); head = p.inbound.peek()) p.inbound.shift();
+      if (p.inbound.size > 0) found = true;
+      else if (!p.alive) this.remove(p);
+    }
+    return found;
+  }
+
   /** The next message in turn, with the pipe it came from. */
   receive(): { msg: Message; pipe: Pipe } | undefined {
     const n = this.pipes.length;

@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 import { Buffer } from "node:buffer";
 import { fileURLToPath } from "node:url";
 import { within } from "./timeout.ts";
+import type { Socket } from "../../mod.ts";
 
 const script = fileURLToPath(new URL("../interop/libzmq_peer.cjs", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -89,6 +90,25 @@ export class LibzmqPeer {
     return this.call({ op: "echo", count }, 60000);
   }
 
+  /** Starts counting the socket's monitor events (zeromq.js `sock.events`) of these types. */
+  watch(...types: string[]): Promise<void> {
+    return this.call({ op: "watch", types });
+  }
+  /** Counts of the watched events so far, by type. */
+  async eventCounts(): Promise<Record<string, number>> {
+    return (await this.call({ op: "events" })).counts;
+  }
+  /** Waits until at least `atLeast` watched events of `type` have been seen; fails after `ms`. */
+  async waitEvents(type: string, atLeast: number, ms = 5000): Promise<Record<string, number>> {
+    return (await this.call({ op: "events", type, atLeast, ms }, ms + 5000)).counts;
+  }
+
+  /** Sends a signal to the peer's process, e.g. SIGSTOP to freeze it, SIGCONT to thaw it; none once it has exited. */
+  signal(sig: NodeJS.Signals): void {
+    if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) return;
+    this.#proc.kill(sig);
+  }
+
   /** Ends the process at once (SIGKILL), as a crash would. */
   kill(): Promise<number | null> {
     this.#proc.kill("SIGKILL");
@@ -100,5 +120,15 @@ export class LibzmqPeer {
     if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) return;
     this.#proc.stdin!.end();
     await within(this.exited, 10000, "the libzmq peer to exit");
+  }
+}
+
+/** Connects `ours` and the libzmq peer over tcp, the side named by `weBind` binding. */
+export async function join(ours: Socket, peer: LibzmqPeer, weBind: boolean): Promise<void> {
+  if (weBind) {
+    await ours.bind("tcp://127.0.0.1:*");
+    await peer.connect(ours.lastEndpoint!);
+  } else {
+    ours.connect(await peer.bind("tcp://127.0.0.1:*"));
   }
 }

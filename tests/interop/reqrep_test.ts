@@ -1,22 +1,12 @@
 // Request-reply with libzmq: every valid pairing of REQ, REP, DEALER and ROUTER, each side binding in turn.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Dealer, Reply, Request, Router, type Socket } from "../../mod.ts";
-import { LibzmqPeer } from "../helpers/libzmq.ts";
+import { Dealer, Reply, Request, Router } from "../../mod.ts";
+import { join, LibzmqPeer } from "../helpers/libzmq.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const ROUNDS = 50;
-
-/** Connects `ours` and the libzmq peer, the side named by `weBind` binding. */
-async function join(ours: Socket, peer: LibzmqPeer, weBind: boolean): Promise<void> {
-  if (weBind) {
-    await ours.bind("tcp://127.0.0.1:*");
-    await peer.connect(ours.lastEndpoint!);
-  } else {
-    ours.connect(await peer.bind("tcp://127.0.0.1:*"));
-  }
-}
 
 for (const weBind of [true, false]) {
   const how = `zmq-ts ${weBind ? "binds" : "connects"}`;

@@ -1,0 +1,97 @@
+/**
+ * PUB (RFC 29): sends each message to every subscriber whose subscription
+ * is a prefix of its first frame. A subscriber at its high-water mark misses
+ * messages; the publisher never waits for it (unless `noDrop`). PUB cannot
+ * receive: what subscribers send is read only for their subscriptions.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Message, Pipe } from "../pipe.ts";
+import { FanOut } from "../routing/fan_out.ts";
+import { SubscriberTrie } from "../routing/subscriber_trie.ts";
+import { readSubscriptions } from "../routing/subscription.ts";
+import { Socket, type SocketConstructorOptions } from "../socket.ts";
+
+/** PUB's own options. */
+export interface PublisherOptions {
+  /** At a subscriber's high-water mark, wait (or fail with EAGAIN) instead of dropping. */
+  noDrop: boolean;
+  /** Keep only the newest message in each queue. */
+  conflate: boolean;
+  /** Send to the subscribers whose subscriptions do not match (their SUB must invert too). */
+  invertMatching: boolean;
+}
+
+/**
+ * @example
+ * ```ts
+ * const pub = new Publisher();
+ * await pub.bind("tcp://*:5556");
+ * await pub.send(["weather.paris", "21C"]);
+ * ```
+ */
+export class Publisher extends Socket {
+  readonly type = "PUB";
+  /** @see PublisherOptions.noDrop */
+  noDrop: boolean;
+  /** @see PublisherOptions.conflate */
+  conflate: boolean;
+  /** @see PublisherOptions.invertMatching */
+  invertMatching: boolean;
+  #subscribers = new SubscriberTrie();
+  #out = new FanOut();
+
+  constructor(
+    { noDrop = false, conflate = false, invertMatching = false, ...options }:
+      SocketConstructorOptions & Partial<PublisherOptions> = {},
+  ) {
+    super("PUB", options);
+    this.noDrop = noDrop;
+    this.conflate = conflate;
+    this.invertMatching = invertMatching;
+  }
+
+  protected override conflates(): boolean {
+    return this.conflate;
+  }
+
+  protected attachPipe(pipe: Pipe): void {
+    this.#out.add(pipe);
+  }
+
+  protected detachPipe(pipe: Pipe): void {
+    this.#subscribers.removePipe(pipe);
+    this.#out.remove(pipe);
+  }
+
+  protected override pipeReadable(pipe: Pipe): void {
+    for (let msg = pipe.inbound.shift(); msg !== undefined; msg = pipe.inbound.shift()) {
+      // Anything that is not a subscription is dropped: PUB has no one to give it to.
+      readSubscriptions(msg, (subscribe, topic) => {
+        if (subscribe) this.#subscribers.add(topic, pipe);
+        else this.#subscribers.remove(topic, pipe);
+      });
+    }
+  }
+
+  protected trySend(msg: Message): boolean {
+    const targets = this.#subscribers.select(msg[0]!, this.#out.pipes, this.invertMatching);
+    if (this.noDrop && !this.#out.hasRoom(targets)) return false;
+    this.#out.sendTo(msg, targets);
+    return true;
+  }
+
+  protected tryReceive(): Message | undefined {
+    throw zmqError("ENOTSUP", "Operation not supported: a PUB socket cannot receive");
+  }
+
+  protected hasReadable(): boolean {
+    return false;
+  }
+
+  protected hasWritable(): boolean {
+    return !this.noDrop || this.#out.hasRoom(this.#out.pipes);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * SUB (RFC 29): receives the messages whose first frame starts with one of
+ * its subscriptions. It tells each publisher what it wants (so they filter
+ * at the source) and filters again itself. It cannot send.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Message } from "../pipe.ts";
+import type { SocketConstructorOptions } from "../socket.ts";
+import { XSubscriber } from "./xsub.ts";
+
+/** SUB's own options. */
+export interface SubscriberOptions {
+  /** Keep only the newest message in each queue. */
+  conflate: boolean;
+  /** Receive the messages that match no subscription instead (the PUB must invert too). */
+  invertMatching: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * @example
+ * ```ts
+ * const sub = new Subscriber();
+ * sub.connect("tcp://127.0.0.1:5556");
+ * sub.subscribe("weather.");
+ * for await (const [topic, data] of sub) console.log(topic, data);
+ * ```
+ */
+export class Subscriber extends XSubscriber {
+  override readonly type: string = "SUB";
+  /** @see SubscriberOptions.conflate */
+  conflate: boolean;
+  /** @see SubscriberOptions.invertMatching */
+  invertMatching: boolean;
+
+  constructor(
+    { conflate = false, invertMatching = false, ...options }: SocketConstructorOptions & Partial<SubscriberOptions> = {},
+  ) {
+    super(options);
+    this.conflate = conflate;
+    this.invertMatching = invertMatching;
+  }
+
+  /**
+   * Receives messages whose first frame starts with any of `prefixes`; with
+   * none, every message. Subscribing twice to a prefix needs two unsubscribes.
+   *
+   * @example
+   * ```ts
+   * sub.subscribe("A", "B");
+   * sub.subscribe(); // everything
+   * ```
+   */
+  subscribe(...prefixes: (string | Uint8Array)[]): void {
+    for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(true, toTopic(p));
+  }
+
+  /** Drops one subscription to each of `prefixes` (with none, the subscription to everything). */
+  unsubscribe(...prefixes: (string | Uint8Array)[]): void {
+    for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(false, toTopic(p));
+  }
+
+  protected override conflates(): boolean {
+    return this.conflate;
+  }
+
+  protected override trySend(_msg: Message): boolean {
+    throw zmqError("ENOTSUP", "Operation not supported: a SUB socket cannot send; use subscribe()");
+  }
+
+  protected override tryReceive(): Message | undefined {
+    for (;;) {
+      const msg = this.incoming.receive()?.msg;
+      if (msg === undefined || this.topics.matches(msg[0]!) !== this.invertMatching) return msg;
+    }
+  }
+
+  protected override hasReadable(): boolean {
+    // A message that does not match would be dropped by receive(), so look at what is queued.
+    return this.incoming.readableWhere((msg) => this.topics.matches(msg[0]!) !== this.invertMatching);
+  }
+
+  protected override hasWritable(): boolean {
+    return false;
+  }
+}
+
+function toTopic(prefix: string | Uint8Array): Uint8Array {
+  return typeof prefix === "string" ? encoder.encode(prefix) : prefix;
+}

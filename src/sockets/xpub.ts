@@ -1,0 +1,185 @@
+/**
+ * XPUB: a publisher that also hands its subscribers' (un)subscriptions to
+ * the application, as messages led by 1 or 0 (zmtp.md §4.6), and passes on
+ * any other message sent upstream (from an XSUB). Used to build proxies and
+ * last-value caches.
+ *
+ * @module
+ */
+
+import type { Message, Pipe } from "../pipe.ts";
+import { FanOut } from "../routing/fan_out.ts";
+import { SubscriberTrie } from "../routing/subscriber_trie.ts";
+import { readSubscriptions, subscriptionMessage } from "../routing/subscription.ts";
+import { Socket, type SocketConstructorOptions } from "../socket.ts";
+
+/** Which subscription changes XPUB reports (libzmq's XPUB_VERBOSE / XPUB_VERBOSER). */
+export type XPublisherVerbosity = null | "allSubs" | "allSubsUnsubs";
+
+/** XPUB's own options. */
+export interface XPublisherOptions {
+  /** At a subscriber's high-water mark, wait (or fail with EAGAIN) instead of dropping. */
+  noDrop: boolean;
+  /**
+   * Leave subscriptions to the application: each one received is reported,
+   * and takes effect only when the application calls {@link XPublisher.subscribe}.
+   */
+  manual: boolean;
+  /** Queued first to every new subscriber (its SUB must subscribe to it to see it). */
+  welcomeMessage: string | Uint8Array | null;
+  /** Send to the subscribers whose subscriptions do not match. */
+  invertMatching: boolean;
+  /**
+   * null: report a subscription only when it is new to this socket, and an
+   * unsubscription when no one is left; "allSubs": report every subscription;
+   * "allSubsUnsubs": every subscription and unsubscription.
+   */
+  verbosity: XPublisherVerbosity;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * @example
+ * ```ts
+ * const xpub = new XPublisher({ verbosity: "allSubs" });
+ * await xpub.bind("tcp://*:5557");
+ * const [sub] = await xpub.receive(); // [1, ...topic] or [0, ...topic]
+ * await xpub.send(["topic", "data"]);
+ * ```
+ */
+export class XPublisher extends Socket {
+  readonly type = "XPUB";
+  /** @see XPublisherOptions.noDrop */
+  noDrop: boolean;
+  /** @see XPublisherOptions.manual */
+  manual: boolean;
+  /** @see XPublisherOptions.welcomeMessage */
+  welcomeMessage: string | Uint8Array | null;
+  /** @see XPublisherOptions.invertMatching */
+  invertMatching: boolean;
+  /** @see XPublisherOptions.verbosity */
+  verbosity: XPublisherVerbosity;
+  #subscribers = new SubscriberTrie();
+  /** In manual mode, what each pipe asked for, so its leaving can be reported. */
+  #requested = new SubscriberTrie();
+  #out = new FanOut();
+  /** Reports and upstream messages for the application, each with the pipe it concerns. */
+  #pending: { msg: Message; pipe: Pipe | undefined }[] = [];
+  #lastPipe: Pipe | undefined;
+
+  constructor(
+    { noDrop = false, manual = false, welcomeMessage = null, invertMatching = false, verbosity = null, ...options }:
+      SocketConstructorOptions & Partial<XPublisherOptions> = {},
+  ) {
+    super("XPUB", options);
+    this.noDrop = noDrop;
+    this.manual = manual;
+    this.welcomeMessage = welcomeMessage;
+    this.invertMatching = invertMatching;
+    this.verbosity = verbosity;
+  }
+
+  /**
+   * Manual mode: subscribes the subscriber whose subscription was received
+   * last to each topic (libzmq's ZMQ_SUBSCRIBE on an XPUB).
+   *
+   * @example
+   * ```ts
+   * const [req] = await xpub.receive();
+   * if (req![0] === 1) xpub.subscribe(req!.subarray(1));
+   * ```
+   */
+  subscribe(...topics: (string | Uint8Array)[]): void {
+    this.#manualChange(true, topics);
+  }
+
+  /** Manual mode: the reverse of {@link subscribe}, for the same subscriber. */
+  unsubscribe(...topics: (string | Uint8Array)[]): void {
+    this.#manualChange(false, topics);
+  }
+
+  #manualChange(subscribe: boolean, topics: (string | Uint8Array)[]): void {
+    const pipe = this.#lastPipe;
+    if (!this.manual || pipe === undefined) return;
+    for (const t of topics.length === 0 ? [""] : topics) {
+      const topic = typeof t === "string" ? encoder.encode(t) : t;
+      if (subscribe) this.#subscribers.add(topic, pipe);
+      else this.#subscribers.remove(topic, pipe);
+    }
+  }
+
+  protected attachPipe(pipe: Pipe): void {
+    this.#out.add(pipe);
+    const welcome = this.welcomeMessage;
+    if (welcome !== null && welcome.length > 0) {
+      pipe.outbound.push([typeof welcome === "string" ? encoder.encode(welcome) : welcome]);
+    }
+  }
+
+  protected detachPipe(pipe: Pipe): void {
+    if (!this.#out.pipes.has(pipe)) return;
+    this.#out.remove(pipe);
+    if (this.#lastPipe === pipe) this.#lastPipe = undefined;
+    const report = (topic: Uint8Array) => this.#report(false, topic, undefined);
+    if (this.manual) {
+      this.#requested.removePipe(pipe, report);
+      this.#subscribers.removePipe(pipe);
+    } else {
+      const always = this.verbosity === "allSubsUnsubs";
+      this.#subscribers.removePipe(pipe, (topic, last) => (last || always) && report(topic));
+    }
+  }
+
+  protected override pipeReadable(pipe: Pipe): void {
+    for (let msg = pipe.inbound.shift(); msg !== undefined; msg = pipe.inbound.shift()) {
+      const upstream = readSubscriptions(msg, (subscribe, topic) => this.#onSubscription(pipe, subscribe, topic));
+      if (upstream !== undefined) this.#pending.push({ msg: upstream, pipe: undefined });
+    }
+  }
+
+  #onSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): void {
+    if (this.manual) {
+      if (subscribe) this.#requested.add(topic, pipe);
+      else this.#requested.remove(topic, pipe);
+      return this.#report(subscribe, topic, pipe);
+    }
+    let notify: boolean;
+    if (subscribe) {
+      notify = this.#subscribers.add(topic, pipe) || this.verbosity !== null;
+    } else {
+      notify = this.#subscribers.remove(topic, pipe) !== "valuesRemain" || this.verbosity === "allSubsUnsubs";
+    }
+    if (notify) this.#report(subscribe, topic, pipe);
+  }
+
+  #report(subscribe: boolean, topic: Uint8Array, pipe: Pipe | undefined): void {
+    // A copy: the topic may be a view into a read buffer that is reused.
+    const msg = subscriptionMessage(subscribe, topic);
+    this.#pending.push({ msg: [msg[0]!], pipe });
+  }
+
+  protected trySend(msg: Message): boolean {
+    const targets = this.#subscribers.select(msg[0]!, this.#out.pipes, this.invertMatching);
+    if (this.noDrop && !this.#out.hasRoom(targets)) return false;
+    this.#out.sendTo(msg, targets);
+    return true;
+  }
+
+  protected tryReceive(): Message | undefined {
+    const next = this.#pending.shift();
+    if (next === undefined) return undefined;
+    if (this.manual && next.pipe !== undefined) {
+      this.#lastPipe = this.#out.pipes.has(next.pipe) ? next.pipe : undefined;
+    }
+    return next.msg;
+  }
+
+  protected hasReadable(): boolean {
+    return this.#pending.length > 0;
+  }
+
+  protected hasWritable(): boolean {
+    return !this.noDrop || this.#out.hasRoom(this.#out.pipes);
+  }
+}
