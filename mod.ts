@@ -28,8 +28,8 @@ export { type MessageLike, Socket, type SocketConstructorOptions } from "./src/s
 export { Pair } from "./src/sockets/pair.ts";
 export { Pull } from "./src/sockets/pull.ts";
 export { Push } from "./src/sockets/push.ts";
-export { Dealer } from "./src/sockets/dealer.ts";
-export { Router, type RouterOptions } from "./src/sockets/router.ts";
+export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
+export { Router, type RouterConnectOptions, type RouterOptions } from "./src/sockets/router.ts";
 export { Request, type RequestOptions } from "./src/sockets/request.ts";
 export { Reply } from "./src/sockets/reply.ts";
 export { Publisher, type PublisherOptions } from "./src/sockets/pub.ts";

@@ -37,6 +37,9 @@ export class InprocRegistry {
     this.#pending.delete(name);
     for (const p of waiting) {
       p.far.peer = { ...p.far.peer, socketType: p.socket.type };
+      // Sized at connect() without the binder's marks: now they are known (libzmq does the same).
+      p.far.inbound.hwm = combinedHwm(p.socket.sendHighWaterMark, socket.receiveHighWaterMark);
+      p.far.outbound.hwm = combinedHwm(socket.sendHighWaterMark, p.socket.receiveHighWaterMark);
       socket.addPipe(p.far, `inproc://${name}`);
     }
   }

@@ -10,6 +10,22 @@ import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
 import { Socket, type SocketConstructorOptions } from "../socket.ts";
 
+/** DEALER's own options. */
+export interface DealerOptions {
+  /** Send an empty message to each new peer, so that a ROUTER learns of us at once. */
+  probeRouter: boolean;
+  /** Keep only the newest message in each queue. */
+  conflate: boolean;
+}
+
+/**
+ * Queues the probe libzmq's `probeRouter` sends first on every new pipe: one
+ * empty frame, which a ROUTER delivers as `[routingId, ""]`.
+ */
+export function sendProbe(pipe: Pipe): void {
+  pipe.outbound.push([new Uint8Array(0)]);
+}
+
 /**
  * @example
  * ```ts
@@ -21,14 +37,27 @@ import { Socket, type SocketConstructorOptions } from "../socket.ts";
  */
 export class Dealer extends Socket {
   readonly type = "DEALER";
+  /** @see DealerOptions.probeRouter */
+  probeRouter: boolean;
+  /** @see DealerOptions.conflate */
+  conflate: boolean;
   #lb = new LoadBalancer();
   #fq = new FairQueue();
 
-  constructor(options?: SocketConstructorOptions) {
+  constructor(
+    { probeRouter = false, conflate = false, ...options }: SocketConstructorOptions & Partial<DealerOptions> = {},
+  ) {
     super("DEALER", options);
+    this.probeRouter = probeRouter;
+    this.conflate = conflate;
+  }
+
+  protected override conflates(): boolean {
+    return this.conflate;
   }
 
   protected attachPipe(pipe: Pipe): void {
+    if (this.probeRouter) sendProbe(pipe);
     this.#lb.add(pipe);
     this.#fq.add(pipe);
   }

@@ -21,8 +21,16 @@ export class Pull extends Socket {
   readonly type = "PULL";
   #fq = new FairQueue();
 
-  constructor(options?: SocketConstructorOptions) {
+  /** Keep only the newest message in each queue (libzmq's ZMQ_CONFLATE; for single-part messages). */
+  conflate: boolean;
+
+  constructor({ conflate = false, ...options }: SocketConstructorOptions & { conflate?: boolean } = {}) {
     super("PULL", options);
+    this.conflate = conflate;
+  }
+
+  protected override conflates(): boolean {
+    return this.conflate;
   }
 
   protected attachPipe(pipe: Pipe): void {

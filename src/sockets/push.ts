@@ -22,8 +22,16 @@ export class Push extends Socket {
   readonly type = "PUSH";
   #lb = new LoadBalancer();
 
-  constructor(options?: SocketConstructorOptions) {
+  /** Keep only the newest message in each queue (libzmq's ZMQ_CONFLATE; for single-part messages). */
+  conflate: boolean;
+
+  constructor({ conflate = false, ...options }: SocketConstructorOptions & { conflate?: boolean } = {}) {
     super("PUSH", options);
+    this.conflate = conflate;
+  }
+
+  protected override conflates(): boolean {
+    return this.conflate;
   }
 
   protected attachPipe(pipe: Pipe): void {

@@ -11,6 +11,7 @@ import type { Message, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
 import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { sendProbe } from "./dealer.ts";
 
 /** REQ's own options. */
 export interface RequestOptions {
@@ -18,6 +19,8 @@ export interface RequestOptions {
   correlate: boolean;
   /** Allow a new request before the reply to the last one; the old reply is then ignored. */
   relaxed: boolean;
+  /** Send an empty message to each new peer, so that a ROUTER learns of us at once. */
+  probeRouter: boolean;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -37,19 +40,26 @@ export class Request extends Socket {
   correlate: boolean;
   /** @see RequestOptions.relaxed */
   relaxed: boolean;
+  /** @see RequestOptions.probeRouter */
+  probeRouter: boolean;
   #lb = new LoadBalancer();
   #fq = new FairQueue();
   #awaiting: Pipe | undefined;
   #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
   #idFrame: Uint8Array | undefined;
 
-  constructor({ correlate = false, relaxed = false, ...options }: SocketConstructorOptions & Partial<RequestOptions> = {}) {
+  constructor(
+    { correlate = false, relaxed = false, probeRouter = false, ...options }:
+      SocketConstructorOptions & Partial<RequestOptions> = {},
+  ) {
     super("REQ", options);
     this.correlate = correlate;
     this.relaxed = relaxed;
+    this.probeRouter = probeRouter;
   }
 
   protected attachPipe(pipe: Pipe): void {
+    if (this.probeRouter) sendProbe(pipe);
     this.#lb.add(pipe);
     this.#fq.add(pipe);
   }

@@ -11,6 +11,7 @@ import { zmqError } from "../errors.ts";
 import type { Message, PeerInfo, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { sendProbe } from "./dealer.ts";
 
 /** ROUTER's own options. */
 export interface RouterOptions {
@@ -18,6 +19,14 @@ export interface RouterOptions {
   mandatory: boolean;
   /** A new peer with a routing id already in use takes it over; the old one is disconnected. */
   handover: boolean;
+  /** Send an empty message to each new peer, so that a ROUTER at the other end learns of us at once. */
+  probeRouter: boolean;
+}
+
+/** Options for one {@link Router.connect}. */
+export interface RouterConnectOptions {
+  /** The routing id to know this peer by, instead of its Identity or a generated one. */
+  routingId?: string | Uint8Array;
 }
 
 const key = (id: Uint8Array) => Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -36,14 +45,47 @@ export class Router extends Socket {
   mandatory: boolean;
   /** @see RouterOptions.handover */
   handover: boolean;
+  /** @see RouterOptions.probeRouter */
+  probeRouter: boolean;
   #fq = new FairQueue();
+  /** Routing ids chosen at connect(), by endpoint. */
+  #connectIds = new Map<string, Uint8Array>();
   #byId = new Map<string, Pipe>();
   #nextId = (Math.random() * 0x1_0000_0000) >>> 0;
 
-  constructor({ mandatory = false, handover = false, ...options }: SocketConstructorOptions & Partial<RouterOptions> = {}) {
+  constructor(
+    { mandatory = false, handover = false, probeRouter = false, ...options }:
+      SocketConstructorOptions & Partial<RouterOptions> = {},
+  ) {
     super("ROUTER", options);
     this.mandatory = mandatory;
     this.handover = handover;
+    this.probeRouter = probeRouter;
+  }
+
+  /**
+   * Connects, optionally choosing the routing id the peer will have here
+   * (libzmq's ZMQ_CONNECT_ROUTING_ID).
+   *
+   * @example
+   * ```ts
+   * router.connect("tcp://10.0.0.2:5555", { routingId: "backend-2" });
+   * await router.send(["backend-2", "", "job"]);
+   * ```
+   */
+  override connect(address: string, options: RouterConnectOptions = {}): void {
+    if (options.routingId !== undefined) {
+      const id = typeof options.routingId === "string" ? new TextEncoder().encode(options.routingId) : options.routingId;
+      if (id.length < 1 || id.length > 255) throw zmqError("EINVAL", `routingId must be 1-255 bytes, got ${id.length}`);
+      if (this.#byId.has(key(id))) throw zmqError("EINVAL", "routingId is already used by another peer", { address });
+      this.#connectIds.set(address, id);
+    }
+    super.connect(address);
+  }
+
+  override disconnect(address: string): void {
+    super.disconnect(address);
+    this.#connectIds.delete(address);
   }
 
   protected override acceptsPipe(peer: PeerInfo): boolean {
@@ -52,15 +94,16 @@ export class Router extends Socket {
 
   protected override peerIdentified(pipe: Pipe): boolean {
     this.#forget(pipe);
-    if (!this.acceptsPipe(pipe.peer)) return false;
+    if (!this.#connectIds.has(pipe.endpoint) && !this.acceptsPipe(pipe.peer)) return false;
     this.#identify(pipe);
     return true;
   }
 
   protected attachPipe(pipe: Pipe): void {
+    if (this.probeRouter) sendProbe(pipe);
     this.#fq.add(pipe);
-    // A pipe made at connect() is identified when its handshake completes.
-    if (pipe.peer.socketType !== "") this.#identify(pipe);
+    // A pipe made at connect() is identified when its handshake completes, unless we chose its id.
+    if (pipe.peer.socketType !== "" || this.#connectIds.has(pipe.endpoint)) this.#identify(pipe);
   }
 
   protected detachPipe(pipe: Pipe): void {
@@ -69,7 +112,7 @@ export class Router extends Socket {
   }
 
   #identify(pipe: Pipe): void {
-    let id = pipe.peer.identity;
+    let id = this.#connectIds.get(pipe.endpoint) ?? pipe.peer.identity;
     if (id.length === 0) {
       id = new Uint8Array(5);
       new DataView(id.buffer).setUint32(1, this.#nextId);
