@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { Buffer } from "node:buffer";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { within } from "./timeout.ts";
 import type { Socket } from "../../mod.ts";
@@ -103,10 +104,18 @@ export class LibzmqPeer {
     return (await this.call({ op: "events", type, atLeast, ms }, ms + 5000)).counts;
   }
 
-  /** Sends a signal to the peer's process, e.g. SIGSTOP to freeze it, SIGCONT to thaw it; none once it has exited. */
+  /**
+   * Sends a signal to the peer's process, e.g. SIGSTOP to freeze it, SIGCONT to thaw it; none
+   * once it has exited. Through process.kill(pid): Deno's ChildProcess.kill() sends one signal
+   * only (later calls return false) and records SIGSTOP as the exit signal.
+   */
   signal(sig: NodeJS.Signals): void {
     if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) return;
-    this.#proc.kill(sig);
+    try {
+      process.kill(this.#proc.pid!, sig);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ESRCH") throw e; // exited meanwhile
+    }
   }
 
   /** Ends the process at once (SIGKILL), as a crash would. */

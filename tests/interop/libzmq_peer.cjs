@@ -11,6 +11,8 @@ const TYPES = {
   XPUB: zmq.XPublisher, XSUB: zmq.XSubscriber,
 };
 let sock;
+const counts = {}; // monitor events seen, by type, for the types given to "watch"
+const countWaiters = []; // [type, atLeast, resolve]
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 const b64 = (frames) => frames.map((f) => Buffer.from(f).toString("base64"));
 const unb64 = (frames) => frames.map((f) => Buffer.from(f, "base64"));
@@ -60,6 +62,31 @@ async function run(cmd) {
     case "unsubscribe":
       sock.unsubscribe(...unb64(cmd.topics || []));
       return {};
+    case "watch": // counts the socket's monitor events (sock.events) of these types from now on
+      for (const t of cmd.types) {
+        if (t in counts) continue;
+        counts[t] = 0;
+        sock.events.on(t, () => {
+          counts[t]++;
+          for (const w of countWaiters.splice(0)) {
+            if ((counts[w[0]] || 0) >= w[1]) w[2]();
+            else countWaiters.push(w);
+          }
+        });
+      }
+      return {};
+    case "events": // the counts so far; with `type`, first waits (up to `ms`) until it reaches `atLeast`
+      if (cmd.type !== undefined && (counts[cmd.type] || 0) < cmd.atLeast) {
+        await new Promise((resolve, reject) => {
+          const w = [cmd.type, cmd.atLeast, () => { clearTimeout(timer); resolve(); }];
+          const timer = setTimeout(() => {
+            countWaiters.splice(countWaiters.indexOf(w), 1);
+            reject(new Error(`${cmd.atLeast} "${cmd.type}" event(s) not seen within ${cmd.ms} ms`));
+          }, cmd.ms);
+          countWaiters.push(w);
+        });
+      }
+      return { counts: { ...counts } };
     case "close":
       sock.close();
       return {};
