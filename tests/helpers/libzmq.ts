@@ -24,12 +24,19 @@ export class LibzmqPeer {
   #waiting = new Map<number, (r: any) => void>();
   #ready: Promise<void>;
   exited: Promise<number | null>;
+  /** Set by the exit event: Deno reports a stopped (SIGSTOP) child in `signalCode` as if it had died. */
+  #gone = false;
 
   private constructor() {
     this.#proc = spawn("node", [script], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
     let readyResolve!: () => void;
     this.#ready = new Promise((r) => (readyResolve = r));
-    this.exited = new Promise((r) => this.#proc.on("exit", (code) => r(code)));
+    this.exited = new Promise((r) =>
+      this.#proc.on("exit", (code) => {
+        this.#gone = true;
+        r(code);
+      })
+    );
     createInterface({ input: this.#proc.stdout! }).on("line", (line) => {
       const msg = JSON.parse(line);
       if (msg.ready) return readyResolve();
@@ -110,7 +117,7 @@ export class LibzmqPeer {
    * only (later calls return false) and records SIGSTOP as the exit signal.
    */
   signal(sig: NodeJS.Signals): void {
-    if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) return;
+    if (this.#gone) return;
     try {
       process.kill(this.#proc.pid!, sig);
     } catch (e) {
@@ -126,7 +133,7 @@ export class LibzmqPeer {
 
   /** Closes the socket and ends the process. */
   async stop(): Promise<void> {
-    if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) return;
+    if (this.#gone) return;
     this.#proc.stdin!.end();
     await within(this.exited, 10000, "the libzmq peer to exit");
   }
