@@ -53,7 +53,7 @@ export class Binding {
       // With a linger, even an empty pipe goes through the engine: it ends the stream gracefully,
       // so bytes already handed to the transport are still written.
       if (pipe === undefined || lingerMs === 0) {
-        if (pipe !== undefined) pipe.close(0);
+        pipe?.end(); // the socket forgets the peer now (an unbind leaves the socket open)
         engine.close();
         continue;
       }
@@ -86,7 +86,7 @@ export class Binding {
     this.#unlinger.get(engine)?.();
     this.#unlinger.delete(engine);
     pipe?.end();
-    if (end.wasReady) this.#core.emit({ type: "disconnect", address: this.address, error: end.error });
+    if (end.wasReady && !this.#closed) this.#core.emit({ type: "disconnect", address: this.address, error: end.error });
     if (end.kind === "protocol") {
       this.#core.emit({ type: "handshake:error:protocol", address: this.address, error: end.error });
     } else if (end.kind === "timeout" && !end.wasReady) {

@@ -152,7 +152,9 @@ export class Connecter {
   #onEngineEnd(engine: Engine, end: EngineEnd): void {
     if (this.#engine === engine) this.#engine = undefined;
     if (this.#stopped && this.#lingerMs !== undefined) this.#unlinger?.();
-    if (end.wasReady) this.#core.emit({ type: "disconnect", address: this.#address, error: end.error });
+    // A connection we close ourselves is not reported as lost (libzmq's monitor does the same).
+    const ours = end.kind === "local" || this.#lingerMs !== undefined;
+    if (end.wasReady && !ours) this.#core.emit({ type: "disconnect", address: this.#address, error: end.error });
     if (end.kind === "protocol") {
       this.#core.emit({ type: "handshake:error:protocol", address: this.#address, error: end.error });
     }
