@@ -8,19 +8,26 @@
  */
 
 import { zmqError } from "./errors.ts";
-import { MessageQueue, Pipe } from "./pipe.ts";
+import { combinedHwm, MessageQueue, Pipe } from "./pipe.ts";
 import type { Socket } from "./socket.ts";
 
 interface PendingConnect {
   socket: Socket;
   /** The binder's end, handed over at bind. */
   far: Pipe;
+  /** The connecter's end. */
+  near: Pipe;
 }
 
-/** The sum of both sides' marks, as libzmq sizes an inproc pipe; 0 if either is unlimited. */
-function combinedHwm(sendHwm: number, receiveHwm: number): number {
-  return sendHwm === 0 || receiveHwm === 0 ? 0 : sendHwm + receiveHwm;
-}
+/** The far socket's marks as they are now, whenever asked. */
+const marks = (s: Socket) => ({
+  get send() {
+    return s.sendHighWaterMark;
+  },
+  get receive() {
+    return s.receiveHighWaterMark;
+  },
+});
 
 /** The registry of a context's inproc endpoints. */
 export class InprocRegistry {
@@ -40,6 +47,8 @@ export class InprocRegistry {
       // Sized at connect() without the binder's marks: now they are known (libzmq does the same).
       p.far.inbound.hwm = combinedHwm(p.socket.sendHighWaterMark, socket.receiveHighWaterMark);
       p.far.outbound.hwm = combinedHwm(socket.sendHighWaterMark, p.socket.receiveHighWaterMark);
+      p.far.farMarks = marks(p.socket);
+      p.near.farMarks = marks(socket);
       socket.addPipe(p.far, `inproc://${name}`);
     }
   }
@@ -70,11 +79,13 @@ export class InprocRegistry {
       { socketType: socket.type, identity: id(socket), remoteAddress: address },
       address,
     );
+    far.farMarks = marks(socket);
+    if (binder !== undefined) near.farMarks = marks(binder);
     socket.addPipe(near, address);
     if (binder !== undefined) binder.addPipe(far, address);
     else {
       const list = this.#pending.get(name) ?? [];
-      list.push({ socket, far });
+      list.push({ socket, far, near });
       this.#pending.set(name, list);
     }
   }

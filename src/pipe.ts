@@ -31,6 +31,11 @@ export function isSubscription(msg: Message): boolean {
   return (msg as { [SUBSCRIPTION]?: boolean })[SUBSCRIPTION] === true;
 }
 
+/** An inproc pipe holds both sockets' marks together, as libzmq sizes it; 0 (unlimited) if either is. */
+export function combinedHwm(sendHwm: number, receiveHwm: number): number {
+  return sendHwm === 0 || receiveHwm === 0 ? 0 : sendHwm + receiveHwm;
+}
+
 /** libzmq resumes a blocked writer once the queue is half empty. */
 export function lowWaterMark(hwm: number): number {
   return hwm > 0 ? (hwm + 1) >> 1 : 0;
@@ -133,6 +138,11 @@ export interface PeerInfo {
  * or the peer socket's own Pipe with the two queues swapped) does the reverse.
  */
 export class Pipe {
+  /**
+   * For inproc: the far socket's current marks, which this pipe's queues hold on top
+   * of ours, so that changing our mark later keeps the sum.
+   */
+  farMarks: { send: number; receive: number } | undefined;
   /** The peer's routing id as a routing socket knows it (set by the socket type). */
   routingId: Uint8Array = new Uint8Array(0);
   /** False once the far end is gone: the socket drains `inbound` and then drops the pipe. */

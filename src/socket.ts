@@ -9,7 +9,7 @@
 
 import { type Endpoint, parseEndpoint } from "./endpoint.ts";
 import { type ErrorCode, zmqError } from "./errors.ts";
-import { type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
+import { combinedHwm, type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
 import { defaultOptions, type SocketOptions, validateOption } from "./options.ts";
 import { Observer, type SocketEvent } from "./observer.ts";
 import { compatible, sendsIdentity } from "./socket_types.ts";
@@ -430,9 +430,11 @@ export abstract class Socket implements SocketOptions {
     validateOption(name, value);
     (this.#options as unknown as Record<string, unknown>)[name] = value;
     if (name === "sendHighWaterMark" || name === "receiveHighWaterMark") {
+      const { sendHighWaterMark: snd, receiveHighWaterMark: rcv } = this.#options;
       for (const p of this.#pipes) {
-        if (name === "sendHighWaterMark") p.outbound.hwm = this.#options.sendHighWaterMark;
-        else p.inbound.hwm = this.#options.receiveHighWaterMark;
+        const far = p.farMarks;
+        if (name === "sendHighWaterMark") p.outbound.hwm = far === undefined ? snd : combinedHwm(snd, far.receive);
+        else p.inbound.hwm = far === undefined ? rcv : combinedHwm(far.send, rcv);
       }
     }
   }

@@ -106,3 +106,22 @@ for (const transport of ["tcp", "ipc", "inproc"] as const) {
     }
   });
 }
+
+test("a mark changed after connecting applies to the existing pipe, still added to the peer's (inproc)", async () => {
+  const ctx = new Context();
+  const ep = freshEndpoint("inproc");
+  try {
+    const pull = new Pull({ context: ctx, receiveHighWaterMark: 1 });
+    await pull.bind(ep);
+    const push = new Push({ context: ctx, sendHighWaterMark: 1 });
+    push.connect(ep);
+    push.sendHighWaterMark = 5;
+    assert.equal(await fill(push), 6);
+    for (let i = 0; i < 6; i++) assert.equal(text((await pull.receive())[0]!), String(i));
+    pull.receiveHighWaterMark = 10;
+    push.sendHighWaterMark = 2;
+    assert.equal(await fill(push), 12);
+  } finally {
+    ctx.terminate();
+  }
+});
