@@ -64,8 +64,11 @@ export class XPublisher extends Socket {
   /** In manual mode, what each pipe asked for, so its leaving can be reported. */
   #requested = new SubscriberTrie();
   #out = new FanOut();
-  /** Reports and upstream messages for the application, each with the pipe it concerns. */
-  #pending: { msg: Message; pipe: Pipe | undefined }[] = [];
+  /**
+   * Reports and upstream messages for the application; a report names the
+   * pipe it came from (none when the pipe has gone).
+   */
+  #pending: { msg: Message; report: boolean; pipe: Pipe | undefined }[] = [];
   #lastPipe: Pipe | undefined;
 
   constructor(
@@ -134,7 +137,7 @@ export class XPublisher extends Socket {
   protected override pipeReadable(pipe: Pipe): void {
     for (let msg = pipe.inbound.shift(); msg !== undefined; msg = pipe.inbound.shift()) {
       const upstream = readSubscriptions(msg, (subscribe, topic) => this.#onSubscription(pipe, subscribe, topic));
-      if (upstream !== undefined) this.#pending.push({ msg: upstream, pipe: undefined });
+      if (upstream !== undefined) this.#pending.push({ msg: upstream, report: false, pipe: undefined });
     }
   }
 
@@ -156,7 +159,7 @@ export class XPublisher extends Socket {
   #report(subscribe: boolean, topic: Uint8Array, pipe: Pipe | undefined): void {
     // A copy: the topic may be a view into a read buffer that is reused.
     const msg = subscriptionMessage(subscribe, topic);
-    this.#pending.push({ msg: [msg[0]!], pipe });
+    this.#pending.push({ msg: [msg[0]!], report: true, pipe });
   }
 
   protected trySend(msg: Message): boolean {
@@ -169,8 +172,10 @@ export class XPublisher extends Socket {
   protected tryReceive(): Message | undefined {
     const next = this.#pending.shift();
     if (next === undefined) return undefined;
-    if (this.manual && next.pipe !== undefined) {
-      this.#lastPipe = this.#out.pipes.has(next.pipe) ? next.pipe : undefined;
+    // A report of a subscriber that left clears the last pipe, so that mirroring
+    // it with unsubscribe() touches no one else (libzmq).
+    if (this.manual && next.report) {
+      this.#lastPipe = next.pipe !== undefined && this.#out.pipes.has(next.pipe) ? next.pipe : undefined;
     }
     return next.msg;
   }

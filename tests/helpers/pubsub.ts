@@ -25,3 +25,25 @@ export async function joined(pub: Publisher | XPublisher, subs: Subscriber[], ms
     s.unsubscribe(SYNC);
   }
 }
+
+/**
+ * Calls `send` every 10 ms until `arrived` settles, and returns what it
+ * settled with: the slow-joiner wait for one message, bounded (fails after `ms`).
+ */
+export async function publishUntil<T>(
+  send: () => Promise<unknown>,
+  arrived: Promise<T>,
+  what: string,
+  ms = 10000,
+): Promise<T> {
+  let done = false;
+  const settled = arrived.finally(() => (done = true));
+  settled.catch(() => {}); // its rejection is reported by the return below
+  const start = Date.now();
+  while (!done) {
+    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await send();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return settled;
+}
