@@ -2,6 +2,11 @@
  * A Context owns its sockets, the inproc endpoint registry and termination.
  * Sockets made without one join the process-wide default context.
  *
+ * A context can be shared with Workers: `handle()` makes what a Worker needs
+ * to join it, `Context.attach(handle)` joins it there (workers/ wraps both).
+ * Inproc endpoints are then reachable from every thread of the context, and
+ * terminating it in any thread terminates it in all.
+ *
  * @module
  */
 
@@ -10,6 +15,11 @@ import { InprocRegistry } from "./inproc.ts";
 import type { Socket } from "./socket.ts";
 import type { StreamTransport } from "./transports/stream.ts";
 import { runtimeTransport } from "./transports/runtime.ts";
+import { Hub } from "./threads/hub.ts";
+import { postToHub, ThreadLink } from "./threads/link.ts";
+import type { ContextHandle, ToThread } from "./threads/protocol.ts";
+
+export type { ContextHandle };
 
 /**
  * @example
@@ -29,9 +39,79 @@ export class Context {
   readonly inproc: InprocRegistry = new InprocRegistry();
   /** @internal The tcp/ipc transport of this runtime. */
   readonly transport: StreamTransport;
+  /** The same in every thread that shares this context. */
+  readonly id: string;
+  #hub: Hub | undefined;
+  #link: ThreadLink | undefined;
 
   constructor(options: { transport?: StreamTransport } = {}) {
     this.transport = options.transport ?? runtimeTransport();
+    this.id = crypto.randomUUID();
+  }
+
+  /**
+   * Joins, in a Worker, a context made in another thread, from the handle
+   * that thread made with {@link handle}. Usually done by `joinContext()`
+   * from workers/.
+   *
+   * @example
+   * ```ts
+   * self.onmessage = (e) => {
+   *   const ctx = Context.attach(e.data.context);
+   *   const pair = new Pair({ context: ctx });
+   *   pair.connect("inproc://step2");
+   * };
+   * ```
+   */
+  static attach(handle: ContextHandle): Context {
+    const ctx = new Context();
+    (ctx as { id: string }).id = handle.id;
+    const link = new ThreadLink(handle.thread, postToHub(handle.port), ctx.inproc);
+    // Not unref'd: on Bun that would let the Worker exit while its sockets wait.
+    handle.port.onmessage = (e: MessageEvent<ToThread>) => link.handle(e.data);
+    ctx.#join(link);
+    return ctx;
+  }
+
+  /**
+   * Makes what another thread needs to join this context: pass it to the
+   * Worker (with its `port` in the transfer list) and call
+   * {@link Context.attach} there. `startWorker()` from workers/ does both.
+   *
+   * @example
+   * ```ts
+   * const handle = ctx.handle();
+   * worker.postMessage({ context: handle }, [handle.port]);
+   * ```
+   */
+  handle(): ContextHandle {
+    const link = this.#share();
+    const thread = crypto.randomUUID();
+    const { port1, port2 } = new MessageChannel();
+    if (this.#hub !== undefined) this.#hub.addPort(thread, port1);
+    else link.toHub({ t: "adopt", thread, port: port1 });
+    return { id: this.id, thread, port: port2 };
+  }
+
+  /** @internal A thread that had a handle has ended: its connections are closed everywhere. */
+  threadGone(thread: string): void {
+    this.#link?.toHub({ t: "gone", thread });
+  }
+
+  /** The first handle makes this thread the hub of the context. */
+  #share(): ThreadLink {
+    if (this.#link !== undefined) return this.#link;
+    const hub = this.#hub = new Hub();
+    const link = new ThreadLink(crypto.randomUUID(), (m) => queueMicrotask(() => hub.handle(m)), this.inproc);
+    hub.addThread(link.thread, (m) => queueMicrotask(() => link.handle(m)));
+    this.#join(link);
+    return link;
+  }
+
+  #join(link: ThreadLink): void {
+    this.#link = link;
+    link.onTerminate = () => this.#terminateHere();
+    this.inproc.attachLink(link);
   }
 
   /** True once {@link terminate} was called. */
@@ -44,7 +124,13 @@ export class Context {
    * with ETERM, and queued messages are dropped (no lingering).
    */
   terminate(): void {
+    if (!this.#terminated) this.#link?.toHub({ t: "terminate" });
+    this.#terminateHere();
+  }
+
+  #terminateHere(): void {
     this.#terminated = true;
+    this.#link?.cancelAll();
     for (const s of [...this.#sockets]) s.terminate();
     for (const cancel of [...this.#lingering]) cancel();
     this.#lingering.clear();
@@ -72,8 +158,13 @@ export class Context {
 
 let shared: Context | undefined;
 
-/** The process-wide default context (zeromq.js's `context`). */
+/** The process-wide default context (zeromq.js's `context`); in a Worker that joined one, that context. */
 export function defaultContext(): Context {
   if (shared === undefined || shared.terminated) shared = new Context();
   return shared;
+}
+
+/** @internal Makes `ctx` this thread's default context (a Worker joining a shared one). */
+export function setDefaultContext(ctx: Context): void {
+  shared = ctx;
 }

@@ -8,16 +8,11 @@
  */
 
 import { zmqError } from "./errors.ts";
+import type { LocalEndpoints, PendingJoin, ThreadLink } from "./threads/link.ts";
 import { combinedHwm, MessageQueue, Pipe } from "./pipe.ts";
 import type { Socket } from "./socket.ts";
 
-interface PendingConnect {
-  socket: Socket;
-  /** The binder's end, handed over at bind. */
-  far: Pipe;
-  /** The connecter's end. */
-  near: Pipe;
-}
+type PendingConnect = PendingJoin;
 
 /** The far socket's marks as they are now, whenever asked. */
 const marks = (s: Socket) => ({
@@ -29,34 +24,63 @@ const marks = (s: Socket) => ({
   },
 });
 
-/** The registry of a context's inproc endpoints. */
-export class InprocRegistry {
+/**
+ * The registry of a context's inproc endpoints in this thread. Once the
+ * context is shared with other threads, names are claimed through the
+ * context's hub, and a connect to a name not bound here is offered to
+ * whichever thread binds it.
+ */
+export class InprocRegistry implements LocalEndpoints {
   #bound = new Map<string, Socket>();
   #pending = new Map<string, PendingConnect[]>();
+  #link: ThreadLink | undefined;
+
+  /** Joins the context's threads: names bound so far are claimed, waiting connects are offered. */
+  attachLink(link: ThreadLink): void {
+    this.#link = link;
+    for (const name of this.#bound.keys()) link.bind(name).catch(() => {});
+    for (const list of this.#pending.values()) for (const p of list) link.connect(p);
+    this.#pending.clear();
+  }
 
   /** Binds `name` to `socket`, completing connects that were waiting for it. */
-  bind(name: string, socket: Socket): void {
+  async bind(name: string, socket: Socket): Promise<void> {
     if (this.#bound.has(name)) {
       throw zmqError("EADDRINUSE", `inproc://${name} is already bound`, { address: `inproc://${name}` });
+    }
+    if (this.#link !== undefined) {
+      await this.#link.bind(name);
+      if (this.#bound.has(name)) throw zmqError("EADDRINUSE", `inproc://${name} is already bound`);
     }
     this.#bound.set(name, socket);
     const waiting = this.#pending.get(name) ?? [];
     this.#pending.delete(name);
-    for (const p of waiting) {
-      p.far.peer = { ...p.far.peer, socketType: p.socket.type };
-      // Sized at connect() without the binder's marks: now they are known (libzmq does the same).
-      p.far.inbound.hwm = combinedHwm(p.socket.sendHighWaterMark, socket.receiveHighWaterMark);
-      p.far.outbound.hwm = combinedHwm(socket.sendHighWaterMark, p.socket.receiveHighWaterMark);
-      p.far.farMarks = marks(p.socket);
-      p.near.farMarks = marks(socket);
-      socket.addPipe(p.far, `inproc://${name}`);
-    }
+    for (const p of waiting) this.joinDirect(p, socket);
+  }
+
+  /** The socket of this thread bound to `name`. */
+  boundSocket(name: string): Socket | undefined {
+    return this.#bound.get(name);
+  }
+
+  /** Hands a waiting connect's far pipe to the binder. */
+  joinDirect(p: PendingConnect, binder: Socket): void {
+    p.far.peer = { ...p.far.peer, socketType: p.socket.type };
+    p.near.peer = { ...p.near.peer, socketType: binder.type, identity: routingIdOf(binder) };
+    if (!p.socket.core.identified(p.near)) return p.far.close(0); // e.g. a ROUTER already has that id
+    // Sized at connect() without the binder's marks: now they are known (libzmq does the same).
+    p.far.inbound.hwm = combinedHwm(p.socket.sendHighWaterMark, binder.receiveHighWaterMark);
+    p.far.outbound.hwm = combinedHwm(binder.sendHighWaterMark, p.socket.receiveHighWaterMark);
+    p.far.farMarks = marks(p.socket);
+    p.near.farMarks = marks(binder);
+    binder.addPipe(p.far, `inproc://${p.name}`);
   }
 
   /** Removes a binding; false if `socket` did not bind `name`. */
   unbind(name: string, socket: Socket): boolean {
     if (this.#bound.get(name) !== socket) return false;
     this.#bound.delete(name);
+    this.#link?.unbind(name);
     return true;
   }
 
@@ -64,10 +88,6 @@ export class InprocRegistry {
   connect(name: string, socket: Socket): void {
     const address = `inproc://${name}`;
     const binder = this.#bound.get(name);
-    const id = (s: Socket) => {
-      const r = s.routingId;
-      return r === undefined ? new Uint8Array(0) : typeof r === "string" ? new TextEncoder().encode(r) : r;
-    };
     const toBinder = combinedHwm(socket.sendHighWaterMark, binder?.receiveHighWaterMark ?? 1000);
     const toConnecter = combinedHwm(binder?.sendHighWaterMark ?? 1000, socket.receiveHighWaterMark);
     // A queue keeps only the newest message if either socket on it conflates.
@@ -75,32 +95,53 @@ export class InprocRegistry {
     const [near, far] = Pipe.pair(
       new MessageQueue(toBinder, conflate),
       new MessageQueue(toConnecter, conflate),
-      { socketType: binder?.type ?? "", identity: binder === undefined ? new Uint8Array(0) : id(binder), remoteAddress: address },
-      { socketType: socket.type, identity: id(socket), remoteAddress: address },
+      {
+        socketType: binder?.type ?? "",
+        identity: binder === undefined ? new Uint8Array(0) : routingIdOf(binder),
+        remoteAddress: address,
+      },
+      { socketType: socket.type, identity: routingIdOf(socket), remoteAddress: address },
       address,
     );
     far.farMarks = marks(socket);
     if (binder !== undefined) near.farMarks = marks(binder);
     socket.addPipe(near, address);
+    const join = { socket, name, far, near };
     if (binder !== undefined) binder.addPipe(far, address);
+    else if (this.#link !== undefined) this.#link.connect(join);
     else {
       const list = this.#pending.get(name) ?? [];
-      list.push({ socket, far, near });
+      list.push(join);
       this.#pending.set(name, list);
     }
   }
 
   /** Drops `socket`'s queued connects to `name`. */
   cancel(name: string, socket: Socket): void {
+    this.#link?.cancel(socket, name);
     const list = this.#pending.get(name)?.filter((p) => p.socket !== socket);
     if (list === undefined) return;
     if (list.length === 0) this.#pending.delete(name);
     else this.#pending.set(name, list);
   }
 
-  /** Forgets everything of a closed socket. */
-  forget(socket: Socket): void {
-    for (const [name, s] of this.#bound) if (s === socket) this.#bound.delete(name);
-    for (const name of [...this.#pending.keys()]) this.cancel(name, socket);
+  /**
+   * Forgets everything of a closed socket, except, when it lingers, its
+   * connects to other threads that still hold messages to deliver.
+   */
+  forget(socket: Socket, linger = 0): void {
+    for (const [name, s] of this.#bound) if (s === socket) this.unbind(name, socket);
+    for (const [name, list] of [...this.#pending]) {
+      const rest = list.filter((p) => p.socket !== socket);
+      if (rest.length === 0) this.#pending.delete(name);
+      else this.#pending.set(name, rest);
+    }
+    this.#link?.cancel(socket, undefined, linger !== 0);
   }
+}
+
+/** A socket's routing id as bytes (empty when it has none). */
+function routingIdOf(s: Socket): Uint8Array {
+  const r = s.routingId;
+  return r === undefined ? new Uint8Array(0) : typeof r === "string" ? new TextEncoder().encode(r) : r;
 }

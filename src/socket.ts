@@ -158,7 +158,11 @@ export abstract class Socket implements SocketOptions {
     this.#assertOpen();
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
-      this.context.inproc.bind(ep.name, this);
+      await this.context.inproc.bind(ep.name, this);
+      if (this.#closed) {
+        this.context.inproc.unbind(ep.name, this);
+        throw zmqError("ETERM", "socket was closed during bind", { address });
+      }
       this.#lastEndpoint = address;
       this.#emit({ type: "bind", address });
       return;
@@ -345,7 +349,7 @@ export abstract class Socket implements SocketOptions {
     this.#bindings.clear();
     for (const c of this.#connecters.values()) c.close(linger);
     this.#connecters.clear();
-    this.context.inproc.forget(this);
+    this.context.inproc.forget(this, linger);
     for (const p of [...this.#pipes]) this.#dropPipe(p, linger);
     this.#inproc.clear();
     this.#emit({ type: "close", address: "" });
@@ -457,7 +461,7 @@ export abstract class Socket implements SocketOptions {
       return id === undefined ? new Uint8Array(0) : typeof id === "string" ? new TextEncoder().encode(id) : id;
     },
     accepts: (peerType: string) => compatible(this.type, peerType),
-    newPipe: (endpoint: string, peer: PeerInfo): Pipe | undefined => {
+    newPipe: (endpoint: string, peer: PeerInfo, inprocAddress?: string): Pipe | undefined => {
       if (!this.acceptsPipe(peer)) return undefined;
       const pipe = new Pipe(
         new MessageQueue(this.#options.receiveHighWaterMark, this.conflates()),
@@ -465,7 +469,7 @@ export abstract class Socket implements SocketOptions {
         peer,
         endpoint,
       );
-      this.addPipe(pipe);
+      this.addPipe(pipe, inprocAddress);
       return pipe;
     },
     emit: (e: SocketEvent) => this.#emit(e),
@@ -582,8 +586,12 @@ export interface SocketCore {
   options(): SocketOptions;
   identity(): Uint8Array | undefined;
   accepts(peerType: string): boolean;
-  /** Makes and attaches a pipe with this socket's high-water marks; undefined if the type refuses the peer. */
-  newPipe(endpoint: string, peer: PeerInfo): Pipe | undefined;
+  /**
+   * Makes and attaches a pipe with this socket's high-water marks; undefined
+   * if the type refuses the peer. An inproc pipe names its address, so that
+   * unbind and disconnect find it.
+   */
+  newPipe(endpoint: string, peer: PeerInfo, inprocAddress?: string): Pipe | undefined;
   emit(e: SocketEvent): void;
   /** A pipe made before its handshake now knows its peer; false turns the peer away. */
   identified(pipe: Pipe): boolean;

@@ -1,0 +1,122 @@
+/**
+ * The hub of a Context shared by several threads: it lives in the thread
+ * that made the Context and is the one place that knows which thread has
+ * bound which inproc name. It introduces a connecting thread to the binding
+ * one and then steps aside: the connection's bytes never pass through it.
+ *
+ * @module
+ */
+
+import type { Offer, ToHub, ToThread } from "./protocol.ts";
+import { transfers } from "./protocol.ts";
+
+/** Delivers a message to one thread. */
+export type Deliver = (msg: ToThread) => void;
+
+/**
+ * @example
+ * ```ts
+ * const hub = new Hub();
+ * hub.addThread("main", (msg) => link.handle(msg));
+ * hub.addPort("worker-1", port1);
+ * ```
+ */
+export class Hub {
+  #threads = new Map<string, Deliver>();
+  #ports = new Map<string, MessagePort>();
+  #names = new Map<string, string>();
+  #waiting = new Map<string, Offer[]>();
+
+  /** Adds a thread reached by a function call (the hub's own thread). */
+  addThread(thread: string, deliver: Deliver): void {
+    this.#threads.set(thread, deliver);
+  }
+
+  /** Adds a thread reached through a MessagePort. */
+  addPort(thread: string, port: MessagePort): void {
+    this.#ports.set(thread, port);
+    port.onmessage = (e: MessageEvent<ToHub>) => this.handle(e.data);
+    unref(port);
+    this.#threads.set(thread, (msg) => {
+      try {
+        port.postMessage(msg, transfers(msg));
+      } catch {
+        // The thread is gone; its "gone" report will clean up.
+      }
+    });
+  }
+
+  /** One request from a thread. */
+  handle(msg: ToHub): void {
+    switch (msg.t) {
+      case "bind": {
+        const holder = this.#names.get(msg.name);
+        if (holder !== undefined) {
+          this.#send(msg.thread, { t: "bound", req: msg.req, error: "EADDRINUSE" });
+          return;
+        }
+        this.#names.set(msg.name, msg.thread);
+        this.#send(msg.thread, { t: "bound", req: msg.req });
+        const offers = this.#waiting.get(msg.name) ?? [];
+        this.#waiting.delete(msg.name);
+        for (const o of offers) this.#send(msg.thread, { t: "offer", ...o });
+        return;
+      }
+      case "unbind":
+        if (this.#names.get(msg.name) === msg.thread) this.#names.delete(msg.name);
+        return;
+      case "connect": {
+        const offer: Offer = { conn: msg.conn, name: msg.name, from: msg.from };
+        const binder = this.#names.get(msg.name);
+        if (binder !== undefined) return this.#send(binder, { t: "offer", ...offer });
+        const list = this.#waiting.get(msg.name) ?? [];
+        list.push(offer);
+        this.#waiting.set(msg.name, list);
+        return;
+      }
+      case "cancel":
+        for (const [name, list] of this.#waiting) {
+          const rest = list.filter((o) => o.conn !== msg.conn);
+          if (rest.length === 0) this.#waiting.delete(name);
+          else this.#waiting.set(name, rest);
+        }
+        return;
+      case "ring":
+        return this.#send(msg.to, { t: "ring", conn: msg.conn, from: msg.from, end: msg.end });
+      case "adopt":
+        return this.addPort(msg.thread, msg.port);
+      case "gone":
+        return this.#gone(msg.thread);
+      case "terminate":
+        for (const deliver of this.#threads.values()) deliver({ t: "terminate" });
+        return;
+    }
+  }
+
+  #gone(thread: string): void {
+    if (!this.#threads.has(thread)) return;
+    this.#threads.delete(thread);
+    const port = this.#ports.get(thread);
+    this.#ports.delete(thread);
+    if (port !== undefined) {
+      port.onmessage = null;
+      port.close();
+    }
+    for (const [name, holder] of this.#names) if (holder === thread) this.#names.delete(name);
+    for (const [name, list] of this.#waiting) {
+      const rest = list.filter((o) => o.from !== thread);
+      if (rest.length === 0) this.#waiting.delete(name);
+      else this.#waiting.set(name, rest);
+    }
+    for (const deliver of this.#threads.values()) deliver({ t: "gone", thread });
+  }
+
+  #send(thread: string, msg: ToThread): void {
+    this.#threads.get(thread)?.(msg);
+  }
+}
+
+/** A port that only carries registry traffic must not keep its thread alive. */
+export function unref(port: MessagePort): void {
+  (port as unknown as { unref?: () => void }).unref?.();
+}

@@ -1,0 +1,161 @@
+/**
+ * One thread's side of a shared Context: it asks the hub to bind names,
+ * offers its connects to whichever thread binds them, and runs the ring
+ * connections that result. When the binder turns out to be in this same
+ * thread, the two sockets' pipes are joined directly, with no ring.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Pipe } from "../pipe.ts";
+import type { Socket } from "../socket.ts";
+import { createRings, RingStream } from "../transports/shared_ring.ts";
+import { type ToHub, type ToThread, transfers } from "./protocol.ts";
+import { serveBound, serveConnecting } from "./ring_connection.ts";
+
+/** A connect of this thread waiting for a binder. */
+export interface PendingJoin {
+  socket: Socket;
+  name: string;
+  /** The socket's pipe, made at connect(). */
+  near: Pipe;
+  /** Its other end, for a binder in this thread. */
+  far: Pipe;
+}
+
+/** What the link needs from the thread's inproc registry. */
+export interface LocalEndpoints {
+  /** The socket of this thread bound to `name`, if any. */
+  boundSocket(name: string): Socket | undefined;
+  /** Joins a waiting connect to a binder of this same thread, pipe to pipe. */
+  joinDirect(join: PendingJoin, binder: Socket): void;
+}
+
+/**
+ * @example
+ * ```ts
+ * const link = new ThreadLink("worker-1", (msg) => port.postMessage(msg), endpoints);
+ * await link.bind("jobs");
+ * ```
+ */
+export class ThreadLink {
+  #joins = new Map<string, PendingJoin>();
+  #streams = new Map<string, { stream: RingStream; thread: string }>();
+  #binds = new Map<number, { resolve: () => void; reject: (e: Error) => void; name: string }>();
+  #nextReq = 1;
+  /** Called when the hub says the context was terminated. */
+  onTerminate: () => void = () => {};
+
+  constructor(
+    readonly thread: string,
+    readonly toHub: (msg: ToHub) => void,
+    readonly endpoints: LocalEndpoints,
+  ) {}
+
+  /** Claims `name` for this thread across the context; rejects with EADDRINUSE if another thread has it. */
+  bind(name: string): Promise<void> {
+    const req = this.#nextReq++;
+    return new Promise((resolve, reject) => {
+      this.#binds.set(req, { resolve, reject, name });
+      this.toHub({ t: "bind", name, thread: this.thread, req });
+    });
+  }
+
+  unbind(name: string): void {
+    this.toHub({ t: "unbind", name, thread: this.thread });
+  }
+
+  /** Offers a connect to whichever thread binds its name. */
+  connect(join: PendingJoin): void {
+    const conn = crypto.randomUUID();
+    this.#joins.set(conn, join);
+    this.toHub({ t: "connect", conn, name: join.name, from: this.thread });
+  }
+
+  /**
+   * Withdraws the waiting connects of `socket` (to `name`, or all). With
+   * `keepQueued`, a connect with messages queued stays, to deliver them when
+   * a binder appears (a socket closed with linger).
+   */
+  cancel(socket: Socket, name?: string, keepQueued = false): void {
+    for (const [conn, j] of this.#joins) {
+      if (j.socket !== socket || (name !== undefined && j.name !== name)) continue;
+      if (keepQueued && j.near.outbound.size > 0) continue;
+      this.#joins.delete(conn);
+      this.toHub({ t: "cancel", conn });
+    }
+  }
+
+  /** The context is ending here: nothing waits for a binder any more. */
+  cancelAll(): void {
+    for (const conn of this.#joins.keys()) this.toHub({ t: "cancel", conn });
+    this.#joins.clear();
+  }
+
+  /** One message from the hub. */
+  handle(msg: ToThread): void {
+    switch (msg.t) {
+      case "bound": {
+        const b = this.#binds.get(msg.req);
+        this.#binds.delete(msg.req);
+        if (b === undefined) return;
+        if (msg.error === undefined) return b.resolve();
+        const address = `inproc://${b.name}`;
+        return b.reject(zmqError("EADDRINUSE", `${address} is already bound in another thread`, { address }));
+      }
+      case "offer":
+        return this.#onOffer(msg.conn, msg.name, msg.from);
+      case "ring": {
+        const join = this.#joins.get(msg.conn);
+        this.#joins.delete(msg.conn);
+        if (join === undefined) {
+          new RingStream(msg.end, "").destroy(); // withdrawn meanwhile: the binder's side closes too
+          return;
+        }
+        const stream = serveConnecting(join.socket, join.near, `inproc://${join.name}`, msg.end);
+        this.#track(msg.conn, stream, msg.from);
+        return;
+      }
+      case "gone":
+        for (const [conn, s] of this.#streams) {
+          if (s.thread !== msg.thread) continue;
+          this.#streams.delete(conn);
+          s.stream.destroy();
+        }
+        return;
+      case "terminate":
+        return this.onTerminate();
+    }
+  }
+
+  #onOffer(conn: string, name: string, from: string): void {
+    const binder = this.endpoints.boundSocket(name);
+    if (from === this.thread) {
+      const join = this.#joins.get(conn);
+      this.#joins.delete(conn);
+      if (join !== undefined && binder !== undefined) this.endpoints.joinDirect(join, binder);
+      return;
+    }
+    if (binder === undefined) return; // unbound meanwhile: the connect stays waiting at its side
+    const [mine, theirs] = createRings();
+    const stream = serveBound(binder, `inproc://${name}`, mine);
+    this.#track(conn, stream, from);
+    const ring: ToHub = { t: "ring", conn, to: from, from: this.thread, end: theirs };
+    this.toHub(ring);
+  }
+
+  #track(conn: string, stream: RingStream, thread: string): void {
+    this.#streams.set(conn, { stream, thread });
+    const onClose = stream.onClose;
+    stream.onClose = (e) => {
+      this.#streams.delete(conn);
+      onClose(e);
+    };
+  }
+}
+
+/** Sends a message to the hub through a port, with its ports transferred. */
+export function postToHub(port: MessagePort): (msg: ToHub) => void {
+  return (msg) => port.postMessage(msg, transfers(msg));
+}

@@ -1,0 +1,95 @@
+// A Worker for the cross-thread tests: joins the shared context and plays one role,
+// reporting what it saw with postMessage. Roles are small so each test reads on its own.
+import { Dealer, Pair, Publisher, Pull, Push, Reply, Subscriber } from "../../mod.ts";
+import { joinContext } from "../../workers/mod.ts";
+
+interface Job {
+  role: "pair-echo" | "push" | "rep-echo" | "sub" | "dealer" | "pull-bind" | "wait-receive";
+  endpoint: string;
+  count?: number;
+  size?: number;
+}
+
+const { data: job } = await joinContext<Job>();
+const post = (m: unknown) => (globalThis as unknown as { postMessage(m: unknown): void }).postMessage(m);
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+try {
+  switch (job.role) {
+    case "pair-echo": { // echo `count` messages back, whole
+      const pair = new Pair();
+      pair.connect(job.endpoint);
+      for (let i = 0; i < job.count!; i++) await pair.send(await pair.receive());
+      post({ done: true });
+      break;
+    }
+    case "push": { // send `count` messages [i, payload of `size`] (connecting before or after the bind)
+      const push = new Push();
+      push.connect(job.endpoint);
+      const payload = new Uint8Array(job.size ?? 0).fill(7);
+      for (let i = 0; i < job.count!; i++) await push.send([String(i), payload]);
+      post({ done: true });
+      break;
+    }
+    case "rep-echo": {
+      const rep = new Reply();
+      rep.connect(job.endpoint);
+      for (let i = 0; i < job.count!; i++) await rep.send((await rep.receive()).map((f) => text(f).toUpperCase()));
+      post({ done: true });
+      break;
+    }
+    case "sub": { // subscribe to "A"; report the first message, then count until ["A", "end"]
+      const sub = new Subscriber();
+      sub.connect(job.endpoint);
+      sub.subscribe("A");
+      let count = 0;
+      let foreign = 0;
+      for (;;) {
+        const [topic, body] = await sub.receive();
+        if (text(topic!) !== "A") foreign++;
+        if (count++ === 0) post({ first: true });
+        if (text(body!) === "end") break;
+      }
+      post({ done: true, count, foreign });
+      break;
+    }
+    case "dealer": { // named DEALER: say hello, then echo `count` messages
+      const dealer = new Dealer({ routingId: "worker-dealer" });
+      dealer.connect(job.endpoint);
+      await dealer.send("hello");
+      for (let i = 0; i < job.count!; i++) await dealer.send(await dealer.receive());
+      post({ done: true });
+      break;
+    }
+    case "pull-bind": { // bind in the worker; report what arrives
+      const pull = new Pull();
+      try {
+        await pull.bind(job.endpoint);
+      } catch (e) {
+        post({ bindError: (e as { code?: string }).code });
+        break;
+      }
+      post({ bound: true });
+      for (let i = 0; i < job.count!; i++) {
+        const [n] = await pull.receive();
+        if (text(n!) !== String(i)) throw new Error(`out of order at ${i}`);
+      }
+      post({ done: true });
+      break;
+    }
+    case "wait-receive": { // a receive that only the context's termination can end
+      const pull = new Pull();
+      await pull.bind(job.endpoint);
+      post({ waiting: true });
+      try {
+        await pull.receive();
+        post({ error: "received" });
+      } catch (e) {
+        post({ ended: (e as { code?: string }).code });
+      }
+      break;
+    }
+  }
+} catch (e) {
+  post({ error: String(e) });
+}

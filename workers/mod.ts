@@ -1,0 +1,118 @@
+/**
+ * Threads, the Guide's way: one Context for the process, handed to every
+ * Worker; each socket stays in the thread that made it; threads talk only
+ * through messages, usually over inproc endpoints.
+ *
+ * In the parent thread, {@link startWorker} starts a Worker already given
+ * the context; in the Worker, {@link joinContext} returns it (and makes it
+ * the Worker's default context, so sockets made without one join it too).
+ *
+ * @example
+ * ```ts
+ * // main.ts
+ * import { Pair } from "../mod.ts";
+ * import { startWorker } from "../workers/mod.ts";
+ * const pair = new Pair();
+ * await pair.bind("inproc://step");
+ * startWorker(new URL("./step.ts", import.meta.url));
+ * console.log(await pair.receive());
+ *
+ * // step.ts
+ * import { Pair } from "../mod.ts";
+ * import { joinContext } from "../workers/mod.ts";
+ * await joinContext();
+ * const pair = new Pair();
+ * pair.connect("inproc://step");
+ * await pair.send("ready");
+ * ```
+ *
+ * @module
+ */
+
+import { Context, defaultContext, setDefaultContext } from "../src/context.ts";
+import type { ContextHandle } from "../src/threads/protocol.ts";
+
+const READY = "zmq-ts:ready";
+const JOIN = "zmq-ts:join";
+
+/** Options for {@link startWorker}. */
+export interface StartWorkerOptions {
+  /** The context to share (default: this thread's default context). */
+  context?: Context;
+  /** Anything structured-cloneable, handed to the Worker by {@link joinContext}. */
+  data?: unknown;
+  /** The Worker's name, for debugging. */
+  name?: string;
+}
+
+/**
+ * Starts a module Worker that shares `context`. When the Worker is
+ * terminated (or dies of an uncaught error), its connections are closed in
+ * every other thread, so no peer waits on it.
+ *
+ * @example
+ * ```ts
+ * const worker = startWorker(new URL("./worker.ts", import.meta.url), { data: { id: 1 } });
+ * // ...
+ * worker.terminate();
+ * ```
+ */
+export function startWorker(url: string | URL, options: StartWorkerOptions = {}): Worker {
+  const context = options.context ?? defaultContext();
+  const handle = context.handle();
+  const worker = new Worker(url, { type: "module", name: options.name });
+  // The Worker asks once its listener is in place: a message sent earlier could be lost.
+  worker.addEventListener("message", (e: MessageEvent) => {
+    if (e.data?.[READY] !== true) return;
+    e.stopImmediatePropagation();
+    worker.postMessage({ [JOIN]: { context: handle, data: options.data } }, [handle.port]);
+  });
+  let gone = false;
+  const ended = () => {
+    if (gone) return;
+    gone = true;
+    context.threadGone(handle.thread);
+  };
+  const terminate = worker.terminate.bind(worker);
+  worker.terminate = () => {
+    terminate();
+    ended();
+  };
+  worker.addEventListener("error", ended);
+  worker.addEventListener("close", ended); // Bun reports a Worker's end this way
+  return worker;
+}
+
+let joined: Promise<{ context: Context; data: unknown }> | undefined;
+
+/**
+ * In a Worker started by {@link startWorker}: the shared context, and the
+ * data the parent passed. Call it before anything else that listens for
+ * messages; calling it again returns the same.
+ *
+ * @example
+ * ```ts
+ * const { context, data } = await joinContext<{ id: number }>();
+ * ```
+ */
+export function joinContext<T = unknown>(): Promise<{ context: Context; data: T }> {
+  joined ??= new Promise((resolve) => {
+    const scope = globalThis as unknown as {
+      addEventListener(t: "message", f: (e: MessageEvent) => void): void;
+      removeEventListener(t: "message", f: (e: MessageEvent) => void): void;
+      postMessage(m: unknown): void;
+    };
+    const onMessage = (e: MessageEvent) => {
+      const init = e.data?.[JOIN] as { context: ContextHandle; data: unknown } | undefined;
+      if (init === undefined) return;
+      e.stopImmediatePropagation();
+      scope.removeEventListener("message", onMessage);
+      const context = Context.attach(init.context);
+      setDefaultContext(context);
+      resolve({ context, data: init.data });
+    };
+    scope.addEventListener("message", onMessage);
+    scope.postMessage({ [READY]: true });
+  });
+  return joined as Promise<{ context: Context; data: T }>;
+}
