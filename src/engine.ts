@@ -58,6 +58,9 @@ export interface EngineHost {
 }
 
 const BATCH_BYTES = 64 * 1024;
+/** A flush waits for a growing queue at most this many microtask turns, or until it holds this many messages. */
+const FLUSH_TURNS = 64;
+const FLUSH_MESSAGES = 512;
 const decoder = new TextDecoder();
 
 /** A handshake or framing failure caused by the peer. */
@@ -300,13 +303,29 @@ export class Engine {
     }
   }
 
+  /**
+   * Flushes once the application stops adding to the queue: each microtask
+   * turn that finds the queue grown waits one more turn (a sender awaiting
+   * each send() adds one message per turn), up to a bound. A lone message
+   * goes out two turns later; a burst goes out in one write.
+   */
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#writeBlocked) return;
     this.#flushScheduled = true;
-    queueMicrotask(() => {
+    const q = this.#pipe!.outbound;
+    let seen = q.size;
+    let turns = 0;
+    const tick = () => {
+      // The first turn always waits: the sender's continuation runs only after it.
+      if ((turns === 0 || q.size > seen) && q.size < FLUSH_MESSAGES && ++turns < FLUSH_TURNS) {
+        seen = q.size;
+        queueMicrotask(tick);
+        return;
+      }
       this.#flushScheduled = false;
       this.#flush();
-    });
+    };
+    queueMicrotask(tick);
   }
 
   /** Moves queued messages to the stream in batches while it takes them. */

@@ -247,7 +247,9 @@ for (const transport of transports) {
         }
         if (++sent > 100_000) assert.fail("sends never stopped at the high-water mark");
       }
-      assert.equal(xpub.writable, false);
+      // Over tcp/ipc the engine may move the queue into the connection as soon as we yield, so only
+      // inproc (where nothing moves until the SUB reads) is still full here.
+      if (transport === "inproc") assert.equal(xpub.writable, false);
       // inproc: one pipe holding both marks (libzmq); otherwise the connection buffers some too.
       if (transport === "inproc") assert.equal(sent, 2 * hwm);
       else assert.ok(sent >= hwm, `${sent} sent before EAGAIN`);
