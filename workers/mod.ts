@@ -30,6 +30,8 @@
  */
 
 import { Context, defaultContext, setDefaultContext } from "../src/context.ts";
+import { zmqError } from "../src/errors.ts";
+import { Socket } from "../src/socket.ts";
 import type { ContextHandle } from "../src/threads/protocol.ts";
 
 const READY = "zmq-ts:ready";
@@ -58,6 +60,7 @@ export interface StartWorkerOptions {
  * ```
  */
 export function startWorker(url: string | URL, options: StartWorkerOptions = {}): Worker {
+  refuseThreadBound(options.data);
   const context = options.context ?? defaultContext();
   const handle = context.handle();
   const worker = new Worker(url, { type: "module", name: options.name });
@@ -81,6 +84,26 @@ export function startWorker(url: string | URL, options: StartWorkerOptions = {})
   worker.addEventListener("error", ended);
   worker.addEventListener("close", ended); // Bun reports a Worker's end this way
   return worker;
+}
+
+/**
+ * A socket belongs to the thread that made it, and a context crosses only
+ * as a handle: cloned into a Worker either would arrive as a dead plain
+ * object, so refuse with a reason instead.
+ */
+function refuseThreadBound(data: unknown, depth = 0): void {
+  if (data === null || typeof data !== "object" || depth > 4) return;
+  if (data instanceof Socket) {
+    throw zmqError(
+      "EINVAL",
+      "a socket belongs to the thread that made it and cannot be passed to a Worker: " +
+        "make the socket inside the Worker and connect the two over inproc",
+    );
+  }
+  if (data instanceof Context) {
+    throw zmqError("EINVAL", "pass a Context to a Worker with startWorker(url, { context }), not inside data");
+  }
+  for (const v of Object.values(data)) refuseThreadBound(v, depth + 1);
 }
 
 let joined: Promise<{ context: Context; data: unknown }> | undefined;

@@ -219,3 +219,17 @@ test("terminating the context here ends a receive pending in a Worker with ETERM
     worker.terminate();
   }
 });
+
+test("a socket cannot be handed to a Worker: it belongs to the thread that made it", () => {
+  const ctx = new Context();
+  try {
+    const pair = new Pair({ context: ctx });
+    assert.throws(() => startWorker(peer, { context: ctx, data: { sock: pair } }), {
+      code: "EINVAL",
+      message: /belongs to the thread that made it/,
+    });
+    assert.throws(() => startWorker(peer, { context: ctx, data: [ctx] }), { code: "EINVAL" });
+  } finally {
+    ctx.terminate();
+  }
+});
