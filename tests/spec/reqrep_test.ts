@@ -142,3 +142,42 @@ test("REQ correlate and relaxed: a new request abandons the old one and its late
     ctx.terminate();
   }
 });
+
+for (const transport of ["tcp", "ipc", "inproc"] as const) {
+  test(`requests round-trip through a ROUTER/DEALER device, envelopes intact (${transport})`, async () => {
+    const ctx = new Context();
+    try {
+      const front = new Router({ context: ctx });
+      const back = new Dealer({ context: ctx });
+      await front.bind(freshEndpoint(transport));
+      await back.bind(freshEndpoint(transport));
+      const relay = async (from: Router | Dealer, to: Router | Dealer) => {
+        for await (const msg of from) await to.send(msg);
+      };
+      const device = Promise.all([relay(front, back), relay(back, front)]);
+      const reps = [new Reply({ context: ctx }), new Reply({ context: ctx })];
+      for (const [i, rep] of reps.entries()) {
+        rep.connect(back.lastEndpoint!);
+        void (async () => {
+          for await (const [body] of rep) await rep.send([`rep${i}`, body!]);
+        })();
+      }
+      const reqs = [new Request({ context: ctx }), new Request({ context: ctx })];
+      for (const req of reqs) req.connect(front.lastEndpoint!);
+      const servedBy = new Set<string>();
+      for (let round = 0; round < 10; round++) {
+        for (const [i, req] of reqs.entries()) {
+          await req.send(`q${i}.${round}`);
+          const [who, body] = await within(req.receive(), 5000, `reply ${i}.${round}`);
+          assert.equal(text(body!), `q${i}.${round}`); // each reply came back to its asker
+          servedBy.add(text(who!));
+        }
+      }
+      assert.deepEqual([...servedBy].sort(), ["rep0", "rep1"]);
+      ctx.terminate();
+      await within(device, 5000, "the device to stop");
+    } finally {
+      ctx.terminate();
+    }
+  });
+}
