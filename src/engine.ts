@@ -10,7 +10,16 @@
  */
 
 import { checkGreeting, encodeGreeting, GREETING_SIZE, type PeerGreeting } from "./codec/greeting.ts";
-import { encodeCommandFrame, type Frame, FrameDecoder, messageSize, writeMessage } from "./codec/frame.ts";
+import {
+  encodeCommandFrame,
+  FLAG_MORE,
+  type Frame,
+  FrameDecoder,
+  headerSize,
+  messageSize,
+  writeHeader,
+  writeMessage,
+} from "./codec/frame.ts";
 import {
   cancelBody,
   parseCommand,
@@ -58,6 +67,23 @@ export interface EngineHost {
 }
 
 const BATCH_BYTES = 64 * 1024;
+/** Frames this large are written as they are, not copied into a batch. */
+const LARGE_FRAME = 16 * 1024;
+
+function hasLargeFrame(msg: Message): boolean {
+  for (const f of msg) if (f.length >= LARGE_FRAME) return true;
+  return false;
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) (out.set(p, at), at += p.length);
+  return out;
+}
+
 /** A flush waits for a growing queue at most this many microtask turns, or until it holds this many messages. */
 const FLUSH_TURNS = 64;
 const FLUSH_MESSAGES = 512;
@@ -337,12 +363,21 @@ export class Engine {
       const batch: (Message | Uint8Array)[] = [];
       let bytes = 0;
       while (bytes < BATCH_BYTES) {
-        const msg = q.shift();
-        if (msg === undefined) break;
+        const next = q.peek();
+        if (next === undefined) break;
+        if (hasLargeFrame(next) && !isSubscription(next)) {
+          // Its big frames go to the stream as they are rather than copied into a batch.
+          if (batch.length > 0) break;
+          q.shift();
+          this.#writeUnbatched(next);
+          break;
+        }
+        const msg = q.shift()!;
         const wire = this.#subscriptionCommand(msg) ?? msg;
         batch.push(wire);
         bytes += wire instanceof Uint8Array ? wire.length : messageSize(wire);
       }
+      if (batch.length === 0) continue;
       const out = new Uint8Array(bytes);
       let at = 0;
       for (const m of batch) {
@@ -356,6 +391,25 @@ export class Engine {
       if (!this.#stream.write(out)) this.#writeBlocked = true;
     }
     if (this.#lingering && q.size === 0) this.#stream.end();
+  }
+
+  /** Writes a message frame by frame: headers and small frames copied together, large bodies handed over whole. */
+  #writeUnbatched(msg: Message): void {
+    let small: Uint8Array[] = [];
+    const writeSmall = () => {
+      if (small.length === 0) return;
+      if (!this.#stream.write(small.length === 1 ? small[0]! : concatBytes(small))) this.#writeBlocked = true;
+      small = [];
+    };
+    msg.forEach((body, i) => {
+      const header = new Uint8Array(headerSize(body.length));
+      writeHeader(header, 0, body.length, i < msg.length - 1 ? FLAG_MORE : 0);
+      small.push(header);
+      if (body.length < LARGE_FRAME) return small.push(body);
+      writeSmall();
+      if (!this.#stream.write(body)) this.#writeBlocked = true;
+    });
+    writeSmall();
   }
 
   /** Subscriptions go to 3.1 peers as commands (libzmq 4.3.3+), to 3.0 peers as data. */
