@@ -26,6 +26,8 @@ export class Hub {
   #ports = new Map<string, MessagePort>();
   #names = new Map<string, string>();
   #waiting = new Map<string, Offer[]>();
+  /** Offers sent to a binder and not yet answered by rings (or a decline): requeued if it goes. */
+  #offered = new Map<string, { offer: Offer; to: string }>();
 
   /** Adds a thread reached by a function call (the hub's own thread). */
   addThread(thread: string, deliver: Deliver): void {
@@ -59,22 +61,23 @@ export class Hub {
         this.#send(msg.thread, { t: "bound", req: msg.req });
         const offers = this.#waiting.get(msg.name) ?? [];
         this.#waiting.delete(msg.name);
-        for (const o of offers) this.#send(msg.thread, { t: "offer", ...o });
+        for (const o of offers) this.#offerTo(msg.thread, o);
         return;
       }
       case "unbind":
         if (this.#names.get(msg.name) === msg.thread) this.#names.delete(msg.name);
         return;
       case "connect": {
-        const offer: Offer = { conn: msg.conn, name: msg.name, from: msg.from };
-        const binder = this.#names.get(msg.name);
-        if (binder !== undefined) return this.#send(binder, { t: "offer", ...offer });
-        const list = this.#waiting.get(msg.name) ?? [];
-        list.push(offer);
-        this.#waiting.set(msg.name, list);
+        return this.#place({ conn: msg.conn, name: msg.name, from: msg.from });
+      }
+      case "decline": {
+        const o = this.#offered.get(msg.conn);
+        this.#offered.delete(msg.conn);
+        if (o !== undefined && this.#threads.has(o.offer.from)) this.#place(o.offer);
         return;
       }
       case "cancel":
+        this.#offered.delete(msg.conn);
         for (const [name, list] of this.#waiting) {
           const rest = list.filter((o) => o.conn !== msg.conn);
           if (rest.length === 0) this.#waiting.delete(name);
@@ -82,6 +85,9 @@ export class Hub {
         }
         return;
       case "ring":
+        this.#offered.delete(msg.conn);
+        // The connecting thread went meanwhile: the binder drops its side (and any other to that thread).
+        if (!this.#threads.has(msg.to)) return this.#send(msg.from, { t: "gone", thread: msg.to });
         return this.#send(msg.to, { t: "ring", conn: msg.conn, from: msg.from, end: msg.end });
       case "adopt":
         return this.addPort(msg.thread, msg.port);
@@ -109,6 +115,28 @@ export class Hub {
       else this.#waiting.set(name, rest);
     }
     for (const deliver of this.#threads.values()) deliver({ t: "gone", thread });
+    // Offers the gone thread had not answered go to the next binder of their name.
+    for (const [conn, o] of [...this.#offered]) {
+      if (o.offer.from === thread) this.#offered.delete(conn);
+      else if (o.to === thread) {
+        this.#offered.delete(conn);
+        this.#place(o.offer);
+      }
+    }
+  }
+
+  /** Sends a connect to the binder of its name, or keeps it until one binds. */
+  #place(offer: Offer): void {
+    const binder = this.#names.get(offer.name);
+    if (binder !== undefined) return this.#offerTo(binder, offer);
+    const list = this.#waiting.get(offer.name) ?? [];
+    list.push(offer);
+    this.#waiting.set(offer.name, list);
+  }
+
+  #offerTo(binder: string, offer: Offer): void {
+    this.#offered.set(offer.conn, { offer, to: binder });
+    this.#send(binder, { t: "offer", ...offer });
   }
 
   #send(thread: string, msg: ToThread): void {

@@ -91,6 +91,9 @@ export class ThreadLink {
   cancelAll(): void {
     for (const conn of this.#joins.keys()) this.toHub({ t: "cancel", conn });
     this.#joins.clear();
+    // Connections still in their handshake have no pipe for the sockets' termination to close.
+    for (const { stream } of [...this.#streams.values()]) stream.destroy();
+    this.#streams.clear();
   }
 
   /** One message from the hub. */
@@ -129,15 +132,22 @@ export class ThreadLink {
     }
   }
 
-  #onOffer(conn: string, name: string, from: string): void {
+  #onOffer(conn: string, name: string, from: string, retried = false): void {
     const binder = this.endpoints.boundSocket(name);
+    if (binder === undefined) {
+      // The hub may run ahead of this thread's registry (a bind it granted is recorded here a few
+      // microtasks later): look once more after them; still unbound, the hub finds another binder.
+      if (!retried) setTimeout(() => this.#onOffer(conn, name, from, true), 0);
+      else this.toHub({ t: "decline", conn });
+      return;
+    }
     if (from === this.thread) {
       const join = this.#joins.get(conn);
       this.#joins.delete(conn);
-      if (join !== undefined && binder !== undefined) this.endpoints.joinDirect(join, binder);
+      this.toHub({ t: "cancel", conn }); // answered here: the hub forgets the offer
+      if (join !== undefined) this.endpoints.joinDirect(join, binder);
       return;
     }
-    if (binder === undefined) return; // unbound meanwhile: the connect stays waiting at its side
     const [mine, theirs] = createRings();
     const stream = serveBound(binder, `inproc://${name}`, mine);
     this.#track(conn, stream, from);

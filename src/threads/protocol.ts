@@ -24,6 +24,8 @@ export type ToHub =
   | { t: "unbind"; name: string; thread: string }
   | ({ t: "connect" } & Offer)
   | { t: "cancel"; conn: string }
+  /** An offer reached a thread that no longer binds its name: the hub finds it another binder. */
+  | { t: "decline"; conn: string }
   /** The binder's half of the rings, for the connecting thread. */
   | { t: "ring"; conn: string; to: string; from: string; end: RingEnd }
   /** A thread made a handle for another thread: here is that thread's port. */

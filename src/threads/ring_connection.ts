@@ -41,6 +41,7 @@ export function serveBound(socket: Socket, address: string, end: RingEnd): RingS
     host(
       socket,
       (_engine, peer: PeerInfo) => {
+        if (socket.closed) return undefined; // closed during the handshake: the engine closes the connection
         pipe = socket.core.newPipe(address, peer, address);
         return pipe;
       },

@@ -16,7 +16,7 @@
 
 import type { Stream } from "./stream.ts";
 
-/** Bytes per direction. Messages larger than this still pass, in pieces. */
+/** Bytes per direction (a power of two). Messages larger than this still pass, in pieces. */
 export const RING_BYTES = 256 * 1024;
 
 // Per-direction header, in Int32 slots; each direction has its own 64-byte line.
@@ -48,7 +48,9 @@ export interface RingEnd {
  * ```
  */
 export function createRings(bytes = RING_BYTES): [RingEnd, RingEnd] {
-  const buffer = new SharedArrayBuffer(HEADER_BYTES + 2 * bytes);
+  // A power of two: positions are counter % size, and the Int32 counters wrap at 2^32.
+  const size = 2 ** Math.ceil(Math.log2(Math.max(bytes, 2)));
+  const buffer = new SharedArrayBuffer(HEADER_BYTES + 2 * size);
   const { port1, port2 } = new MessageChannel();
   return [{ buffer, side: 0, port: port1 }, { buffer, side: 1, port: port2 }];
 }
