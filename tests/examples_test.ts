@@ -10,14 +10,19 @@ import { until, within } from "./helpers/timeout.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const isBun = "Bun" in globalThis;
 
-test("examples/demo.ts runs and shows the pipeline, pair and inproc parts", async () => {
-  const args = isBun ? ["examples/demo.ts"] : ["run", "-A", "examples/demo.ts"];
-  const out = await new Promise<string>((resolve, reject) => {
+/** Runs an example to completion on this runtime and returns what it printed. */
+function runExample(file: string): Promise<string> {
+  const args = isBun ? [file] : ["run", "-A", file];
+  return new Promise<string>((resolve, reject) => {
     execFile(process.execPath, args, { cwd: root, timeout: 20000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`demo failed: ${err.message}\n${stderr}`));
+      if (err) reject(new Error(`${file} failed: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
   });
+}
+
+test("examples/demo.ts runs and shows the pipeline, pair and inproc parts", async () => {
+  const out = await runExample("examples/demo.ts");
   for (const who of ["ant", "bee", "cat"]) assert.match(out, new RegExp(`${who} did task \\d+, task \\d+, task \\d+, task \\d+`));
   assert.match(out, /right answered "pong 3"/);
   assert.match(out, /received 3 frames: 6 bytes, 0 bytes, 3 bytes/);
@@ -25,13 +30,7 @@ test("examples/demo.ts runs and shows the pipeline, pair and inproc parts", asyn
 });
 
 test("examples/mtrelay.ts: three threads signal each other in turn", async () => {
-  const args = isBun ? ["examples/mtrelay.ts"] : ["run", "-A", "examples/mtrelay.ts"];
-  const out = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: root, timeout: 20000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`mtrelay failed: ${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
+  const out = await runExample("examples/mtrelay.ts");
   assert.deepEqual(out.trim().split("\n"), [
     "Step 1 ready, signaling step 2",
     "Step 2 ready, signaling step 3",

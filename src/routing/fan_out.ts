@@ -7,6 +7,7 @@
  */
 
 import type { Message, Pipe } from "../pipe.ts";
+import type { SubscriberTrie } from "./subscriber_trie.ts";
 
 /**
  * @example
@@ -42,6 +43,18 @@ export class FanOut {
   /** Queues `msg` on each live target with room; the full ones miss it. */
   sendTo(msg: Message, targets: Iterable<Pipe>): void {
     for (const p of targets) if (p.alive && !p.outbound.full) p.outbound.push(msg);
+  }
+
+  /**
+   * Publishes: queues `msg` on the pipes subscribed to a prefix of its first
+   * frame (with `invert`, on the others). With `noDrop`, returns false and
+   * queues nothing while any of them is full.
+   */
+  publish(msg: Message, subscribers: SubscriberTrie, invert: boolean, noDrop: boolean): boolean {
+    const targets = subscribers.select(msg[0]!, this.#pipes, invert);
+    if (noDrop && !this.hasRoom(targets)) return false;
+    this.sendTo(msg, targets);
+    return true;
   }
 
   /** Queues `msg` on every pipe with room. */

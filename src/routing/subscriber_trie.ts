@@ -7,6 +7,7 @@
  */
 
 import type { Pipe } from "../pipe.ts";
+import { nodeFor, pathTo, prune } from "./trie_path.ts";
 
 interface Node {
   pipes: Set<Pipe> | undefined;
@@ -32,13 +33,7 @@ export class SubscriberTrie {
 
   /** Records `pipe` as subscribed to `topic`; true if nobody was subscribed to it before. */
   add(topic: Uint8Array, pipe: Pipe): boolean {
-    let node = this.#root;
-    for (const byte of topic) {
-      node.children ??= new Map();
-      let next = node.children.get(byte);
-      if (next === undefined) node.children.set(byte, next = newNode());
-      node = next;
-    }
+    const node = nodeFor(this.#root, topic, newNode);
     const first = node.pipes === undefined || node.pipes.size === 0;
     (node.pipes ??= new Set()).add(pipe);
     return first;
@@ -46,22 +41,12 @@ export class SubscriberTrie {
 
   /** Removes `pipe`'s subscription to `topic`. */
   remove(topic: Uint8Array, pipe: Pipe): RemoveResult {
-    const path: Node[] = [this.#root];
-    let node = this.#root;
-    for (const byte of topic) {
-      const next = node.children?.get(byte);
-      if (next === undefined) return "notFound";
-      path.push(next);
-      node = next;
-    }
-    if (node.pipes?.delete(pipe) !== true) return "notFound";
+    const path = pathTo(this.#root, topic);
+    const node = path?.at(-1);
+    if (node?.pipes?.delete(pipe) !== true) return "notFound";
     if (node.pipes.size > 0) return "valuesRemain";
     node.pipes = undefined;
-    for (let i = topic.length; i > 0; i--) {
-      const n = path[i]!;
-      if (n.pipes !== undefined || (n.children?.size ?? 0) > 0) break;
-      path[i - 1]!.children!.delete(topic[i - 1]!);
-    }
+    prune(path!, topic, (n) => n.pipes === undefined);
     return "lastRemoved";
   }
 

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { nodeFor, pathTo, prune } from "./trie_path.ts";
+
 interface Node {
   count: number;
   children: Map<number, Node> | undefined;
@@ -33,36 +35,19 @@ export class TopicTrie {
 
   /** Counts one more subscription to `topic`; true if it is new. */
   add(topic: Uint8Array): boolean {
-    let node = this.#root;
-    for (const byte of topic) {
-      node.children ??= new Map();
-      let next = node.children.get(byte);
-      if (next === undefined) node.children.set(byte, next = newNode());
-      node = next;
-    }
+    const node = nodeFor(this.#root, topic, newNode);
     if (++node.count === 1) this.#size++;
     return node.count === 1;
   }
 
   /** Counts one subscription to `topic` off; true if that was its last (false if it had none). */
   remove(topic: Uint8Array): boolean {
-    const path: Node[] = [this.#root];
-    let node = this.#root;
-    for (const byte of topic) {
-      const next = node.children?.get(byte);
-      if (next === undefined) return false;
-      path.push(next);
-      node = next;
-    }
-    if (node.count === 0) return false;
+    const path = pathTo(this.#root, topic);
+    const node = path?.at(-1);
+    if (node === undefined || node.count === 0) return false;
     if (--node.count > 0) return false;
     this.#size--;
-    // Prune the branch that now leads nowhere.
-    for (let i = topic.length; i > 0; i--) {
-      const n = path[i]!;
-      if (n.count > 0 || (n.children?.size ?? 0) > 0) break;
-      path[i - 1]!.children!.delete(topic[i - 1]!);
-    }
+    prune(path!, topic, (n) => n.count === 0);
     return true;
   }
 

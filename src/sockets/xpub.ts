@@ -163,10 +163,7 @@ export class XPublisher extends Socket {
   }
 
   protected trySend(msg: Message): boolean {
-    const targets = this.#subscribers.select(msg[0]!, this.#out.pipes, this.invertMatching);
-    if (this.noDrop && !this.#out.hasRoom(targets)) return false;
-    this.#out.sendTo(msg, targets);
-    return true;
+    return this.#out.publish(msg, this.#subscribers, this.invertMatching, this.noDrop);
   }
 
   protected tryReceive(): Message | undefined {
