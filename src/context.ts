@@ -43,6 +43,8 @@ export class Context {
   readonly id: string;
   #hub: Hub | undefined;
   #link: ThreadLink | undefined;
+  /** In a thread that attached: its line to the hub, closed once the context ends. */
+  #hubPort: MessagePort | undefined;
 
   constructor(options: { transport?: StreamTransport } = {}) {
     this.transport = options.transport ?? runtimeTransport();
@@ -69,6 +71,7 @@ export class Context {
     const link = new ThreadLink(handle.thread, postToHub(handle.port), ctx.inproc);
     // Not unref'd: on Bun that would let the Worker exit while its sockets wait.
     handle.port.onmessage = (e: MessageEvent<ToThread>) => link.handle(e.data);
+    ctx.#hubPort = handle.port;
     ctx.#join(link);
     return ctx;
   }
@@ -129,8 +132,17 @@ export class Context {
   }
 
   #terminateHere(): void {
+    if (this.#terminated) return;
     this.#terminated = true;
     this.#link?.cancelAll();
+    const port = this.#hubPort;
+    if (port !== undefined) {
+      // Let what was just posted (terminate, cancels) leave first; then nothing keeps the Worker alive for us.
+      setTimeout(() => {
+        port.onmessage = null;
+        port.close();
+      }, 10);
+    }
     for (const s of [...this.#sockets]) s.terminate();
     for (const cancel of [...this.#lingering]) cancel();
     this.#lingering.clear();

@@ -136,7 +136,7 @@ export class InprocRegistry implements LocalEndpoints {
       if (rest.length === 0) this.#pending.delete(name);
       else this.#pending.set(name, rest);
     }
-    this.#link?.cancel(socket, undefined, linger !== 0);
+    this.#link?.cancel(socket, undefined, linger);
   }
 }
 

@@ -22,6 +22,8 @@ export interface PendingJoin {
   near: Pipe;
   /** Its other end, for a binder in this thread. */
   far: Pipe;
+  /** Set when the socket closed while waiting: how long (ms) its queued messages may still wait; -1 = forever. */
+  lingerMs?: number;
 }
 
 /** What the link needs from the thread's inproc registry. */
@@ -74,17 +76,26 @@ export class ThreadLink {
   }
 
   /**
-   * Withdraws the waiting connects of `socket` (to `name`, or all). With
-   * `keepQueued`, a connect with messages queued stays, to deliver them when
-   * a binder appears (a socket closed with linger).
+   * Withdraws the waiting connects of `socket` (to `name`, or all). With a
+   * `lingerMs` other than 0 (a socket closing), a connect with messages
+   * queued stays for that long (-1: until a binder appears), to deliver them.
    */
-  cancel(socket: Socket, name?: string, keepQueued = false): void {
+  cancel(socket: Socket, name?: string, lingerMs = 0): void {
     for (const [conn, j] of this.#joins) {
       if (j.socket !== socket || (name !== undefined && j.name !== name)) continue;
-      if (keepQueued && j.near.outbound.size > 0) continue;
-      this.#joins.delete(conn);
-      this.toHub({ t: "cancel", conn });
+      if (lingerMs !== 0 && j.near.outbound.size > 0) {
+        j.lingerMs = lingerMs;
+        if (lingerMs > 0) setTimeout(() => this.#withdraw(conn, j), lingerMs);
+        continue;
+      }
+      this.#withdraw(conn, j);
     }
+  }
+
+  #withdraw(conn: string, join: PendingJoin): void {
+    if (this.#joins.get(conn) !== join) return; // already joined or withdrawn
+    this.#joins.delete(conn);
+    this.toHub({ t: "cancel", conn });
   }
 
   /** The context is ending here: nothing waits for a binder any more. */
@@ -116,7 +127,7 @@ export class ThreadLink {
           new RingStream(msg.end, "").destroy(); // withdrawn meanwhile: the binder's side closes too
           return;
         }
-        const stream = serveConnecting(join.socket, join.near, `inproc://${join.name}`, msg.end);
+        const stream = serveConnecting(join.socket, join.near, `inproc://${join.name}`, msg.end, join.lingerMs);
         this.#track(msg.conn, stream, msg.from);
         return;
       }

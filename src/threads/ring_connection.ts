@@ -57,7 +57,13 @@ export function serveBound(socket: Socket, address: string, end: RingEnd): RingS
  * handshake on. When the connection ends the pipe ends too: inproc does not
  * reconnect.
  */
-export function serveConnecting(socket: Socket, pipe: Pipe, address: string, end: RingEnd): RingStream {
+export function serveConnecting(
+  socket: Socket,
+  pipe: Pipe,
+  address: string,
+  end: RingEnd,
+  closedWithLinger?: number,
+): RingStream {
   const stream = new RingStream(end, address);
   // Sized for a pipe shared with the peer socket; over rings each side keeps its own mark.
   pipe.farMarks = undefined;
@@ -86,6 +92,6 @@ export function serveConnecting(socket: Socket, pipe: Pipe, address: string, end
     if (linger === 0 || pipe.outbound.size === 0) engine.close();
     else lingerMs = linger;
   };
-  if (!pipe.alive && pipe.outbound.size > 0) lingerMs = -1; // closed while waiting for a binder
+  if (!pipe.alive && pipe.outbound.size > 0) lingerMs = closedWithLinger ?? -1; // closed while waiting for a binder
   return stream;
 }
