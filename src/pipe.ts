@@ -81,7 +81,8 @@ export class MessageQueue {
 
   /** Appends a message. Writers check {@link full} first; the queue itself never refuses. */
   push(msg: Message): void {
-    if (this.conflate && this.size > 0) {
+    // Subscriptions are never conflated away: a SUB keeps each topic it asked for (libzmq loses them).
+    if (this.conflate && this.size > 0 && !isSubscription(msg) && !isSubscription(this.#items[this.#items.length - 1]!)) {
       this.#items[this.#items.length - 1] = msg;
       return;
     }

@@ -550,3 +550,19 @@ for (const transport of transports) {
     }
   });
 }
+
+test("a conflating SUB still sends every subscription (they are never conflated away)", async () => {
+  const ctx = new Context();
+  try {
+    const xpub = new XPublisher({ context: ctx, verbosity: "allSubs" });
+    await xpub.bind(freshEndpoint("inproc"));
+    const sub = new Subscriber({ context: ctx, conflate: true });
+    sub.subscribe("A", "B", "C");
+    sub.connect(xpub.lastEndpoint!);
+    const got: string[] = [];
+    for (let i = 0; i < 3; i++) got.push(new TextDecoder().decode((await within(xpub.receive(), 5000, `report ${i}`))[0]!));
+    assert.deepEqual(got, ["\x01A", "\x01B", "\x01C"]);
+  } finally {
+    ctx.terminate();
+  }
+});
