@@ -36,3 +36,5 @@ export { Publisher, type PublisherOptions } from "./src/sockets/pub.ts";
 export { Subscriber, type SubscriberOptions } from "./src/sockets/sub.ts";
 export { XPublisher, type XPublisherOptions, type XPublisherVerbosity } from "./src/sockets/xpub.ts";
 export { XSubscriber } from "./src/sockets/xsub.ts";
+export { Poller, type PollEvents, type PollItem } from "./src/poller.ts";
+export { Proxy, proxy, type ProxySideStatistics, type ProxyStatistics } from "./src/proxy.ts";

@@ -80,6 +80,7 @@ export abstract class Socket implements SocketOptions {
   #sendOp: (PendingOp<void> & { msg: Message }) | undefined;
   #recvOp: PendingOp<Message> | undefined;
   #terminated = false;
+  #readiness = new Set<() => void>();
 
   constructor(type: string, options: SocketConstructorOptions = {}) {
     this.#options = defaultOptions(type);
@@ -353,6 +354,7 @@ export abstract class Socket implements SocketOptions {
     for (const p of [...this.#pipes]) this.#dropPipe(p, linger);
     this.#inproc.clear();
     this.#emit({ type: "close", address: "" });
+    this.#notifyReadiness();
     this.events.close();
     this.context.unregister(this);
   }
@@ -501,17 +503,36 @@ export abstract class Socket implements SocketOptions {
     pipe.inbound.onReadable = () => {
       this.pipeReadable(pipe);
       this.#kickReceive();
+      this.#notifyReadiness();
     };
-    pipe.outbound.onWritable = () => this.#kickSend();
+    pipe.outbound.onWritable = () => {
+      this.#kickSend();
+      this.#notifyReadiness();
+    };
     pipe.onEnded = (p) => {
       this.#pipes.delete(p);
       this.detachPipe(p);
       this.#kickSend();
       this.#kickReceive(); // XPUB reports the subscriptions that left with the peer
+      this.#notifyReadiness();
     };
     this.attachPipe(pipe);
     if (pipe.inbound.size > 0) pipe.inbound.onReadable();
     this.#kickSend();
+    this.#notifyReadiness();
+  }
+
+  /**
+   * @internal Calls `listener` whenever the socket may have become readable
+   * or writable (a Poller re-checks then). Returns a function that stops it.
+   */
+  onReadiness(listener: () => void): () => void {
+    this.#readiness.add(listener);
+    return () => this.#readiness.delete(listener);
+  }
+
+  #notifyReadiness(): void {
+    for (const l of [...this.#readiness]) l();
   }
 
   #dropPipe(pipe: Pipe, linger: number): void {

@@ -1,0 +1,139 @@
+/**
+ * zmq_proxy and zmq_proxy_steerable for async code: forward whole messages
+ * between a frontend and a backend socket, in each direction where one can
+ * receive and the other can send, optionally copying each to a capture
+ * socket. ROUTER/DEALER makes a request-reply broker, XSUB/XPUB a pub-sub
+ * forwarder (subscriptions travel back up), PULL/PUSH a pipeline streamer.
+ *
+ * @module
+ */
+
+import type { Message } from "./pipe.ts";
+import type { Socket } from "./socket.ts";
+
+const CANNOT_RECEIVE = new Set(["PUB", "PUSH"]);
+const CANNOT_SEND = new Set(["SUB", "PULL"]);
+
+/** Messages and bytes through one side of a proxy. */
+export interface ProxySideStatistics {
+  received: { messages: number; bytes: number };
+  sent: { messages: number; bytes: number };
+}
+
+/** What zmq_proxy_steerable's STATISTICS reports, per side. */
+export interface ProxyStatistics {
+  frontEnd: ProxySideStatistics;
+  backEnd: ProxySideStatistics;
+}
+
+const side = (): ProxySideStatistics => ({ received: { messages: 0, bytes: 0 }, sent: { messages: 0, bytes: 0 } });
+const size = (msg: Message) => msg.reduce((n, f) => n + f.length, 0);
+
+/**
+ * A steerable proxy (zeromq.js's `Proxy`, plus capture and statistics). It
+ * stops, closing both sockets, on {@link terminate}, when either socket is
+ * closed, or when their context is terminated.
+ *
+ * @example
+ * ```ts
+ * const proxy = new Proxy(new Router(), new Dealer());
+ * await proxy.frontEnd.bind("tcp://*:5559");
+ * await proxy.backEnd.bind("tcp://*:5560");
+ * setTimeout(() => proxy.terminate(), 60_000);
+ * await proxy.run();
+ * ```
+ */
+export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
+  /** Counters, updated as messages pass. */
+  readonly statistics: ProxyStatistics = { frontEnd: side(), backEnd: side() };
+  #paused: Promise<void> | undefined;
+  #resume: (() => void) | undefined;
+  #captureChain: Promise<void> = Promise.resolve();
+  #running: Promise<void> | undefined;
+
+  /**
+   * @param frontEnd the socket facing clients
+   * @param backEnd the socket facing services
+   * @param capture if given, receives a copy of every message proxied, either way
+   */
+  constructor(readonly frontEnd: F, readonly backEnd: B, readonly capture?: Socket) {}
+
+  /** Proxies until terminated; resolves once both directions have stopped. */
+  run(): Promise<void> {
+    if (this.#running !== undefined) return this.#running;
+    // Either socket closing stops the proxy, even a direction that is waiting on the other one.
+    for (const s of [this.frontEnd, this.backEnd]) s.events.on("close", () => this.terminate());
+    this.#running = Promise.all([
+      this.#pump(this.frontEnd, this.backEnd, this.statistics.frontEnd, this.statistics.backEnd),
+      this.#pump(this.backEnd, this.frontEnd, this.statistics.backEnd, this.statistics.frontEnd),
+    ]).then(() => {});
+    return this.#running;
+  }
+
+  /** Stops forwarding; messages wait at the sockets (and their peers feel back-pressure). */
+  pause(): void {
+    this.#paused ??= new Promise((r) => (this.#resume = r));
+  }
+
+  /** Forwards again after {@link pause}. */
+  resume(): void {
+    this.#resume?.();
+    this.#paused = undefined;
+    this.#resume = undefined;
+  }
+
+  /** Stops the proxy and closes the frontend and backend sockets. */
+  terminate(): void {
+    this.resume();
+    this.frontEnd.close();
+    this.backEnd.close();
+  }
+
+  async #pump(from: Socket, to: Socket, fromStats: ProxySideStatistics, toStats: ProxySideStatistics): Promise<void> {
+    if (CANNOT_RECEIVE.has(from.type) || CANNOT_SEND.has(to.type)) return; // no traffic this way
+    try {
+      while (!from.closed && !to.closed) {
+        if (this.#paused !== undefined) await this.#paused;
+        const msg = await from.receive();
+        // Paused while this receive was pending: hold the message until resumed.
+        if (this.#paused !== undefined) await this.#paused;
+        if (to.closed) return;
+        const bytes = size(msg);
+        fromStats.received.messages++;
+        fromStats.received.bytes += bytes;
+        if (this.capture !== undefined) this.#copy(msg);
+        await to.send(msg);
+        toStats.sent.messages++;
+        toStats.sent.bytes += bytes;
+      }
+    } catch (e) {
+      if (!from.closed && !to.closed) throw e;
+    } finally {
+      // One direction stopping stops the proxy, as zmq_proxy returns.
+      this.terminate();
+    }
+  }
+
+  /** Capture sends are chained: both directions share the capture socket, which takes one send at a time. */
+  #copy(msg: Message): void {
+    const capture = this.capture!;
+    this.#captureChain = this.#captureChain.then(() => capture.send(msg)).catch(() => {});
+  }
+}
+
+/**
+ * Runs a proxy between `frontEnd` and `backEnd` until either closes or the
+ * context terminates (zmq_proxy).
+ *
+ * @example
+ * ```ts
+ * const frontend = new XSubscriber();
+ * frontend.connect("tcp://weather-server:5556");
+ * const backend = new XPublisher();
+ * await backend.bind("tcp://*:8100");
+ * await proxy(frontend, backend);
+ * ```
+ */
+export function proxy(frontEnd: Socket, backEnd: Socket, capture?: Socket): Promise<void> {
+  return new Proxy(frontEnd, backEnd, capture).run();
+}
