@@ -38,3 +38,4 @@ export { XPublisher, type XPublisherOptions, type XPublisherVerbosity } from "./
 export { XSubscriber } from "./src/sockets/xsub.ts";
 export { Poller, type PollEvents, type PollItem } from "./src/poller.ts";
 export { Proxy, proxy, type ProxySideStatistics, type ProxyStatistics } from "./src/proxy.ts";
+export { shutdownOnSignals, type ShutdownOptions } from "./src/shutdown.ts";

@@ -34,6 +34,7 @@ export type { ContextHandle };
 export class Context {
   #sockets = new Set<Socket>();
   #lingering = new Set<() => void>();
+  #drained: (() => void)[] = [];
   #terminated = false;
   /** @internal inproc endpoints bound in this context. */
   readonly inproc: InprocRegistry = new InprocRegistry();
@@ -128,11 +129,11 @@ export class Context {
    */
   terminate(): void {
     if (!this.#terminated) this.#link?.toHub({ t: "terminate" });
-    this.#terminateHere();
+    this.#terminateHere(true);
   }
 
-  #terminateHere(): void {
-    if (this.#terminated) return;
+  #terminateHere(force = false): void {
+    if (this.#terminated && !force) return;
     this.#terminated = true;
     this.#link?.cancelAll();
     const port = this.#hubPort;
@@ -146,6 +147,7 @@ export class Context {
     for (const s of [...this.#sockets]) s.terminate();
     for (const cancel of [...this.#lingering]) cancel();
     this.#lingering.clear();
+    for (const done of this.#drained.splice(0)) done();
   }
 
   /** @internal */
@@ -164,7 +166,38 @@ export class Context {
   /** @internal Work that lingers after a socket closed; terminate() cancels it. */
   linger(cancel: () => void): () => void {
     this.#lingering.add(cancel);
-    return () => this.#lingering.delete(cancel);
+    return () => {
+      this.#lingering.delete(cancel);
+      if (this.#lingering.size === 0) for (const done of this.#drained.splice(0)) done();
+    };
+  }
+
+  /**
+   * Ends the context gracefully (zmq_ctx_shutdown, then term): pending calls
+   * fail with ETERM, and every socket closes with its own `linger`, so what
+   * it queued is still delivered. Resolves once nothing lingers, or after
+   * `graceMs` (then what is left is dropped, as by {@link terminate}).
+   *
+   * @example
+   * ```ts
+   * await ctx.shutdown(2000);
+   * ```
+   */
+  shutdown(graceMs = -1): Promise<void> {
+    if (!this.#terminated) this.#link?.toHub({ t: "terminate" });
+    if (!this.#terminated) {
+      this.#terminated = true;
+      this.#link?.cancelAll();
+      for (const s of [...this.#sockets]) s.terminate(true);
+    }
+    if (this.#lingering.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = graceMs >= 0 ? setTimeout(() => (this.#terminateHere(true), resolve()), graceMs) : undefined;
+      this.#drained.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 

@@ -80,6 +80,7 @@ export abstract class Socket implements SocketOptions {
   #sendOp: (PendingOp<void> & { msg: Message }) | undefined;
   #recvOp: PendingOp<Message> | undefined;
   #terminated = false;
+  #keepLinger = false;
   #readiness = new Set<() => void>();
 
   constructor(type: string, options: SocketConstructorOptions = {}) {
@@ -342,7 +343,7 @@ export abstract class Socket implements SocketOptions {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const linger = this.#terminated ? 0 : this.#options.linger;
+    const linger = this.#terminated && !this.#keepLinger ? 0 : this.#options.linger;
     const code: ErrorCode = this.#terminated ? "ETERM" : "EAGAIN";
     const why = this.#terminated ? "Context was terminated" : "Socket was closed";
     this.#failPending(code, why);
@@ -365,9 +366,13 @@ export abstract class Socket implements SocketOptions {
     return Promise.resolve();
   }
 
-  /** @internal The context is ending: fail pending calls with ETERM and close without lingering. */
-  terminate(): void {
+  /**
+   * @internal The context is ending: fail pending calls with ETERM and close,
+   * without lingering unless `keepLinger` (a graceful shutdown).
+   */
+  terminate(keepLinger = false): void {
     this.#terminated = true;
+    this.#keepLinger = keepLinger;
     this.close();
   }
 
