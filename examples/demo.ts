@@ -6,10 +6,12 @@
  *    are fair-queued.
  * 2. Exclusive pair (PAIR over ipc): two sockets play ping-pong.
  * 3. Same-thread inproc: no network at all, the same API.
+ * 4. Request-reply through a broker (REQ -> ROUTER | proxy | DEALER -> REP).
+ * 5. Publish-subscribe (XPUB -> SUB): only the subscribed topics arrive.
  *
  * Run: `npm run demo` (Deno), or `node_modules/.bin/bun examples/demo.ts` (Bun).
  */
-import { Pair, Pull, Push } from "../mod.ts";
+import { Dealer, Pair, proxy, Pull, Push, Reply, Request, Router, Subscriber, XPublisher } from "../mod.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const runtime = "Bun" in globalThis ? "Bun" : "Deno";
@@ -87,4 +89,44 @@ const parts = await receiver.receive();
 console.log(`   received ${parts.length} frames: ${parts.map((p) => `${p.length} bytes`).join(", ")}`);
 sender.close();
 receiver.close();
+// --- 4. Request-reply through a broker -------------------------------------
+console.log("\n4. Request-reply: 2 clients -> ROUTER | proxy | DEALER -> 2 services, over tcp");
+const frontend = new Router();
+const backend = new Dealer();
+await frontend.bind("tcp://127.0.0.1:*");
+await backend.bind("tcp://127.0.0.1:*");
+const broker = proxy(frontend, backend);
+for (const name of ["alpha", "beta"]) {
+  const service = new Reply();
+  service.connect(backend.lastEndpoint!);
+  void (async () => {
+    for await (const [question] of service) await service.send(`${name} says ${text(question!).toUpperCase()}`);
+  })();
+}
+for (const who of ["ana", "bob"]) {
+  const client = new Request();
+  client.connect(frontend.lastEndpoint!);
+  for (let i = 1; i <= 2; i++) {
+    await client.send(`hi from ${who} #${i}`);
+    const [answer] = await client.receive();
+    console.log(`   ${who} asked, ${text(answer!)}`);
+  }
+  client.close();
+}
+
+// --- 5. Publish-subscribe -------------------------------------------------
+console.log("\n5. Publish-subscribe: a SUB gets only the topics it asked for");
+const publisher = new XPublisher();
+await publisher.bind("inproc://news");
+const reader = new Subscriber();
+reader.connect("inproc://news");
+reader.subscribe("sport.");
+const [subscription] = await publisher.receive(); // XPUB shows us the subscription arriving
+console.log(`   the publisher saw a subscription to "${text(subscription!.subarray(1))}"`);
+for (const topic of ["weather.paris", "sport.tennis", "politics", "sport.chess"]) await publisher.send([topic, "..."]);
+for (let i = 0; i < 2; i++) console.log(`   the subscriber got ${text((await reader.receive())[0]!)}`);
+reader.close();
+publisher.close();
+frontend.close();
+await broker;
 console.log("\ndone.");

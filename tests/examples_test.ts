@@ -28,6 +28,8 @@ test("examples/demo.ts runs and shows the pipeline, pair and inproc parts", asyn
   for (const who of ["ant", "bee", "cat"]) assert.match(out, new RegExp(`${who} did task \\d+, task \\d+, task \\d+, task \\d+`));
   assert.match(out, /right answered "pong 3"/);
   assert.match(out, /received 3 frames: 6 bytes, 0 bytes, 3 bytes/);
+  assert.equal((out.match(/(ana|bob) asked, (alpha|beta) says HI FROM (ANA|BOB) #\d/g) ?? []).length, 4);
+  assert.match(out, /the subscriber got sport\.tennis\n   the subscriber got sport\.chess/);
   assert.match(out, /done\.$/m);
 });
 
