@@ -96,13 +96,14 @@ const backend = new Dealer();
 await frontend.bind("tcp://127.0.0.1:*");
 await backend.bind("tcp://127.0.0.1:*");
 const broker = proxy(frontend, backend);
-for (const name of ["alpha", "beta"]) {
+const services = ["alpha", "beta"].map((name) => {
   const service = new Reply();
   service.connect(backend.lastEndpoint!);
   void (async () => {
     for await (const [question] of service) await service.send(`${name} says ${text(question!).toUpperCase()}`);
   })();
-}
+  return service;
+});
 for (const who of ["ana", "bob"]) {
   const client = new Request();
   client.connect(frontend.lastEndpoint!);
@@ -127,6 +128,7 @@ for (const topic of ["weather.paris", "sport.tennis", "politics", "sport.chess"]
 for (let i = 0; i < 2; i++) console.log(`   the subscriber got ${text((await reader.receive())[0]!)}`);
 reader.close();
 publisher.close();
-frontend.close();
+frontend.close(); // the proxy stops and closes the backend too
 await broker;
+for (const service of services) service.close();
 console.log("\ndone.");
