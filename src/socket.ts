@@ -157,6 +157,15 @@ export abstract class Socket implements SocketOptions {
    * ```
    */
   async bind(address: string): Promise<void> {
+    try {
+      await this.#bind(address);
+    } catch (e) {
+      this.#emit({ type: "bind:error", address, error: e as Error });
+      throw e;
+    }
+  }
+
+  async #bind(address: string): Promise<void> {
     this.#assertOpen();
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {

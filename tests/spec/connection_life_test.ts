@@ -142,3 +142,19 @@ test("terminating a context with connected sockets ends every pending call with 
   }
   await assert.rejects(a.send("x"), { code: "ETERM" });
 });
+
+test("a failed bind is reported as bind:error as well as rejected", async () => {
+  const ctx = new Context();
+  try {
+    const a = new Pull({ context: ctx });
+    await a.bind("tcp://127.0.0.1:*");
+    const b = new Pull({ context: ctx });
+    const reported = nextEvent(b.events, "bind:error");
+    await assert.rejects(b.bind(a.lastEndpoint!), { code: "EADDRINUSE" });
+    const e = await reported;
+    assert.equal(e.address, a.lastEndpoint);
+    assert.equal(e.error.code, "EADDRINUSE");
+  } finally {
+    ctx.terminate();
+  }
+});
