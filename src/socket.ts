@@ -17,6 +17,7 @@ import { Connecter } from "./connecter.ts";
 import { Binding } from "./binding.ts";
 import { type Context, defaultContext } from "./context.ts";
 import type { EngineHost } from "./engine.ts";
+import { setImmediate } from "node:timers";
 
 /** What `send()` accepts: one frame, or an array of frames for a multipart message. */
 export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
@@ -25,6 +26,9 @@ export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | 
 export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & { context?: Context };
 
 const encoder = new TextEncoder();
+
+/** How many sends may complete at once in a row before one lets the event loop run (see `#sent`). */
+const SEND_BURST = 256;
 
 function toFrame(part: MessageLike): Uint8Array {
   if (typeof part === "string") return encoder.encode(part);
@@ -81,6 +85,9 @@ export abstract class Socket implements SocketOptions {
   #recvOp: PendingOp<Message> | undefined;
   #terminated = false;
   #keepLinger = false;
+  /** Sends completed at once since the event loop last had a turn. */
+  #burst = 0;
+  #burstWatched = false;
   #readiness = new Set<() => void>();
 
   constructor(type: string, options: SocketConstructorOptions = {}) {
@@ -273,7 +280,7 @@ export abstract class Socket implements SocketOptions {
     let frames: Message;
     try {
       frames = toMessage(msg);
-      if (this.trySend(frames)) return Promise.resolve();
+      if (this.trySend(frames)) return this.#sent();
     } catch (e) {
       return Promise.reject(e);
     }
@@ -290,6 +297,26 @@ export abstract class Socket implements SocketOptions {
       }
       this.#sendOp = op;
     });
+  }
+
+  /**
+   * A send that completed at once. A loop of them (a PUB never waits) would
+   * keep the event loop from ever running I/O, since each resolves as a
+   * microtask: every SEND_BURST in a row, one waits for a turn of the loop.
+   */
+  #sent(): Promise<void> {
+    if (++this.#burst >= SEND_BURST) {
+      this.#burst = 0;
+      return new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!this.#burstWatched) {
+      this.#burstWatched = true;
+      setImmediate(() => {
+        this.#burst = 0;
+        this.#burstWatched = false;
+      });
+    }
+    return Promise.resolve();
   }
 
   /**

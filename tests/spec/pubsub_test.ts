@@ -137,3 +137,23 @@ test("SUB cannot send and PUB cannot receive: ENOTSUP", async () => {
     ctx.terminate();
   }
 });
+
+test("a PUB sending in a tight loop still lets the network run: its subscriber receives", async () => {
+  const ctx = new Context();
+  try {
+    const pub = new Publisher({ context: ctx });
+    await pub.bind(freshEndpoint("tcp"));
+    const sub = new Subscriber({ context: ctx });
+    sub.subscribe("");
+    sub.connect(pub.lastEndpoint!);
+    let got = 0;
+    void (async () => {
+      for await (const _ of sub) got++;
+    })();
+    // Every send completes at once (PUB never waits); the loop alone must not starve the I/O.
+    for (let i = 0; i < 500_000 && got < 100; i++) await pub.send("x");
+    assert.ok(got >= 100, `the subscriber got ${got}`);
+  } finally {
+    ctx.terminate();
+  }
+});
