@@ -129,6 +129,9 @@ export class Engine {
     this.#decoder = new FrameDecoder(host.options.maxMessageSize);
     stream.onData = (b) => this.#onData(b);
     stream.onDrain = () => {
+      // Only a stream that refused a write owes us a flush: flushing on every drain would write
+      // whatever was queued at that instant, a few bytes at a time, defeating the batching.
+      if (!this.#writeBlocked) return;
       this.#writeBlocked = false;
       this.#flush();
     };
