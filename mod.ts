@@ -19,7 +19,7 @@
  * @module
  */
 
-export { Context, defaultContext } from "./src/context.ts";
+export { Context, type ContextHandle, defaultContext } from "./src/context.ts";
 export { type ErrorCode, ZmqError } from "./src/errors.ts";
 export { Observer, type EventType, type SocketEvent } from "./src/observer.ts";
 export type { SocketOptions } from "./src/options.ts";

@@ -22,6 +22,8 @@ import type { ContextHandle, ToThread } from "./threads/protocol.ts";
 export type { ContextHandle };
 
 /**
+ * A context: the sockets it owns, its inproc endpoints, and their termination.
+ *
  * @example
  * ```ts
  * const ctx = new Context();
@@ -47,6 +49,7 @@ export class Context {
   /** In a thread that attached: its line to the hub, closed once the context ends. */
   #hubPort: MessagePort | undefined;
 
+  /** Makes a context; `transport` replaces the runtime's tcp/ipc adapter (for tests). */
   constructor(options: { transport?: StreamTransport } = {}) {
     this.transport = options.transport ?? runtimeTransport();
     this.id = crypto.randomUUID();

@@ -38,9 +38,11 @@ export type ErrorCode =
  * ```
  */
 export class ZmqError extends Error {
+  /** Always "ZmqError". */
   override name = "ZmqError";
   /** The endpoint involved, where there is one. */
   readonly address?: string;
+  /** Use {@link zmqError} rather than this directly. */
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -22,10 +22,13 @@ export type EventType =
 
 /** One event. `address` is the endpoint involved; `error` says why, for errors. */
 export interface SocketEvent {
+  /** What happened. */
   type: EventType;
+  /** The endpoint it concerns ("" for the socket itself). */
   address: string;
   /** For `connect:retry`: the delay (ms) before the next attempt. */
   interval?: number;
+  /** Why, for error and disconnect events. */
   error?: Error;
 }
 
@@ -72,6 +75,7 @@ export class Observer {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
+  /** Events as they come, until the socket is closed. */
   async *[Symbol.asyncIterator](): AsyncGenerator<SocketEvent> {
     for (;;) {
       const e = await this.receive();

@@ -10,18 +10,25 @@ import type { Socket } from "./socket.ts";
 
 /** What to wait for on a socket. */
 export interface PollEvents {
+  /** Wait until a receive would complete at once. */
   readable?: boolean;
+  /** Wait until a send would complete at once. */
   writable?: boolean;
 }
 
 /** A socket that is ready, and for what. */
 export interface PollItem {
+  /** The socket. */
   socket: Socket;
+  /** A receive would complete at once. */
   readable: boolean;
+  /** A send would complete at once. */
   writable: boolean;
 }
 
 /**
+ * Waits until any of several sockets can receive or send (zmq_poll).
+ *
  * @example
  * ```ts
  * const poller = new Poller();

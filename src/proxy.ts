@@ -16,13 +16,17 @@ const CANNOT_SEND = new Set(["SUB", "PULL"]);
 
 /** Messages and bytes through one side of a proxy. */
 export interface ProxySideStatistics {
+  /** What the proxy received from this socket. */
   received: { messages: number; bytes: number };
+  /** What the proxy sent through this socket. */
   sent: { messages: number; bytes: number };
 }
 
 /** What zmq_proxy_steerable's STATISTICS reports, per side. */
 export interface ProxyStatistics {
+  /** The frontend socket's counts. */
   frontEnd: ProxySideStatistics;
+  /** The backend socket's counts. */
   backEnd: ProxySideStatistics;
 }
 
@@ -52,6 +56,8 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   #running: Promise<void> | undefined;
 
   /**
+   * Makes a proxy; it starts with {@link run}.
+   *
    * @param frontEnd the socket facing clients
    * @param backEnd the socket facing services
    * @param capture if given, receives a copy of every message proxied, either way

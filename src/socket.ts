@@ -90,6 +90,7 @@ export abstract class Socket implements SocketOptions {
   #burstWatched = false;
   #readiness = new Set<() => void>();
 
+  /** For socket types: `type` is the ZMTP name; `options` sets any socket option and the context. */
   constructor(type: string, options: SocketConstructorOptions = {}) {
     this.#options = defaultOptions(type);
     const { context, ...opts } = options;
@@ -100,22 +101,22 @@ export abstract class Socket implements SocketOptions {
 
   // --- routing hooks for socket types -------------------------------------
 
-  /** A new peer's pipe is ready. */
+  /** @internal A new peer's pipe is ready. */
   protected abstract attachPipe(pipe: Pipe): void;
-  /** A pipe is gone (its far end ended, or the socket dropped it). */
+  /** @internal A pipe is gone (its far end ended, or the socket dropped it). */
   protected abstract detachPipe(pipe: Pipe): void;
-  /** Queue a message for sending; false when it must wait. Throws a ZmqError for EFSM etc. */
+  /** @internal Queue a message for sending; false when it must wait. Throws a ZmqError for EFSM etc. */
   protected abstract trySend(msg: Message): boolean;
-  /** Take the next message, if one is waiting. */
+  /** @internal Take the next message, if one is waiting. */
   protected abstract tryReceive(): Message | undefined;
 
-  /** Whether a peer's pipe may be attached (PAIR takes only one). */
+  /** @internal Whether a peer's pipe may be attached (PAIR takes only one). */
   protected acceptsPipe(_peer: PeerInfo): boolean {
     return true;
   }
 
   /**
-   * A pipe made at `connect()` has completed a handshake (again): its peer
+   * @internal A pipe made at `connect()` has completed a handshake (again): its peer
    * info is now known. Returns false to turn the peer away.
    */
   protected peerIdentified(_pipe: Pipe): boolean {
@@ -123,19 +124,19 @@ export abstract class Socket implements SocketOptions {
   }
 
   /**
-   * A pipe has messages to read. Types that must act on what arrives before
+   * @internal A pipe has messages to read. Types that must act on what arrives before
    * the application asks (a publisher applying subscriptions) read it here.
    */
   protected pipeReadable(_pipe: Pipe): void {}
 
   /**
-   * A pipe made at `connect()` lost its connection and will be reconnected;
+   * @internal A pipe made at `connect()` lost its connection and will be reconnected;
    * what it had queued but not yet written may be lost (libzmq's hiccup).
    * Subscribers resend their subscriptions here.
    */
   protected pipeHiccuped(_pipe: Pipe): void {}
 
-  /** Whether this socket's queues keep only the newest message (`conflate`, for the types that have it). */
+  /** @internal Whether this socket's queues keep only the newest message (`conflate`, for the types that have it). */
   protected conflates(): boolean {
     return false;
   }
@@ -414,46 +415,46 @@ export abstract class Socket implements SocketOptions {
 
   // --- options --------------------------------------------------------------
 
-  /** @see SocketOptions.sendHighWaterMark */
+  /** As in {@link SocketOptions.sendHighWaterMark}. */
   get sendHighWaterMark(): number { return this.#options.sendHighWaterMark; }
   set sendHighWaterMark(v: number) { this.#set("sendHighWaterMark", v); }
-  /** @see SocketOptions.receiveHighWaterMark */
+  /** As in {@link SocketOptions.receiveHighWaterMark}. */
   get receiveHighWaterMark(): number { return this.#options.receiveHighWaterMark; }
   set receiveHighWaterMark(v: number) { this.#set("receiveHighWaterMark", v); }
-  /** @see SocketOptions.linger */
+  /** As in {@link SocketOptions.linger}. */
   get linger(): number { return this.#options.linger; }
   set linger(v: number) { this.#set("linger", v); }
-  /** @see SocketOptions.sendTimeout */
+  /** As in {@link SocketOptions.sendTimeout}. */
   get sendTimeout(): number { return this.#options.sendTimeout; }
   set sendTimeout(v: number) { this.#set("sendTimeout", v); }
-  /** @see SocketOptions.receiveTimeout */
+  /** As in {@link SocketOptions.receiveTimeout}. */
   get receiveTimeout(): number { return this.#options.receiveTimeout; }
   set receiveTimeout(v: number) { this.#set("receiveTimeout", v); }
-  /** @see SocketOptions.reconnectInterval */
+  /** As in {@link SocketOptions.reconnectInterval}. */
   get reconnectInterval(): number { return this.#options.reconnectInterval; }
   set reconnectInterval(v: number) { this.#set("reconnectInterval", v); }
-  /** @see SocketOptions.reconnectMaxInterval */
+  /** As in {@link SocketOptions.reconnectMaxInterval}. */
   get reconnectMaxInterval(): number { return this.#options.reconnectMaxInterval; }
   set reconnectMaxInterval(v: number) { this.#set("reconnectMaxInterval", v); }
-  /** @see SocketOptions.handshakeInterval */
+  /** As in {@link SocketOptions.handshakeInterval}. */
   get handshakeInterval(): number { return this.#options.handshakeInterval; }
   set handshakeInterval(v: number) { this.#set("handshakeInterval", v); }
-  /** @see SocketOptions.heartbeatInterval */
+  /** As in {@link SocketOptions.heartbeatInterval}. */
   get heartbeatInterval(): number { return this.#options.heartbeatInterval; }
   set heartbeatInterval(v: number) { this.#set("heartbeatInterval", v); }
-  /** @see SocketOptions.heartbeatTimeout */
+  /** As in {@link SocketOptions.heartbeatTimeout}. */
   get heartbeatTimeout(): number { return this.#options.heartbeatTimeout; }
   set heartbeatTimeout(v: number) { this.#set("heartbeatTimeout", v); }
-  /** @see SocketOptions.heartbeatTimeToLive */
+  /** As in {@link SocketOptions.heartbeatTimeToLive}. */
   get heartbeatTimeToLive(): number { return this.#options.heartbeatTimeToLive; }
   set heartbeatTimeToLive(v: number) { this.#set("heartbeatTimeToLive", v); }
-  /** @see SocketOptions.maxMessageSize */
+  /** As in {@link SocketOptions.maxMessageSize}. */
   get maxMessageSize(): number { return this.#options.maxMessageSize; }
   set maxMessageSize(v: number) { this.#set("maxMessageSize", v); }
-  /** @see SocketOptions.immediate */
+  /** As in {@link SocketOptions.immediate}. */
   get immediate(): boolean { return this.#options.immediate; }
   set immediate(v: boolean) { this.#set("immediate", v); }
-  /** @see SocketOptions.routingId */
+  /** As in {@link SocketOptions.routingId}. */
   get routingId(): string | Uint8Array | undefined { return this.#options.routingId; }
   set routingId(v: string | Uint8Array | undefined) { this.#set("routingId", v); }
 
@@ -467,9 +468,9 @@ export abstract class Socket implements SocketOptions {
     return this.hasWritable();
   }
 
-  /** For {@link readable}: the socket type knows. */
+  /** @internal For {@link readable}: the socket type knows. */
   protected abstract hasReadable(): boolean;
-  /** For {@link writable}: the socket type knows. */
+  /** @internal For {@link writable}: the socket type knows. */
   protected abstract hasWritable(): boolean;
 
   #set(name: keyof SocketOptions, value: unknown): void {

@@ -27,6 +27,8 @@ export function sendProbe(pipe: Pipe): void {
 }
 
 /**
+ * An asynchronous request-reply socket (DEALER).
+ *
  * @example
  * ```ts
  * const dealer = new Dealer({ routingId: "client-1" });
@@ -36,14 +38,16 @@ export function sendProbe(pipe: Pipe): void {
  * ```
  */
 export class Dealer extends Socket {
+  /** The ZMTP socket type. */
   readonly type = "DEALER";
-  /** @see DealerOptions.probeRouter */
+  /** As in {@link DealerOptions.probeRouter}. */
   probeRouter: boolean;
-  /** @see DealerOptions.conflate */
+  /** As in {@link DealerOptions.conflate}. */
   conflate: boolean;
   #lb = new LoadBalancer();
   #fq = new FairQueue();
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { probeRouter = false, conflate = false, ...options }: SocketConstructorOptions & Partial<DealerOptions> = {},
   ) {
@@ -52,28 +56,35 @@ export class Dealer extends Socket {
     this.conflate = conflate;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override conflates(): boolean {
     return this.conflate;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     if (this.probeRouter) sendProbe(pipe);
     this.#lb.add(pipe);
     this.#fq.add(pipe);
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     this.#lb.remove(pipe);
     this.#fq.release(pipe);
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     return this.#lb.send(msg) !== undefined;
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     return this.#fq.receive()?.msg;
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return this.#fq.readable;
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     return this.#lb.writable;
   }

@@ -25,6 +25,8 @@ export interface PublisherOptions {
 }
 
 /**
+ * A publisher socket (PUB): sends each message to every subscriber whose prefix matches.
+ *
  * @example
  * ```ts
  * const pub = new Publisher();
@@ -33,16 +35,18 @@ export interface PublisherOptions {
  * ```
  */
 export class Publisher extends Socket {
+  /** The ZMTP socket type. */
   readonly type = "PUB";
-  /** @see PublisherOptions.noDrop */
+  /** As in {@link PublisherOptions.noDrop}. */
   noDrop: boolean;
-  /** @see PublisherOptions.conflate */
+  /** As in {@link PublisherOptions.conflate}. */
   conflate: boolean;
-  /** @see PublisherOptions.invertMatching */
+  /** As in {@link PublisherOptions.invertMatching}. */
   invertMatching: boolean;
   #subscribers = new SubscriberTrie();
   #out = new FanOut();
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { noDrop = false, conflate = false, invertMatching = false, ...options }:
       SocketConstructorOptions & Partial<PublisherOptions> = {},
@@ -53,19 +57,23 @@ export class Publisher extends Socket {
     this.invertMatching = invertMatching;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override conflates(): boolean {
     return this.conflate;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     this.#out.add(pipe);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     this.#subscribers.removePipe(pipe);
     this.#out.remove(pipe);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override pipeReadable(pipe: Pipe): void {
     for (let msg = pipe.inbound.shift(); msg !== undefined; msg = pipe.inbound.shift()) {
       // Anything that is not a subscription is dropped: PUB has no one to give it to.
@@ -76,18 +84,22 @@ export class Publisher extends Socket {
     }
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     return this.#out.publish(msg, this.#subscribers, this.invertMatching, this.noDrop);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     throw zmqError("ENOTSUP", "Operation not supported: a PUB socket cannot receive");
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return false;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     return !this.noDrop || this.#out.hasRoom(this.#out.pipes);
   }

@@ -10,6 +10,8 @@ import { FairQueue } from "../routing/fair_queue.ts";
 import { Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
+ * A pipeline consumer socket (PULL): fair-queues messages from its pushers.
+ *
  * @example
  * ```ts
  * const pull = new Pull();
@@ -18,36 +20,45 @@ import { Socket, type SocketConstructorOptions } from "../socket.ts";
  * ```
  */
 export class Pull extends Socket {
+  /** The ZMTP socket type. */
   readonly type = "PULL";
   #fq = new FairQueue();
 
   /** Keep only the newest message in each queue (libzmq's ZMQ_CONFLATE; for single-part messages). */
   conflate: boolean;
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor({ conflate = false, ...options }: SocketConstructorOptions & { conflate?: boolean } = {}) {
     super("PULL", options);
     this.conflate = conflate;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override conflates(): boolean {
     return this.conflate;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     this.#fq.add(pipe);
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     this.#fq.release(pipe);
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(_msg: Message): boolean {
     throw zmqError("ENOTSUP", "PULL sockets cannot send");
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     return this.#fq.receive()?.msg;
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return this.#fq.readable;
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     return false;
   }

@@ -11,6 +11,8 @@ import { LoadBalancer } from "../routing/load_balancer.ts";
 import { Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
+ * A pipeline producer socket (PUSH): load-balances messages over its pullers.
+ *
  * @example
  * ```ts
  * const push = new Push();
@@ -19,36 +21,45 @@ import { Socket, type SocketConstructorOptions } from "../socket.ts";
  * ```
  */
 export class Push extends Socket {
+  /** The ZMTP socket type. */
   readonly type = "PUSH";
   #lb = new LoadBalancer();
 
   /** Keep only the newest message in each queue (libzmq's ZMQ_CONFLATE; for single-part messages). */
   conflate: boolean;
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor({ conflate = false, ...options }: SocketConstructorOptions & { conflate?: boolean } = {}) {
     super("PUSH", options);
     this.conflate = conflate;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override conflates(): boolean {
     return this.conflate;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     this.#lb.add(pipe);
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     this.#lb.remove(pipe);
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     return this.#lb.send(msg) !== undefined;
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     throw zmqError("ENOTSUP", "PUSH sockets cannot receive");
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return false;
   }
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     return this.#lb.writable;
   }

@@ -12,6 +12,8 @@ import { FairQueue } from "../routing/fair_queue.ts";
 import { Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
+ * A reply socket (REP): answers each request on the envelope it came with.
+ *
  * @example
  * ```ts
  * const rep = new Reply();
@@ -20,22 +22,27 @@ import { Socket, type SocketConstructorOptions } from "../socket.ts";
  * ```
  */
 export class Reply extends Socket {
+  /** The ZMTP socket type. */
   readonly type = "REP";
   #fq = new FairQueue();
   #replyTo: { pipe: Pipe; envelope: Message } | undefined;
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(options?: SocketConstructorOptions) {
     super("REP", options);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     this.#fq.add(pipe);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     this.#fq.release(pipe);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     const to = this.#replyTo;
     if (to === undefined) {
@@ -47,6 +54,7 @@ export class Reply extends Socket {
     return true;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     if (this.#replyTo !== undefined) {
       throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REP socket must send its reply first");
@@ -61,10 +69,12 @@ export class Reply extends Socket {
     }
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return this.#replyTo === undefined && this.#fq.readable;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     return this.#replyTo !== undefined;
   }

@@ -26,6 +26,8 @@ export interface RequestOptions {
 const EMPTY = new Uint8Array(0);
 
 /**
+ * A request socket (REQ): one request, then its reply, in strict turn.
+ *
  * @example
  * ```ts
  * const req = new Request();
@@ -35,12 +37,13 @@ const EMPTY = new Uint8Array(0);
  * ```
  */
 export class Request extends Socket {
+  /** The ZMTP socket type. */
   readonly type = "REQ";
-  /** @see RequestOptions.correlate */
+  /** As in {@link RequestOptions.correlate}. */
   correlate: boolean;
-  /** @see RequestOptions.relaxed */
+  /** As in {@link RequestOptions.relaxed}. */
   relaxed: boolean;
-  /** @see RequestOptions.probeRouter */
+  /** As in {@link RequestOptions.probeRouter}. */
   probeRouter: boolean;
   #lb = new LoadBalancer();
   #fq = new FairQueue();
@@ -48,6 +51,7 @@ export class Request extends Socket {
   #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
   #idFrame: Uint8Array | undefined;
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { correlate = false, relaxed = false, probeRouter = false, ...options }:
       SocketConstructorOptions & Partial<RequestOptions> = {},
@@ -58,17 +62,20 @@ export class Request extends Socket {
     this.probeRouter = probeRouter;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     if (this.probeRouter) sendProbe(pipe);
     this.#lb.add(pipe);
     this.#fq.add(pipe);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     this.#lb.remove(pipe);
     this.#fq.release(pipe);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     if (this.#awaiting !== undefined && !this.relaxed) {
       throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REQ socket must receive the reply first");
@@ -89,6 +96,7 @@ export class Request extends Socket {
     return true;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     if (this.#awaiting === undefined) {
       throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REQ socket must send a request first");
@@ -109,10 +117,12 @@ export class Request extends Socket {
     }
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return this.#awaiting !== undefined && this.#awaiting.inbound.size > 0;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     return (this.#awaiting === undefined || this.relaxed) && this.#lb.writable;
   }

@@ -32,6 +32,8 @@ export interface RouterConnectOptions {
 const key = (id: Uint8Array) => Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
+ * A routing socket (ROUTER): every message carries its peer's routing id first.
+ *
  * @example
  * ```ts
  * const router = new Router({ mandatory: true });
@@ -40,12 +42,13 @@ const key = (id: Uint8Array) => Array.from(id, (b) => b.toString(16).padStart(2,
  * ```
  */
 export class Router extends Socket {
+  /** The ZMTP socket type. */
   readonly type = "ROUTER";
-  /** @see RouterOptions.mandatory */
+  /** As in {@link RouterOptions.mandatory}. */
   mandatory: boolean;
-  /** @see RouterOptions.handover */
+  /** As in {@link RouterOptions.handover}. */
   handover: boolean;
-  /** @see RouterOptions.probeRouter */
+  /** As in {@link RouterOptions.probeRouter}. */
   probeRouter: boolean;
   #fq = new FairQueue();
   /** Routing ids chosen at connect(), by endpoint. */
@@ -53,6 +56,7 @@ export class Router extends Socket {
   #byId = new Map<string, Pipe>();
   #nextId = (Math.random() * 0x1_0000_0000) >>> 0;
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { mandatory = false, handover = false, probeRouter = false, ...options }:
       SocketConstructorOptions & Partial<RouterOptions> = {},
@@ -83,15 +87,18 @@ export class Router extends Socket {
     super.connect(address);
   }
 
+  /** Disconnects, forgetting a routing id chosen at connect(). */
   override disconnect(address: string): void {
     super.disconnect(address);
     this.#connectIds.delete(address);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override acceptsPipe(peer: PeerInfo): boolean {
     return peer.identity.length === 0 || this.handover || !this.#byId.has(key(peer.identity));
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override peerIdentified(pipe: Pipe): boolean {
     this.#forget(pipe);
     if (!this.#connectIds.has(pipe.endpoint) && !this.acceptsPipe(pipe.peer)) return false;
@@ -99,6 +106,7 @@ export class Router extends Socket {
     return true;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     if (this.probeRouter) sendProbe(pipe);
     this.#fq.add(pipe);
@@ -106,6 +114,7 @@ export class Router extends Socket {
     if (pipe.peer.socketType !== "" || this.#connectIds.has(pipe.endpoint)) this.#identify(pipe);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     this.#forget(pipe);
     this.#fq.release(pipe);
@@ -135,6 +144,7 @@ export class Router extends Socket {
     if (this.#byId.get(k) === pipe) this.#byId.delete(k);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     if (msg.length < 2) return true; // libzmq swallows a message with no body after the id
     const pipe = this.#byId.get(key(msg[0]!));
@@ -147,16 +157,19 @@ export class Router extends Socket {
     return true;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     const next = this.#fq.receive();
     if (next === undefined) return undefined;
     return [next.pipe.routingId, ...next.msg];
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return this.#fq.readable;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     if (!this.mandatory) return true;
     for (const p of this.#byId.values()) if (p.alive && !p.outbound.full) return true;

@@ -22,6 +22,8 @@ export interface SubscriberOptions {
 const encoder = new TextEncoder();
 
 /**
+ * A subscriber socket (SUB): receives what matches its subscriptions.
+ *
  * @example
  * ```ts
  * const sub = new Subscriber();
@@ -31,12 +33,14 @@ const encoder = new TextEncoder();
  * ```
  */
 export class Subscriber extends XSubscriber {
+  /** The ZMTP socket type. */
   override readonly type: string = "SUB";
-  /** @see SubscriberOptions.conflate */
+  /** As in {@link SubscriberOptions.conflate}. */
   conflate: boolean;
-  /** @see SubscriberOptions.invertMatching */
+  /** As in {@link SubscriberOptions.invertMatching}. */
   invertMatching: boolean;
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { conflate = false, invertMatching = false, ...options }: SocketConstructorOptions & Partial<SubscriberOptions> = {},
   ) {
@@ -64,14 +68,17 @@ export class Subscriber extends XSubscriber {
     for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(false, toTopic(p));
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override conflates(): boolean {
     return this.conflate;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override trySend(_msg: Message): boolean {
     throw zmqError("ENOTSUP", "Operation not supported: a SUB socket cannot send; use subscribe()");
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override tryReceive(): Message | undefined {
     for (;;) {
       const msg = this.incoming.receive()?.msg;
@@ -79,11 +86,13 @@ export class Subscriber extends XSubscriber {
     }
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override hasReadable(): boolean {
     // A message that does not match would be dropped by receive(), so look at what is queued.
     return this.incoming.readableWhere((msg) => this.topics.matches(msg[0]!) !== this.invertMatching);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override hasWritable(): boolean {
     return false;
   }

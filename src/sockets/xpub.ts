@@ -40,6 +40,8 @@ export interface XPublisherOptions {
 const encoder = new TextEncoder();
 
 /**
+ * An extended publisher socket (XPUB): also hands subscriptions to the application.
+ *
  * @example
  * ```ts
  * const xpub = new XPublisher({ verbosity: "allSubs" });
@@ -49,16 +51,17 @@ const encoder = new TextEncoder();
  * ```
  */
 export class XPublisher extends Socket {
+  /** The ZMTP socket type. */
   readonly type = "XPUB";
-  /** @see XPublisherOptions.noDrop */
+  /** As in {@link XPublisherOptions.noDrop}. */
   noDrop: boolean;
-  /** @see XPublisherOptions.manual */
+  /** As in {@link XPublisherOptions.manual}. */
   manual: boolean;
-  /** @see XPublisherOptions.welcomeMessage */
+  /** As in {@link XPublisherOptions.welcomeMessage}. */
   welcomeMessage: string | Uint8Array | null;
-  /** @see XPublisherOptions.invertMatching */
+  /** As in {@link XPublisherOptions.invertMatching}. */
   invertMatching: boolean;
-  /** @see XPublisherOptions.verbosity */
+  /** As in {@link XPublisherOptions.verbosity}. */
   verbosity: XPublisherVerbosity;
   #subscribers = new SubscriberTrie();
   /** In manual mode, what each pipe asked for, so its leaving can be reported. */
@@ -71,6 +74,7 @@ export class XPublisher extends Socket {
   #pending: { msg: Message; report: boolean; pipe: Pipe | undefined }[] = [];
   #lastPipe: Pipe | undefined;
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { noDrop = false, manual = false, welcomeMessage = null, invertMatching = false, verbosity = null, ...options }:
       SocketConstructorOptions & Partial<XPublisherOptions> = {},
@@ -112,6 +116,7 @@ export class XPublisher extends Socket {
     }
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     this.#out.add(pipe);
     const welcome = this.welcomeMessage;
@@ -120,6 +125,7 @@ export class XPublisher extends Socket {
     }
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     if (!this.#out.pipes.has(pipe)) return;
     this.#out.remove(pipe);
@@ -134,6 +140,7 @@ export class XPublisher extends Socket {
     }
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected override pipeReadable(pipe: Pipe): void {
     for (let msg = pipe.inbound.shift(); msg !== undefined; msg = pipe.inbound.shift()) {
       const upstream = readSubscriptions(msg, (subscribe, topic) => this.#onSubscription(pipe, subscribe, topic));
@@ -162,10 +169,12 @@ export class XPublisher extends Socket {
     this.#pending.push({ msg: [msg[0]!], report: true, pipe });
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     return this.#out.publish(msg, this.#subscribers, this.invertMatching, this.noDrop);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     const next = this.#pending.shift();
     if (next === undefined) return undefined;
@@ -177,10 +186,12 @@ export class XPublisher extends Socket {
     return next.msg;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return this.#pending.length > 0;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     return !this.noDrop || this.#out.hasRoom(this.#out.pipes);
   }

@@ -15,6 +15,8 @@ import { parseSubscription, subscriptionMessage } from "../routing/subscription.
 import { Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
+ * An extended subscriber socket (XSUB): subscriptions are messages it sends.
+ *
  * @example
  * ```ts
  * const xsub = new XSubscriber();
@@ -24,6 +26,7 @@ import { Socket, type SocketConstructorOptions } from "../socket.ts";
  * ```
  */
 export class XSubscriber extends Socket {
+  /** The ZMTP socket type. */
   readonly type: string = "XSUB";
   /** The topics subscribed to, counted: SUB and XSUB resend them to each publisher they meet. */
   protected readonly topics = new TopicTrie();
@@ -31,22 +34,25 @@ export class XSubscriber extends Socket {
   protected readonly incoming = new FairQueue();
   #out = new FanOut();
 
+  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(options?: SocketConstructorOptions) {
     super("XSUB", options);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected attachPipe(pipe: Pipe): void {
     this.incoming.add(pipe);
     this.#out.add(pipe);
     this.#resubscribe(pipe);
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected detachPipe(pipe: Pipe): void {
     this.incoming.release(pipe);
     this.#out.remove(pipe);
   }
 
-  /** After a reconnect the publisher knows nothing of us: start again from our topics. */
+  /** @internal After a reconnect the publisher knows nothing of us: start again from our topics. */
   protected override pipeHiccuped(pipe: Pipe): void {
     pipe.outbound.clear();
     this.#resubscribe(pipe);
@@ -67,6 +73,7 @@ export class XSubscriber extends Socket {
     this.#out.forceToAll(subscriptionMessage(subscribe, topic));
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     const sub = msg.length === 1 ? parseSubscription(msg[0]!) : undefined;
     if (sub !== undefined) this.changeSubscription(sub.subscribe, sub.topic);
@@ -74,14 +81,17 @@ export class XSubscriber extends Socket {
     return true;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     return this.incoming.receive()?.msg;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {
     return this.incoming.readable;
   }
 
+  /** @internal A routing hook of {@link Socket}. */
   protected hasWritable(): boolean {
     return true;
   }
