@@ -8,6 +8,7 @@
  */
 
 import { zmqError } from "./errors.ts";
+import { asBytes } from "./options.ts";
 import type { LocalEndpoints, PendingJoin, ThreadLink } from "./threads/link.ts";
 import { combinedHwm, MessageQueue, Pipe } from "./pipe.ts";
 import type { Socket } from "./socket.ts";
@@ -143,5 +144,5 @@ export class InprocRegistry implements LocalEndpoints {
 /** A socket's routing id as bytes (empty when it has none). */
 function routingIdOf(s: Socket): Uint8Array {
   const r = s.routingId;
-  return r === undefined ? new Uint8Array(0) : typeof r === "string" ? new TextEncoder().encode(r) : r;
+  return r === undefined ? new Uint8Array(0) : asBytes(r);
 }

@@ -36,6 +36,13 @@ export interface SocketOptions {
   routingId: string | Uint8Array | undefined;
 }
 
+const encoder = new TextEncoder();
+
+/** A routing id, topic or welcome message given as text or bytes, as bytes (text in UTF-8). */
+export function asBytes(value: string | Uint8Array): Uint8Array {
+  return typeof value === "string" ? encoder.encode(value) : value;
+}
+
 /** Defaults as libzmq has them. */
 export function defaultOptions(socketType: string): SocketOptions {
   return {
@@ -68,7 +75,7 @@ export function validateOption(name: keyof SocketOptions, value: unknown): void 
         throw new TypeError(`routingId must be a string or Uint8Array`);
       }
       {
-        const len = typeof value === "string" ? new TextEncoder().encode(value).length : value.length;
+        const len = asBytes(value).length;
         if (len < 1 || len > 255) throw new RangeError(`routingId must be 1-255 bytes, got ${len}`);
       }
       return;

@@ -10,7 +10,7 @@
 import { type Endpoint, parseEndpoint } from "./endpoint.ts";
 import { type ErrorCode, zmqError } from "./errors.ts";
 import { combinedHwm, type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
-import { defaultOptions, type SocketOptions, validateOption } from "./options.ts";
+import { asBytes, defaultOptions, type SocketOptions, validateOption } from "./options.ts";
 import { Observer, type SocketEvent } from "./observer.ts";
 import { compatible, sendsIdentity } from "./socket_types.ts";
 import { Connecter } from "./connecter.ts";
@@ -502,7 +502,7 @@ export abstract class Socket implements SocketOptions {
     identity: (): Uint8Array | undefined => {
       if (!sendsIdentity(this.type)) return undefined;
       const id = this.#options.routingId;
-      return id === undefined ? new Uint8Array(0) : typeof id === "string" ? new TextEncoder().encode(id) : id;
+      return id === undefined ? new Uint8Array(0) : asBytes(id);
     },
     accepts: (peerType: string) => compatible(this.type, peerType),
     newPipe: (endpoint: string, peer: PeerInfo, inprocAddress?: string): Pipe | undefined => {
@@ -666,11 +666,15 @@ export interface SocketCore {
   linger(cancel: () => void): () => void;
 }
 
-/** @internal The engine's view of a socket, with connection-specific attach and detach. */
+/**
+ * @internal The engine's view of a socket, with connection-specific attach
+ * and detach. `heartbeats: false` for inproc, where libzmq has none.
+ */
 export function engineHost(
   core: SocketCore,
   attach: EngineHost["attach"],
   detach: EngineHost["detach"],
+  heartbeats = true,
 ): EngineHost {
   return {
     get socketType() {
@@ -680,7 +684,8 @@ export function engineHost(
       return core.identity();
     },
     get options() {
-      return core.options();
+      const o = core.options();
+      return heartbeats ? o : { ...o, heartbeatInterval: 0, heartbeatTimeout: 0, heartbeatTimeToLive: 0 };
     },
     accepts: (peerType) => core.accepts(peerType),
     attach,

@@ -8,6 +8,7 @@
  */
 
 import { zmqError } from "../errors.ts";
+import { asBytes } from "../options.ts";
 import type { Message, PeerInfo, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { Socket, type SocketConstructorOptions } from "../socket.ts";
@@ -79,7 +80,7 @@ export class Router extends Socket {
    */
   override connect(address: string, options: RouterConnectOptions = {}): void {
     if (options.routingId !== undefined) {
-      const id = typeof options.routingId === "string" ? new TextEncoder().encode(options.routingId) : options.routingId;
+      const id = asBytes(options.routingId);
       if (id.length < 1 || id.length > 255) throw zmqError("EINVAL", `routingId must be 1-255 bytes, got ${id.length}`);
       if (this.#byId.has(key(id))) throw zmqError("EINVAL", "routingId is already used by another peer", { address });
       this.#connectIds.set(address, id);

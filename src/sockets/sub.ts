@@ -10,6 +10,7 @@ import { zmqError } from "../errors.ts";
 import type { Message } from "../pipe.ts";
 import type { SocketConstructorOptions } from "../socket.ts";
 import { XSubscriber } from "./xsub.ts";
+import { asBytes } from "../options.ts";
 
 /** SUB's own options. */
 export interface SubscriberOptions {
@@ -19,7 +20,6 @@ export interface SubscriberOptions {
   invertMatching: boolean;
 }
 
-const encoder = new TextEncoder();
 
 /**
  * A subscriber socket (SUB): receives what matches its subscriptions.
@@ -60,12 +60,12 @@ export class Subscriber extends XSubscriber {
    * ```
    */
   subscribe(...prefixes: (string | Uint8Array)[]): void {
-    for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(true, toTopic(p));
+    for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(true, asBytes(p));
   }
 
   /** Drops one subscription to each of `prefixes` (with none, the subscription to everything). */
   unsubscribe(...prefixes: (string | Uint8Array)[]): void {
-    for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(false, toTopic(p));
+    for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(false, asBytes(p));
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -96,8 +96,4 @@ export class Subscriber extends XSubscriber {
   protected override hasWritable(): boolean {
     return false;
   }
-}
-
-function toTopic(prefix: string | Uint8Array): Uint8Array {
-  return typeof prefix === "string" ? encoder.encode(prefix) : prefix;
 }

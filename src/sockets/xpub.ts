@@ -7,6 +7,7 @@
  * @module
  */
 
+import { asBytes } from "../options.ts";
 import type { Message, Pipe } from "../pipe.ts";
 import { FanOut } from "../routing/fan_out.ts";
 import { SubscriberTrie } from "../routing/subscriber_trie.ts";
@@ -37,7 +38,6 @@ export interface XPublisherOptions {
   verbosity: XPublisherVerbosity;
 }
 
-const encoder = new TextEncoder();
 
 /**
  * An extended publisher socket (XPUB): also hands subscriptions to the application.
@@ -110,7 +110,7 @@ export class XPublisher extends Socket {
     const pipe = this.#lastPipe;
     if (!this.manual || pipe === undefined) return;
     for (const t of topics.length === 0 ? [""] : topics) {
-      const topic = typeof t === "string" ? encoder.encode(t) : t;
+      const topic = asBytes(t);
       if (subscribe) this.#subscribers.add(topic, pipe);
       else this.#subscribers.remove(topic, pipe);
     }
@@ -121,7 +121,7 @@ export class XPublisher extends Socket {
     this.#out.add(pipe);
     const welcome = this.welcomeMessage;
     if (welcome !== null && welcome.length > 0) {
-      pipe.outbound.push([typeof welcome === "string" ? encoder.encode(welcome) : welcome]);
+      pipe.outbound.push([asBytes(welcome)]);
     }
   }
 
