@@ -9,24 +9,12 @@
 
 import { Engine, type EngineHost } from "../engine.ts";
 import type { PeerInfo, Pipe } from "../pipe.ts";
-import type { Socket } from "../socket.ts";
+import { engineHost, type Socket } from "../socket.ts";
 import { type RingEnd, RingStream } from "../transports/shared_ring.ts";
 
-/** The engine's view of a socket for inproc: its options, without heartbeats (libzmq has none there). */
+/** The engine's view of a socket over rings: no heartbeats (libzmq has none for inproc). */
 function host(socket: Socket, attach: EngineHost["attach"], detach: EngineHost["detach"]): EngineHost {
-  const core = socket.core;
-  return {
-    socketType: core.type,
-    get identity() {
-      return core.identity();
-    },
-    get options() {
-      return { ...core.options(), heartbeatInterval: 0, heartbeatTimeout: 0, heartbeatTimeToLive: 0 };
-    },
-    accepts: (peerType) => core.accepts(peerType),
-    attach,
-    detach,
-  };
+  return engineHost(socket.core, attach, detach, false);
 }
 
 /**
