@@ -85,8 +85,8 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
 }
 
 /** A flush waits for a growing queue at most this many microtask turns, or until it holds this many messages. */
-const FLUSH_TURNS = 64;
-const FLUSH_MESSAGES = 512;
+const FLUSH_TURNS = 1024;
+const FLUSH_MESSAGES = 1024;
 const decoder = new TextDecoder();
 
 /** A handshake or framing failure caused by the peer. */
@@ -214,6 +214,10 @@ export class Engine {
   }
 
   #onMessageFrame(frame: Frame): void {
+    if (!frame.more && this.#partial.length === 0) {
+      this.#pipe!.inbound.push([frame.body]);
+      return;
+    }
     this.#partial.push(frame.body);
     if (frame.more) return;
     const msg = this.#partial;

@@ -41,6 +41,9 @@ export function lowWaterMark(hwm: number): number {
   return hwm > 0 ? (hwm + 1) >> 1 : 0;
 }
 
+const INITIAL_SLOTS = 16;
+const SHRINK_SLOTS = 4096;
+
 /**
  * A FIFO of whole messages with a high-water mark (0 = unlimited).
  *
@@ -53,8 +56,10 @@ export function lowWaterMark(hwm: number): number {
  * ```
  */
 export class MessageQueue {
-  #items: (Message | undefined)[] = [];
+  // A ring of slots whose length is a power of two: pushing and shifting never move other messages.
+  #ring: (Message | undefined)[] = new Array(INITIAL_SLOTS);
   #head = 0;
+  #count = 0;
   #blocked = false;
   /** Rung when the queue goes from empty to non-empty. */
   onReadable: (() => void) | undefined;
@@ -69,7 +74,7 @@ export class MessageQueue {
 
   /** Messages waiting. */
   get size(): number {
-    return this.#items.length - this.#head;
+    return this.#count;
   }
 
   /** True when a writer must not push (the high-water mark is reached). */
@@ -82,28 +87,32 @@ export class MessageQueue {
   /** Appends a message. Writers check {@link full} first; the queue itself never refuses. */
   push(msg: Message): void {
     // Subscriptions are never conflated away: a SUB keeps each topic it asked for (libzmq loses them).
-    if (this.conflate && this.size > 0 && !isSubscription(msg) && !isSubscription(this.#items[this.#items.length - 1]!)) {
-      this.#items[this.#items.length - 1] = msg;
-      return;
+    const ring = this.#ring;
+    if (this.conflate && this.#count > 0) {
+      const last = (this.#head + this.#count - 1) & (ring.length - 1);
+      if (!isSubscription(msg) && !isSubscription(ring[last]!)) {
+        ring[last] = msg;
+        return;
+      }
     }
-    this.#items.push(msg);
-    if (this.size === 1) this.onReadable?.();
+    if (this.#count === ring.length) this.#grow();
+    this.#ring[(this.#head + this.#count) & (this.#ring.length - 1)] = msg;
+    if (++this.#count === 1) this.onReadable?.();
   }
 
   /** The oldest message, without removing it. */
   peek(): Message | undefined {
-    return this.#items[this.#head];
+    return this.#count === 0 ? undefined : this.#ring[this.#head];
   }
 
   /** Removes and returns the oldest message. */
   shift(): Message | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const msg = this.#items[this.#head];
-    this.#items[this.#head++] = undefined;
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
+    if (this.#count === 0) return undefined;
+    const ring = this.#ring;
+    const msg = ring[this.#head];
+    ring[this.#head] = undefined;
+    this.#head = (this.#head + 1) & (ring.length - 1);
+    if (--this.#count === 0 && ring.length > SHRINK_SLOTS) this.#reset(); // a burst's ring is not kept
     if (this.#blocked && this.size <= lowWaterMark(this.hwm)) {
       this.#blocked = false;
       this.onWritable?.();
@@ -111,10 +120,23 @@ export class MessageQueue {
     return msg;
   }
 
+  #grow(): void {
+    const old = this.#ring;
+    const ring: (Message | undefined)[] = new Array(old.length * 2);
+    for (let i = 0; i < this.#count; i++) ring[i] = old[(this.#head + i) & (old.length - 1)];
+    this.#ring = ring;
+    this.#head = 0;
+  }
+
+  #reset(): void {
+    this.#ring = new Array(INITIAL_SLOTS);
+    this.#head = 0;
+    this.#count = 0;
+  }
+
   /** Drops every message, as when a pipe is torn down. */
   clear(): void {
-    this.#items = [];
-    this.#head = 0;
+    this.#reset();
     if (this.#blocked) {
       this.#blocked = false;
       this.onWritable?.();

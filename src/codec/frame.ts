@@ -75,6 +75,8 @@ export function messageSize(frames: readonly Uint8Array[]): number {
   return n;
 }
 
+const TINY_FRAME = 16;
+
 /**
  * Encodes the frames of one message at `offset`; returns the offset after it.
  *
@@ -90,7 +92,11 @@ export function writeMessage(out: Uint8Array, offset: number, frames: readonly U
   for (let i = 0; i <= last; i++) {
     const f = frames[i]!;
     offset = writeHeader(out, offset, f.length, i < last ? FLAG_MORE : 0);
-    out.set(f, offset);
+    if (f.length <= TINY_FRAME) {
+      for (let j = 0; j < f.length; j++) out[offset + j] = f[j]!; // cheaper than set() for a few bytes
+    } else {
+      out.set(f, offset);
+    }
     offset += f.length;
   }
   return offset;
@@ -150,6 +156,25 @@ export class FrameDecoder {
 
   /** Returns the next complete frame, or `undefined` if more bytes are needed. */
   next(): Frame | undefined {
+    // The common case: a short frame whole in the first chunk, read without the general path's loops.
+    const first = this.#chunks[0];
+    const at = this.#offset;
+    if (first !== undefined && at + 1 < first.length && (first[at]! & FLAG_LONG) === 0) {
+      const flags = first[at]!;
+      const size = first[at + 1]!;
+      const end = at + 2 + size;
+      if (end <= first.length && size <= this.#limit) {
+        const body = first.subarray(at + 2, end);
+        this.#available -= end - at;
+        if (end === first.length) {
+          this.#chunks.shift();
+          this.#offset = 0;
+        } else {
+          this.#offset = end;
+        }
+        return { more: (flags & FLAG_MORE) !== 0, command: (flags & FLAG_COMMAND) !== 0, body };
+      }
+    }
     if (this.#available < 2) return undefined;
     const flags = this.#peek(0);
     let size: number;

@@ -15,7 +15,7 @@ import { PipeRing } from "./pipe_ring.ts";
  * const fq = new FairQueue();
  * fq.add(pipeA);
  * fq.add(pipeB);
- * const next = fq.receive(); // { msg, pipe } or undefined
+ * const msg = fq.receive(); // a message or undefined; fq.from is its pipe
  * ```
  */
 export class FairQueue extends PipeRing {
@@ -47,8 +47,11 @@ export class FairQueue extends PipeRing {
     return found;
   }
 
-  /** The next message in turn, with the pipe it came from. */
-  receive(): { msg: Message; pipe: Pipe } | undefined {
+  /** The pipe the last message {@link receive} returned came from. */
+  from: Pipe | undefined;
+
+  /** The next message in turn ({@link from} tells whose); nothing is allocated per message. */
+  receive(): Message | undefined {
     const n = this.pipes.length;
     for (let i = 0; i < n; i++) {
       const idx = (this.cursor + i) % n;
@@ -57,7 +60,8 @@ export class FairQueue extends PipeRing {
       if (msg === undefined) continue;
       this.cursor = (idx + 1) % n;
       if (!pipe.alive && pipe.inbound.size === 0) this.remove(pipe);
-      return { msg, pipe };
+      this.from = pipe;
+      return msg;
     }
     return undefined;
   }

@@ -78,7 +78,7 @@ export class Dealer extends Socket {
   }
   /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
-    return this.#fq.receive()?.msg;
+    return this.#fq.receive();
   }
   /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {

@@ -52,7 +52,7 @@ export class Pull extends Socket {
   }
   /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
-    return this.#fq.receive()?.msg;
+    return this.#fq.receive();
   }
   /** @internal A routing hook of {@link Socket}. */
   protected hasReadable(): boolean {

@@ -60,12 +60,12 @@ export class Reply extends Socket {
       throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REP socket must send its reply first");
     }
     for (;;) {
-      const next = this.#fq.receive();
-      if (next === undefined) return undefined;
-      const end = next.msg.findIndex((f) => f.length === 0);
+      const msg = this.#fq.receive();
+      if (msg === undefined) return undefined;
+      const end = msg.findIndex((f) => f.length === 0);
       if (end < 0) continue; // no delimiter: malformed, dropped (test_invalid_rep)
-      this.#replyTo = { pipe: next.pipe, envelope: next.msg.slice(0, end + 1) };
-      return next.msg.slice(end + 1);
+      this.#replyTo = { pipe: this.#fq.from!, envelope: msg.slice(0, end + 1) };
+      return msg.slice(end + 1);
     }
   }
 

@@ -102,10 +102,9 @@ export class Request extends Socket {
       throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REQ socket must send a request first");
     }
     for (;;) {
-      const next = this.#fq.receive();
-      if (next === undefined) return undefined;
-      if (next.pipe !== this.#awaiting) continue; // a late reply from a peer we no longer ask
-      let msg = next.msg;
+      let msg = this.#fq.receive();
+      if (msg === undefined) return undefined;
+      if (this.#fq.from !== this.#awaiting) continue; // a late reply from a peer we no longer ask
       if (this.#idFrame !== undefined) {
         const id = msg[0];
         if (id === undefined || id.length !== 4 || !id.every((b, i) => b === this.#idFrame![i])) continue;

@@ -160,9 +160,9 @@ export class Router extends Socket {
 
   /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
-    const next = this.#fq.receive();
-    if (next === undefined) return undefined;
-    return [next.pipe.routingId, ...next.msg];
+    const msg = this.#fq.receive();
+    if (msg === undefined) return undefined;
+    return [this.#fq.from!.routingId, ...msg];
   }
 
   /** @internal A routing hook of {@link Socket}. */

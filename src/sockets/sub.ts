@@ -81,7 +81,7 @@ export class Subscriber extends XSubscriber {
   /** @internal A routing hook of {@link Socket}. */
   protected override tryReceive(): Message | undefined {
     for (;;) {
-      const msg = this.incoming.receive()?.msg;
+      const msg = this.incoming.receive();
       if (msg === undefined || this.topics.matches(msg[0]!) !== this.invertMatching) return msg;
     }
   }

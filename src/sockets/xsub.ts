@@ -83,7 +83,7 @@ export class XSubscriber extends Socket {
 
   /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
-    return this.incoming.receive()?.msg;
+    return this.incoming.receive();
   }
 
   /** @internal A routing hook of {@link Socket}. */

@@ -204,3 +204,19 @@ test("decoder: partial frames stay buffered; drain returns the rest", () => {
   assert.equal(d.buffered, 0);
   assert.equal(d.next(), undefined);
 });
+
+test("decoder: short frames packed in one chunk and split across chunks come out whole and in order", () => {
+  const d = new FrameDecoder(10);
+  d.push(hex("01 01 61 00 02 62 63 00")); // [a] more, [bc], then half a header
+  assert.deepEqual(plain([d.next()!]), [{ more: true, command: false, body: [0x61] }]);
+  assert.deepEqual(plain([d.next()!]), [{ more: false, command: false, body: [0x62, 0x63] }]);
+  assert.equal(d.next(), undefined);
+  d.push(hex("03 64 65"));
+  assert.equal(d.next(), undefined);
+  d.push(hex("66 04 00"));
+  assert.deepEqual(plain([d.next()!]), [{ more: false, command: false, body: [0x64, 0x65, 0x66] }]);
+  assert.deepEqual(plain([d.next()!]), [{ more: false, command: true, body: [] }]);
+  assert.equal(d.buffered, 0);
+  d.push(hex("00 0B 01 02 03 04 05 06 07 08 09 0A 0B")); // whole, but over the limit
+  assert.throws(() => d.next(), (e: unknown) => e instanceof FrameError && e.code === "EMSGSIZE");
+});
