@@ -84,6 +84,26 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * Write batches are carved from shared slabs: one 1 MiB allocation serves many batches, where a
+ * fresh 64 KiB buffer per batch cost more in allocation and GC than the copying into it. A
+ * batch is never written over once handed to a stream, so a slab lives until its last write ends.
+ */
+const WRITE_SLAB = 1024 * 1024;
+let writeSlab = new Uint8Array(0);
+let writeSlabAt = 0;
+
+function batchBuffer(n: number): Uint8Array {
+  if (n > WRITE_SLAB / 4) return new Uint8Array(n);
+  if (writeSlabAt + n > writeSlab.length) {
+    writeSlab = new Uint8Array(WRITE_SLAB);
+    writeSlabAt = 0;
+  }
+  const out = writeSlab.subarray(writeSlabAt, writeSlabAt + n);
+  writeSlabAt += n;
+  return out;
+}
+
 /** A flush waits for a growing queue at most this many microtask turns, or until it holds this many messages. */
 const FLUSH_TURNS = 1024;
 const FLUSH_MESSAGES = 1024;
@@ -385,7 +405,7 @@ export class Engine {
         bytes += wire instanceof Uint8Array ? wire.length : messageSize(wire);
       }
       if (batch.length === 0) continue;
-      const out = new Uint8Array(bytes);
+      const out = batchBuffer(bytes);
       let at = 0;
       for (const m of batch) {
         if (m instanceof Uint8Array) {
