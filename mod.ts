@@ -20,6 +20,13 @@
  */
 
 export { Context, type ContextHandle, defaultContext } from "./src/context.ts";
+export type {
+  Backend,
+  NativeContext,
+  NativeSocket,
+  NativeSocketListener,
+  SharedNativeContext,
+} from "./src/backend.ts";
 export { type ErrorCode, ZmqError } from "./src/errors.ts";
 export { Observer, type EventType, type SocketEvent } from "./src/observer.ts";
 export type { SocketOptions } from "./src/options.ts";

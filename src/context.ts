@@ -18,6 +18,7 @@ import { runtimeTransport } from "./transports/runtime.ts";
 import { Hub } from "./threads/hub.ts";
 import { postToHub, ThreadLink } from "./threads/link.ts";
 import type { ContextHandle, ToThread } from "./threads/protocol.ts";
+import type { Backend, NativeContext } from "./backend.ts";
 
 export type { ContextHandle };
 
@@ -49,10 +50,21 @@ export class Context {
   /** In a thread that attached: its line to the hub, closed once the context ends. */
   #hubPort: MessagePort | undefined;
 
-  /** Makes a context; `transport` replaces the runtime's tcp/ipc adapter (for tests). */
-  constructor(options: { transport?: StreamTransport } = {}) {
+  /** @internal The backend's context, when the sockets are run by a backend (libzmq) instead of the core. */
+  readonly native: NativeContext | undefined;
+  /** The backend, if one was given ("libzmq"); undefined for the TypeScript core. */
+  readonly backend: Backend | undefined;
+
+  /**
+   * Makes a context. `backend` runs its sockets on another implementation
+   * (`await libzmq()` from libzmq.ts); `transport` replaces the runtime's
+   * tcp/ipc adapter (for tests).
+   */
+  constructor(options: { transport?: StreamTransport; backend?: Backend } = {}) {
     this.transport = options.transport ?? runtimeTransport();
     this.id = crypto.randomUUID();
+    this.backend = options.backend;
+    this.native = options.backend?.open();
   }
 
   /**
@@ -69,13 +81,24 @@ export class Context {
    * };
    * ```
    */
-  static attach(handle: ContextHandle): Context {
+  static attach(handle: ContextHandle, backend?: Backend): Context {
+    if (handle.native !== undefined) {
+      if (backend === undefined || backend.name !== handle.native.backend) {
+        throw zmqError("EINVAL", `this context runs on ${handle.native.backend}: pass that backend to Context.attach (joinContext does)`);
+      }
+      const ctx = new Context();
+      (ctx as { id: string }).id = handle.id;
+      (ctx as { backend: Backend }).backend = backend;
+      (ctx as { native: NativeContext }).native = backend.open(handle.native);
+      return ctx;
+    }
     const ctx = new Context();
     (ctx as { id: string }).id = handle.id;
-    const link = new ThreadLink(handle.thread, postToHub(handle.port), ctx.inproc);
+    const port = handle.port!;
+    const link = new ThreadLink(handle.thread, postToHub(port), ctx.inproc);
     // Not unref'd: on Bun that would let the Worker exit while its sockets wait.
-    handle.port.onmessage = (e: MessageEvent<ToThread>) => link.handle(e.data);
-    ctx.#hubPort = handle.port;
+    port.onmessage = (e: MessageEvent<ToThread>) => link.handle(e.data);
+    ctx.#hubPort = port;
     ctx.#join(link);
     return ctx;
   }
@@ -92,6 +115,10 @@ export class Context {
    * ```
    */
   handle(): ContextHandle {
+    if (this.native !== undefined) {
+      // libzmq's contexts are shared by threads as they are: no hub, no ports.
+      return { id: this.id, thread: crypto.randomUUID(), port: undefined, native: this.native.share() };
+    }
     const link = this.#share();
     const thread = crypto.randomUUID();
     const { port1, port2 } = new MessageChannel();
@@ -133,6 +160,7 @@ export class Context {
   terminate(): void {
     if (!this.#terminated) this.#link?.toHub({ t: "terminate" });
     this.#terminateHere(true);
+    this.native?.shutdown(); // reaches the sockets of every thread that shares it
   }
 
   #terminateHere(force = false): void {
@@ -192,6 +220,7 @@ export class Context {
       this.#terminated = true;
       this.#link?.cancelAll();
       for (const s of [...this.#sockets]) s.terminate(true);
+      this.native?.shutdown();
     }
     if (this.#lingering.size === 0) return Promise.resolve();
     return new Promise((resolve) => {

@@ -17,6 +17,7 @@ import { Connecter } from "./connecter.ts";
 import { Binding } from "./binding.ts";
 import { type Context, defaultContext } from "./context.ts";
 import type { EngineHost } from "./engine.ts";
+import type { NativeSocket } from "./backend.ts";
 import { setImmediate } from "node:timers";
 
 /** What `send()` accepts: one frame, or an array of frames for a multipart message. */
@@ -29,6 +30,12 @@ const encoder = new TextEncoder();
 
 /** How many sends may complete at once in a row before one lets the event loop run (see `#sent`). */
 const SEND_BURST = 1024;
+
+/** Socket types' own options (plain fields of their classes) that a backend is told about. */
+const TYPE_OPTIONS = [
+  "conflate", "probeRouter", "invertMatching", "noDrop", "manual", "verbosity", "welcomeMessage",
+  "mandatory", "handover", "correlate", "relaxed",
+];
 
 /** What a send that completed at once returns: one settled promise serves them all. */
 const DONE: Promise<void> = Promise.resolve();
@@ -92,14 +99,54 @@ export abstract class Socket implements SocketOptions {
   #burst = 0;
   #burstWatched = false;
   #readiness = new Set<() => void>();
+  /** Set when the context has a backend (libzmq): it routes and does the wire instead of the core. */
+  #native: NativeSocket | undefined;
+  /** Socket types' own options as last given to the backend. */
+  #nativeTypeOptions = new Map<string, unknown>();
 
   /** For socket types: `type` is the ZMTP name; `options` sets any socket option and the context. */
   constructor(type: string, options: SocketConstructorOptions = {}) {
     this.#options = defaultOptions(type);
     const { context, ...opts } = options;
     this.context = context ?? defaultContext();
-    for (const [k, v] of Object.entries(opts)) this.#set(k as keyof SocketOptions, v);
     this.context.register(this);
+    try {
+      this.#native = this.context.native?.socket(type, {
+        ready: (readable, writable) => {
+          if (readable) this.#kickReceive();
+          if (writable) this.#kickSend();
+          this.#notifyReadiness();
+        },
+        event: (e) => this.#emit(e),
+        terminated: () => this.terminate(),
+      });
+      for (const [k, v] of Object.entries(this.#options)) this.#native?.setOption(k, v);
+      for (const [k, v] of Object.entries(opts)) this.#set(k as keyof SocketOptions, v);
+    } catch (e) {
+      this.#native?.close(0);
+      this.context.unregister(this);
+      throw e;
+    }
+  }
+
+  /** @internal The backend's socket, when the context has a backend. */
+  protected get native(): NativeSocket | undefined {
+    if (this.#native !== undefined) this.#syncTypeOptions();
+    return this.#native;
+  }
+
+  /**
+   * Socket types keep their own options as plain fields; a backend gets the
+   * ones that changed before each use of the socket.
+   */
+  #syncTypeOptions(): void {
+    for (const name of TYPE_OPTIONS) {
+      if (!(name in this)) continue;
+      const value = (this as unknown as Record<string, unknown>)[name];
+      if (this.#nativeTypeOptions.get(name) === value) continue;
+      this.#native!.setOption(name, value);
+      this.#nativeTypeOptions.set(name, value);
+    }
   }
 
   // --- routing hooks for socket types -------------------------------------
@@ -178,6 +225,11 @@ export abstract class Socket implements SocketOptions {
 
   async #bind(address: string): Promise<void> {
     this.#assertOpen();
+    if (this.#native !== undefined) {
+      this.#lastEndpoint = this.native!.bind(address);
+      this.#emit({ type: "bind", address: this.#lastEndpoint });
+      return;
+    }
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
       await this.context.inproc.bind(ep.name, this);
@@ -206,6 +258,7 @@ export abstract class Socket implements SocketOptions {
   /** Stops accepting on an endpoint and closes the connections accepted through it. */
   async unbind(address: string): Promise<void> {
     this.#assertOpen();
+    if (this.#native !== undefined) return this.#native.unbind(address);
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
       if (!this.context.inproc.unbind(ep.name, this)) {
@@ -231,7 +284,13 @@ export abstract class Socket implements SocketOptions {
    * ```
    */
   connect(address: string): void {
+    this.connectTo(address);
+  }
+
+  /** @internal connect(), with the routing id a ROUTER gives the peer (backend sockets only). */
+  protected connectTo(address: string, routingId?: Uint8Array): void {
     this.#assertOpen();
+    if (this.#native !== undefined) return this.native!.connect(address, routingId);
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
       this.context.inproc.connect(ep.name, this);
@@ -248,6 +307,7 @@ export abstract class Socket implements SocketOptions {
   /** Stops connecting to an endpoint and drops its connection and queued messages. */
   disconnect(address: string): void {
     this.#assertOpen();
+    if (this.#native !== undefined) return this.#native.disconnect(address);
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
       const pipes = this.#inproc.get(address);
@@ -284,7 +344,7 @@ export abstract class Socket implements SocketOptions {
     let frames: Message;
     try {
       frames = toMessage(msg);
-      if (this.trySend(frames)) return this.#sent();
+      if (this.#trySend(frames)) return this.#sent();
     } catch (e) {
       return Promise.reject(e);
     }
@@ -337,7 +397,7 @@ export abstract class Socket implements SocketOptions {
       return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive may be in progress"));
     }
     try {
-      const msg = this.tryReceive();
+      const msg = this.#tryReceive();
       if (msg !== undefined) return Promise.resolve(msg);
     } catch (e) {
       return Promise.reject(e);
@@ -387,6 +447,7 @@ export abstract class Socket implements SocketOptions {
     const code: ErrorCode = this.#terminated ? "ETERM" : "EAGAIN";
     const why = this.#terminated ? "Context was terminated" : "Socket was closed";
     this.#failPending(code, why);
+    this.#native?.close(linger);
     for (const b of new Set(this.#bindings.values())) b.close(linger);
     this.#bindings.clear();
     for (const c of this.#connecters.values()) c.close(linger);
@@ -463,11 +524,13 @@ export abstract class Socket implements SocketOptions {
 
   /** Whether a receive would complete now. */
   get readable(): boolean {
+    if (this.#native !== undefined) return !this.#closed && this.#native.readable;
     return this.hasReadable();
   }
 
   /** Whether a send would complete now. */
   get writable(): boolean {
+    if (this.#native !== undefined) return !this.#closed && this.#native.writable;
     return this.hasWritable();
   }
 
@@ -479,6 +542,7 @@ export abstract class Socket implements SocketOptions {
   #set(name: keyof SocketOptions, value: unknown): void {
     if (!(name in this.#options)) throw new TypeError(`unknown socket option "${name}"`);
     validateOption(name, value);
+    this.#native?.setOption(name, value);
     (this.#options as unknown as Record<string, unknown>)[name] = value;
     if (name === "sendHighWaterMark" || name === "receiveHighWaterMark") {
       const { sendHighWaterMark: snd, receiveHighWaterMark: rcv } = this.#options;
@@ -590,7 +654,7 @@ export abstract class Socket implements SocketOptions {
     const op = this.#sendOp;
     if (op === undefined) return;
     try {
-      if (!this.trySend(op.msg)) return;
+      if (!this.#trySend(op.msg)) return;
       this.#sendOp = undefined;
       clearTimeout(op.timer);
       op.resolve();
@@ -605,7 +669,7 @@ export abstract class Socket implements SocketOptions {
     const op = this.#recvOp;
     if (op === undefined) return;
     try {
-      const msg = this.tryReceive();
+      const msg = this.#tryReceive();
       if (msg === undefined) return;
       this.#recvOp = undefined;
       clearTimeout(op.timer);
@@ -615,6 +679,14 @@ export abstract class Socket implements SocketOptions {
       clearTimeout(op.timer);
       op.reject(e as Error);
     }
+  }
+
+  #trySend(msg: Message): boolean {
+    return this.#native === undefined ? this.trySend(msg) : this.native!.trySend(msg);
+  }
+
+  #tryReceive(): Message | undefined {
+    return this.#native === undefined ? this.tryReceive() : this.#native.tryReceive();
   }
 
   #failPending(code: ErrorCode, why: string): void {

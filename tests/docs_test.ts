@@ -6,10 +6,10 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-test("deno doc --lint finds nothing missing in mod.ts and workers/mod.ts", async () => {
+test("deno doc --lint finds nothing missing in mod.ts, workers/mod.ts and libzmq.ts", async () => {
   const deno = `${root}node_modules/.bin/deno`;
   const result = await new Promise<{ code: number; out: string }>((resolve) => {
-    execFile(deno, ["doc", "--lint", "mod.ts", "workers/mod.ts"], { cwd: root, timeout: 60000 }, (err, stdout, stderr) => {
+    execFile(deno, ["doc", "--lint", "mod.ts", "workers/mod.ts", "libzmq.ts"], { cwd: root, timeout: 60000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, out: stdout + stderr });
     });
   });

@@ -68,7 +68,7 @@ export function startWorker(url: string | URL, options: StartWorkerOptions = {})
   worker.addEventListener("message", (e: MessageEvent) => {
     if (e.data?.[READY] !== true) return;
     e.stopImmediatePropagation();
-    worker.postMessage({ [JOIN]: { context: handle, data: options.data } }, [handle.port]);
+    worker.postMessage({ [JOIN]: { context: handle, data: options.data } }, handle.port ? [handle.port] : []);
   });
   let gone = false;
   const ended = () => {
@@ -119,7 +119,7 @@ let joined: Promise<{ context: Context; data: unknown }> | undefined;
  * ```
  */
 export function joinContext<T = unknown>(): Promise<{ context: Context; data: T }> {
-  joined ??= new Promise((resolve) => {
+  joined ??= new Promise((resolve, reject) => {
     const scope = globalThis as unknown as {
       addEventListener(t: "message", f: (e: MessageEvent) => void): void;
       removeEventListener(t: "message", f: (e: MessageEvent) => void): void;
@@ -130,12 +130,20 @@ export function joinContext<T = unknown>(): Promise<{ context: Context; data: T 
       if (init === undefined) return;
       e.stopImmediatePropagation();
       scope.removeEventListener("message", onMessage);
-      const context = Context.attach(init.context);
-      setDefaultContext(context);
-      resolve({ context, data: init.data });
+      attach(init.context).then((context) => {
+        setDefaultContext(context);
+        resolve({ context, data: init.data });
+      }, reject);
     };
     scope.addEventListener("message", onMessage);
     scope.postMessage({ [READY]: true });
   });
   return joined as Promise<{ context: Context; data: T }>;
+}
+
+/** Joins a handle's context; one run by libzmq loads the library in this thread first. */
+async function attach(handle: ContextHandle): Promise<Context> {
+  if (handle.native === undefined) return Context.attach(handle);
+  const { libzmq } = await import("../src/libzmq/mod.ts");
+  return Context.attach(handle, await libzmq({ path: handle.native.path }));
 }

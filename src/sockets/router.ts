@@ -82,6 +82,7 @@ export class Router extends Socket {
     if (options.routingId !== undefined) {
       const id = asBytes(options.routingId);
       if (id.length < 1 || id.length > 255) throw zmqError("EINVAL", `routingId must be 1-255 bytes, got ${id.length}`);
+      if (this.native !== undefined) return this.connectTo(address, id);
       if (this.#byId.has(key(id))) throw zmqError("EINVAL", "routingId is already used by another peer", { address });
       this.#connectIds.set(address, id);
     }

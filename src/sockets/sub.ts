@@ -44,7 +44,7 @@ export class Subscriber extends XSubscriber {
   constructor(
     { conflate = false, invertMatching = false, ...options }: SocketConstructorOptions & Partial<SubscriberOptions> = {},
   ) {
-    super(options);
+    super(options, "SUB");
     this.conflate = conflate;
     this.invertMatching = invertMatching;
   }

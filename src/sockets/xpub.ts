@@ -107,6 +107,11 @@ export class XPublisher extends Socket {
   }
 
   #manualChange(subscribe: boolean, topics: (string | Uint8Array)[]): void {
+    const native = this.native;
+    if (native !== undefined) {
+      for (const t of topics.length === 0 ? [""] : topics) native.subscription(subscribe, asBytes(t));
+      return;
+    }
     const pipe = this.#lastPipe;
     if (!this.manual || pipe === undefined) return;
     for (const t of topics.length === 0 ? [""] : topics) {

@@ -34,9 +34,12 @@ export class XSubscriber extends Socket {
   protected readonly incoming = new FairQueue();
   #out = new FanOut();
 
-  /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
-  constructor(options?: SocketConstructorOptions) {
-    super("XSUB", options);
+  /**
+   * Makes a socket of this type; pass any socket option, and this type's own, as fields.
+   * (`type` is for {@link Subscriber}, which is built on this one.)
+   */
+  constructor(options?: SocketConstructorOptions, type: "XSUB" | "SUB" = "XSUB") {
+    super(type, options);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -68,6 +71,8 @@ export class XSubscriber extends Socket {
    * Subscriptions are never dropped at the high-water mark.
    */
   protected changeSubscription(subscribe: boolean, topic: Uint8Array): void {
+    const native = this.native;
+    if (native !== undefined) return native.subscription(subscribe, topic);
     if (subscribe) this.topics.add(topic);
     else if (!this.topics.remove(topic)) return;
     this.#out.forceToAll(subscriptionMessage(subscribe, topic));

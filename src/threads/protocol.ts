@@ -8,6 +8,7 @@
  */
 
 import type { RingEnd } from "../transports/shared_ring.ts";
+import type { SharedNativeContext } from "../backend.ts";
 
 /** What a connecting socket tells the binder about itself before the handshake. */
 export interface Offer {
@@ -57,6 +58,8 @@ export interface ContextHandle {
   id: string;
   /** The id the receiving thread will have. */
   thread: string;
-  /** Its line to the hub. */
-  port: MessagePort;
+  /** Its line to the hub (none for a backend's context). */
+  port: MessagePort | undefined;
+  /** A backend's context (libzmq), shared by address instead of through a hub. */
+  native?: SharedNativeContext;
 }

@@ -12,7 +12,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 test("shared context, one thread: a connect made before the bind is joined", async () => {
   const ctx = new Context();
-  ctx.handle().port.close(); // shared: names now go through the hub
+  ctx.handle().port!.close(); // shared: names now go through the hub
   const ep = freshEndpoint("inproc");
   try {
     const push = new Push({ context: ctx });

@@ -1,0 +1,113 @@
+/**
+ * libzmq through bun:ffi. Pointers are numbers here; typed arrays are
+ * passed to C as they are.
+ *
+ * @module
+ */
+
+import { cString, type Handle, type LibcControl, type Libzmq } from "./ffi.ts";
+
+// A specifier in a variable: Deno, which never loads this file, must not try to resolve it.
+const BUN_FFI = "bun:ffi";
+// deno-lint-ignore no-explicit-any
+const ffi: any = await import(BUN_FFI);
+
+/** Opens the library at `path`. */
+export function open(path: string): Libzmq {
+  const { ptr: P, i32, usize, void: V } = ffi.FFIType;
+  const lib = ffi.dlopen(path, {
+    zmq_ctx_new: { args: [], returns: P },
+    zmq_ctx_term: { args: [P], returns: i32 },
+    zmq_ctx_shutdown: { args: [P], returns: i32 },
+    zmq_socket: { args: [P, i32], returns: P },
+    zmq_close: { args: [P], returns: i32 },
+    zmq_bind: { args: [P, P], returns: i32 },
+    zmq_connect: { args: [P, P], returns: i32 },
+    zmq_unbind: { args: [P, P], returns: i32 },
+    zmq_disconnect: { args: [P, P], returns: i32 },
+    zmq_setsockopt: { args: [P, i32, P, usize], returns: i32 },
+    zmq_getsockopt: { args: [P, i32, P, P], returns: i32 },
+    zmq_send: { args: [P, P, usize, i32], returns: i32 },
+    zmq_msg_init: { args: [P], returns: i32 },
+    zmq_msg_recv: { args: [P, P, i32], returns: i32 },
+    zmq_msg_data: { args: [P], returns: P },
+    zmq_msg_more: { args: [P], returns: i32 },
+    zmq_msg_close: { args: [P], returns: i32 },
+    zmq_errno: { args: [], returns: i32 },
+    zmq_strerror: { args: [i32], returns: P },
+    zmq_version: { args: [P, P, P], returns: V },
+    zmq_socket_monitor: { args: [P, P, i32], returns: i32 },
+    zmq_has: { args: [P], returns: i32 },
+  });
+  const s = lib.symbols;
+  const int = new Int32Array(2);
+  const len = new BigUint64Array(1);
+  const text = new Uint8Array(1024);
+  const msg = new Uint8Array(new BigUint64Array(8).buffer);
+  s.zmq_msg_init(msg);
+  const version = new Int32Array(3);
+  s.zmq_version(version.subarray(0, 1), version.subarray(1, 2), version.subarray(2, 3));
+  return {
+    version: [...version].join("."),
+    path,
+    ctxNew: () => s.zmq_ctx_new(),
+    ctxTerm: (c) => s.zmq_ctx_term(c),
+    ctxShutdown: (c) => s.zmq_ctx_shutdown(c),
+    addressOf: (h) => BigInt(h as number),
+    fromAddress: (a) => Number(a) as Handle,
+    socket: (c, type) => s.zmq_socket(c, type),
+    close: (h) => s.zmq_close(h),
+    bind: (h, ep) => s.zmq_bind(h, cString(ep)),
+    connect: (h, ep) => s.zmq_connect(h, cString(ep)),
+    unbind: (h, ep) => s.zmq_unbind(h, cString(ep)),
+    disconnect: (h, ep) => s.zmq_disconnect(h, cString(ep)),
+    setInt(h, option, value) {
+      int[0] = value;
+      return s.zmq_setsockopt(h, option, int, 4);
+    },
+    setInt64: (h, option, value) => s.zmq_setsockopt(h, option, new BigInt64Array([BigInt(value)]), 8),
+    setBytes: (h, option, value) => s.zmq_setsockopt(h, option, value.length === 0 ? new Uint8Array(1) : value, value.length),
+    getInt(h, option) {
+      len[0] = 4n;
+      return s.zmq_getsockopt(h, option, int, len) < 0 ? -1 : int[0]!;
+    },
+    getString(h, option) {
+      len[0] = BigInt(text.length);
+      if (s.zmq_getsockopt(h, option, text, len) < 0) return undefined;
+      const n = Number(len[0]);
+      return new TextDecoder().decode(text.subarray(0, n > 0 && text[n - 1] === 0 ? n - 1 : n));
+    },
+    send: (h, frame, flags) => s.zmq_send(h, frame.length === 0 ? text : frame, frame.length, flags),
+    receive(h, flags) {
+      const n = s.zmq_msg_recv(msg, h, flags);
+      if (n < 0) return undefined;
+      // A copy: libzmq's memory is reused by the next receive.
+      return n === 0 ? new Uint8Array(0) : new Uint8Array(ffi.toArrayBuffer(s.zmq_msg_data(msg), 0, n).slice(0));
+    },
+    more: () => s.zmq_msg_more(msg) === 1,
+    errno: () => s.zmq_errno(),
+    strerror(e) {
+      const p = s.zmq_strerror(e);
+      return p ? new ffi.CString(p).toString() : `errno ${e}`;
+    },
+    monitor: (h, ep, events) => s.zmq_socket_monitor(h, cString(ep), events),
+    has: (cap) => s.zmq_has(cString(cap)) === 1,
+  };
+}
+
+/** eventfd(2) and write(2), for the reactor's control descriptor. */
+export function openLibc(): LibcControl {
+  const { ptr: P, i32, u32, usize, i64 } = ffi.FFIType;
+  const s = ffi.dlopen("libc.so.6", {
+    eventfd: { args: [u32, i32], returns: i32 },
+    write: { args: [i32, P, usize], returns: i64 },
+  }).symbols;
+  const one = new Uint8Array(new BigUint64Array([1n]).buffer);
+  return {
+    eventfd: () => s.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
+    signal: (fd) => void s.write(fd, one, 8),
+  };
+}
+
+const EFD_NONBLOCK = 0o4000;
+const EFD_CLOEXEC = 0o2000000;

@@ -1,0 +1,126 @@
+/**
+ * libzmq through Deno.dlopen. Every symbol is a plain (blocking) call: the
+ * backend uses sockets with ZMQ_DONTWAIT only, and zmq_errno() reads a
+ * thread-local, so no call may move to another thread.
+ *
+ * @module
+ */
+
+import { cString, type Handle, type LibcControl, type Libzmq } from "./ffi.ts";
+
+const symbols = {
+  zmq_ctx_new: { parameters: [], result: "pointer" },
+  zmq_ctx_term: { parameters: ["pointer"], result: "i32" },
+  zmq_ctx_shutdown: { parameters: ["pointer"], result: "i32" },
+  zmq_socket: { parameters: ["pointer", "i32"], result: "pointer" },
+  zmq_close: { parameters: ["pointer"], result: "i32" },
+  zmq_bind: { parameters: ["pointer", "buffer"], result: "i32" },
+  zmq_connect: { parameters: ["pointer", "buffer"], result: "i32" },
+  zmq_unbind: { parameters: ["pointer", "buffer"], result: "i32" },
+  zmq_disconnect: { parameters: ["pointer", "buffer"], result: "i32" },
+  zmq_setsockopt: { parameters: ["pointer", "i32", "buffer", "usize"], result: "i32" },
+  zmq_getsockopt: { parameters: ["pointer", "i32", "buffer", "buffer"], result: "i32" },
+  zmq_send: { parameters: ["pointer", "buffer", "usize", "i32"], result: "i32" },
+  zmq_msg_init: { parameters: ["buffer"], result: "i32" },
+  zmq_msg_recv: { parameters: ["buffer", "pointer", "i32"], result: "i32" },
+  zmq_msg_data: { parameters: ["buffer"], result: "pointer" },
+  zmq_msg_more: { parameters: ["buffer"], result: "i32" },
+  zmq_msg_close: { parameters: ["buffer"], result: "i32" },
+  zmq_errno: { parameters: [], result: "i32" },
+  zmq_strerror: { parameters: ["i32"], result: "pointer" },
+  zmq_version: { parameters: ["buffer", "buffer", "buffer"], result: "void" },
+  zmq_socket_monitor: { parameters: ["pointer", "buffer", "i32"], result: "i32" },
+  zmq_has: { parameters: ["buffer"], result: "i32" },
+} as const;
+
+type Ptr = Deno.PointerValue;
+
+/** Deno's types ask a bigint for usize, and it takes a number too: no BigInt made per call. */
+const size = (n: number) => n as unknown as bigint;
+
+/** Opens the library at `path`. */
+export function open(path: string): Libzmq {
+  const lib = Deno.dlopen(path, symbols);
+  const s = lib.symbols;
+  const int = new Int32Array(2);
+  const intBytes = new Uint8Array(int.buffer);
+  const len = new BigUint64Array(1);
+  const lenBytes = new Uint8Array(len.buffer);
+  const text = new Uint8Array(1024);
+  // One zmq_msg_t (64 bytes, 8-aligned) serves every receive in this thread: zmq_msg_recv releases what it held.
+  const msg = new Uint8Array(new BigUint64Array(8).buffer);
+  s.zmq_msg_init(msg);
+  const version = new Int32Array(3);
+  s.zmq_version(
+    new Uint8Array(version.buffer, 0, 4),
+    new Uint8Array(version.buffer, 4, 4),
+    new Uint8Array(version.buffer, 8, 4),
+  );
+  return {
+    version: [...version].join("."),
+    path,
+    ctxNew: () => s.zmq_ctx_new(),
+    ctxTerm: (c) => s.zmq_ctx_term(c as Ptr),
+    ctxShutdown: (c) => s.zmq_ctx_shutdown(c as Ptr),
+    addressOf: (h) => BigInt(Deno.UnsafePointer.value(h as Ptr)),
+    fromAddress: (a) => Deno.UnsafePointer.create(a) as Handle,
+    socket: (c, type) => s.zmq_socket(c as Ptr, type),
+    close: (h) => s.zmq_close(h as Ptr),
+    bind: (h, ep) => s.zmq_bind(h as Ptr, cString(ep)),
+    connect: (h, ep) => s.zmq_connect(h as Ptr, cString(ep)),
+    unbind: (h, ep) => s.zmq_unbind(h as Ptr, cString(ep)),
+    disconnect: (h, ep) => s.zmq_disconnect(h as Ptr, cString(ep)),
+    setInt(h, option, value) {
+      int[0] = value;
+      return s.zmq_setsockopt(h as Ptr, option, intBytes, size(4));
+    },
+    setInt64(h, option, value) {
+      const v = new BigInt64Array([BigInt(value)]);
+      return s.zmq_setsockopt(h as Ptr, option, new Uint8Array(v.buffer), size(8));
+    },
+    setBytes: (h, option, value) => s.zmq_setsockopt(h as Ptr, option, value, size(value.length)),
+    getInt(h, option) {
+      len[0] = 4n;
+      return s.zmq_getsockopt(h as Ptr, option, intBytes, lenBytes) < 0 ? -1 : int[0]!;
+    },
+    getString(h, option) {
+      len[0] = BigInt(text.length);
+      if (s.zmq_getsockopt(h as Ptr, option, text, lenBytes) < 0) return undefined;
+      const n = Number(len[0]);
+      return new TextDecoder().decode(text.subarray(0, n > 0 && text[n - 1] === 0 ? n - 1 : n));
+    },
+    send: (h, frame, flags) => s.zmq_send(h as Ptr, frame, size(frame.length), flags),
+    receive(h, flags) {
+      const n = s.zmq_msg_recv(msg, h as Ptr, flags);
+      if (n < 0) return undefined;
+      const out = new Uint8Array(n);
+      // A copy: libzmq's memory is reused by the next receive.
+      if (n > 0) new Deno.UnsafePointerView(s.zmq_msg_data(msg)!).copyInto(out);
+      return out;
+    },
+    more: () => s.zmq_msg_more(msg) === 1,
+    errno: () => s.zmq_errno(),
+    strerror(e) {
+      const p = s.zmq_strerror(e);
+      return p === null ? `errno ${e}` : Deno.UnsafePointerView.getCString(p);
+    },
+    monitor: (h, ep, events) => s.zmq_socket_monitor(h as Ptr, cString(ep), events),
+    has: (cap) => s.zmq_has(cString(cap)) === 1,
+  };
+}
+
+/** eventfd(2) and write(2), for the reactor's control descriptor. */
+export function openLibc(): LibcControl {
+  const s = Deno.dlopen("libc.so.6", {
+    eventfd: { parameters: ["u32", "i32"], result: "i32" },
+    write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  }).symbols;
+  const one = new Uint8Array(new BigUint64Array([1n]).buffer);
+  return {
+    eventfd: () => s.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
+    signal: (fd) => void s.write(fd, one, size(8)),
+  };
+}
+
+const EFD_NONBLOCK = 0o4000;
+const EFD_CLOEXEC = 0o2000000;

@@ -1,0 +1,214 @@
+/**
+ * One libzmq socket behind the {@link NativeSocket} seam: sends and receives
+ * with ZMQ_DONTWAIT (waiting is done by the socket object and the reactor),
+ * options by name, and connection events read from libzmq's monitor.
+ *
+ * @module
+ */
+
+import { zmqError, type ZmqError } from "../errors.ts";
+import type { NativeSocket, NativeSocketListener } from "../backend.ts";
+import type { Message } from "../pipe.ts";
+import { asBytes } from "../options.ts";
+import type { Handle, Libzmq } from "./ffi.ts";
+import type { Reactor, Watch } from "./reactor.ts";
+import { DONTWAIT, EAGAIN, ERRNO, EVENT_ALL, EVENTS, INT_OPTIONS, OPT, POLLIN, POLLOUT, SNDMORE, SOCKET_TYPES } from "./constants.ts";
+
+let monitors = 0;
+
+/** libzmq's last error as a ZmqError. */
+export function lastError(zmq: Libzmq, what: string, address?: string): ZmqError {
+  const errno = zmq.errno();
+  return zmqError(ERRNO[errno] ?? "EINVAL", `${what}: ${zmq.strerror(errno)}`, { address });
+}
+
+/** A libzmq socket. */
+export class LibzmqSocket implements NativeSocket {
+  #zmq: Libzmq;
+  #reactor: Reactor;
+  #listener: NativeSocketListener;
+  #handle: Handle;
+  #monitor: Handle;
+  #watch: Watch;
+  #monitorWatch: Watch;
+  #closed = false;
+
+  constructor(zmq: Libzmq, reactor: Reactor, ctx: Handle, contextId: string, type: string, listener: NativeSocketListener) {
+    this.#zmq = zmq;
+    this.#reactor = reactor;
+    this.#listener = listener;
+    const kind = SOCKET_TYPES[type];
+    if (kind === undefined) throw zmqError("EINVAL", `libzmq has no socket type ${type}`);
+    const h = zmq.socket(ctx, kind);
+    if (h === null) throw lastError(zmq, `cannot make a ${type} socket`);
+    this.#handle = h;
+    // Connection events come from libzmq's monitor: a PAIR it writes to over inproc.
+    const endpoint = `inproc://zmq-ts-monitor-${contextId}-${++monitors}`;
+    const monitor = zmq.socket(ctx, SOCKET_TYPES.PAIR!);
+    if (monitor === null || zmq.monitor(h, endpoint, EVENT_ALL) < 0 || zmq.connect(monitor, endpoint) < 0) {
+      const e = lastError(zmq, "cannot monitor the socket");
+      if (monitor !== null) zmq.close(monitor);
+      zmq.close(h);
+      throw e;
+    }
+    this.#monitor = monitor;
+    this.#watch = { fd: zmq.getInt(h, OPT.FD), check: () => this.#check() };
+    this.#monitorWatch = { fd: zmq.getInt(monitor, OPT.FD), check: () => this.#readEvents() };
+    reactor.add(this.#watch);
+    reactor.add(this.#monitorWatch);
+  }
+
+  bind(address: string): string {
+    const rc = this.#zmq.bind(this.#handle, address);
+    this.#touch();
+    if (rc < 0) throw lastError(this.#zmq, `cannot bind ${address}`, address);
+    return this.#zmq.getString(this.#handle, OPT.LAST_ENDPOINT) ?? address;
+  }
+
+  unbind(address: string): void {
+    const rc = this.#zmq.unbind(this.#handle, address);
+    this.#touch();
+    if (rc < 0) throw lastError(this.#zmq, `cannot unbind ${address}`, address);
+  }
+
+  connect(address: string, routingId?: Uint8Array): void {
+    if (routingId !== undefined && this.#zmq.setBytes(this.#handle, OPT.CONNECT_ROUTING_ID, routingId) < 0) {
+      throw lastError(this.#zmq, "cannot set the connect routing id", address);
+    }
+    const rc = this.#zmq.connect(this.#handle, address);
+    this.#touch();
+    if (rc < 0) throw lastError(this.#zmq, `cannot connect to ${address}`, address);
+  }
+
+  disconnect(address: string): void {
+    const rc = this.#zmq.disconnect(this.#handle, address);
+    this.#touch();
+    if (rc < 0) throw lastError(this.#zmq, `cannot disconnect from ${address}`, address);
+  }
+
+  trySend(msg: Message): boolean {
+    const zmq = this.#zmq;
+    const last = msg.length - 1;
+    this.#touch();
+    for (let i = 0; i <= last; i++) {
+      // libzmq takes a multipart message whole once it took the first frame, so only frame 0 can meet EAGAIN.
+      if (zmq.send(this.#handle, msg[i]!, i < last ? DONTWAIT | SNDMORE : DONTWAIT) >= 0) continue;
+      if (i === 0 && zmq.errno() === EAGAIN) return false;
+      throw lastError(zmq, "cannot send");
+    }
+    return true;
+  }
+
+  tryReceive(): Message | undefined {
+    const zmq = this.#zmq;
+    this.#touch();
+    const first = zmq.receive(this.#handle, DONTWAIT);
+    if (first === undefined) {
+      if (zmq.errno() === EAGAIN) return undefined;
+      throw lastError(zmq, "cannot receive");
+    }
+    const msg = [first];
+    while (zmq.more()) {
+      const next = zmq.receive(this.#handle, DONTWAIT);
+      if (next === undefined) throw lastError(zmq, "cannot receive");
+      msg.push(next);
+    }
+    return msg;
+  }
+
+  get readable(): boolean {
+    this.#touch(); // reading ZMQ_EVENTS may take the descriptor's signal
+    return (this.#events() & POLLIN) !== 0;
+  }
+
+  get writable(): boolean {
+    this.#touch();
+    return (this.#events() & POLLOUT) !== 0;
+  }
+
+  setOption(name: string, value: unknown): void {
+    const zmq = this.#zmq;
+    const h = this.#handle;
+    let rc = 0;
+    if (name === "routingId") {
+      if (value === undefined) return;
+      rc = zmq.setBytes(h, OPT.ROUTING_ID, asBytes(value as string | Uint8Array));
+    } else if (name === "maxMessageSize") {
+      rc = zmq.setInt64(h, OPT.MAXMSGSIZE, value as number);
+    } else if (name === "heartbeatTimeToLive") {
+      rc = zmq.setInt(h, OPT.HEARTBEAT_TTL, value as number);
+    } else if (name === "welcomeMessage") {
+      rc = zmq.setBytes(h, OPT.XPUB_WELCOME_MSG, value === null ? new Uint8Array(0) : asBytes(value as string | Uint8Array));
+    } else if (name === "verbosity") {
+      rc = zmq.setInt(h, OPT.XPUB_VERBOSE, value === null ? 0 : 1);
+      if (rc >= 0) rc = zmq.setInt(h, OPT.XPUB_VERBOSER, value === "allSubsUnsubs" ? 1 : 0);
+    } else if (name in INT_OPTIONS) {
+      rc = zmq.setInt(h, INT_OPTIONS[name]!, typeof value === "boolean" ? (value ? 1 : 0) : value as number);
+    } else {
+      return; // kept by the socket object alone (sendTimeout, receiveTimeout)
+    }
+    if (rc < 0) throw lastError(zmq, `cannot set ${name}`);
+  }
+
+  subscription(subscribe: boolean, topic: Uint8Array): void {
+    if (this.#zmq.setBytes(this.#handle, subscribe ? OPT.SUBSCRIBE : OPT.UNSUBSCRIBE, topic) < 0) {
+      throw lastError(this.#zmq, subscribe ? "cannot subscribe" : "cannot unsubscribe");
+    }
+    this.#touch();
+  }
+
+  close(linger: number): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#reactor.remove(this.#watch);
+    this.#reactor.remove(this.#monitorWatch);
+    this.#zmq.setInt(this.#handle, OPT.LINGER, linger);
+    this.#zmq.close(this.#handle);
+    this.#zmq.setInt(this.#monitor, OPT.LINGER, 0);
+    this.#zmq.close(this.#monitor);
+  }
+
+  #touch(): void {
+    this.#reactor.touch(this.#watch);
+  }
+
+  #events(): number {
+    if (this.#closed) return 0;
+    const ev = this.#zmq.getInt(this.#handle, OPT.EVENTS);
+    return ev < 0 ? 0 : ev;
+  }
+
+  #check(): void {
+    if (this.#closed) return;
+    const ev = this.#zmq.getInt(this.#handle, OPT.EVENTS);
+    if (ev < 0) {
+      if (ERRNO[this.#zmq.errno()] === "ETERM") this.#listener.terminated();
+      return;
+    }
+    this.#listener.ready((ev & POLLIN) !== 0, (ev & POLLOUT) !== 0);
+  }
+
+  /** Monitor messages: [event u16 + value u32, little-endian], [endpoint]. */
+  #readEvents(): void {
+    const zmq = this.#zmq;
+    for (;;) {
+      if (this.#closed) return;
+      const head = zmq.receive(this.#monitor, DONTWAIT);
+      if (head === undefined) return;
+      const endpoint = zmq.more() ? zmq.receive(this.#monitor, DONTWAIT) : undefined;
+      if (head.length < 6) continue;
+      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+      const type = EVENTS[view.getUint16(0, true)];
+      if (type === undefined) continue;
+      const address = endpoint === undefined ? "" : new TextDecoder().decode(endpoint);
+      const value = view.getUint32(2, true);
+      this.#listener.event(
+        type === "connect:retry"
+          ? { type, address, interval: value }
+          : type.includes("error") || type === "disconnect"
+          ? { type, address, error: type === "disconnect" ? undefined : new Error(`libzmq event value ${value}`) }
+          : { type, address },
+      );
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Waiting for libzmq sockets without blocking the event loop.
+ *
+ * Each libzmq socket has a ZMQ_FD that is signalled when its state may have
+ * changed; it is edge-triggered, and any call on the socket may consume the
+ * signal. So: a Worker (poll_worker.ts) blocks in poll(2) on every watched
+ * descriptor and posts which ones fired; this thread then checks those
+ * sockets (ZMQ_EVENTS) and acts. Any call this thread makes on a socket
+ * marks it "touched", and touched sockets are checked once per turn of the
+ * event loop, so a signal consumed by our own call is never lost: many
+ * sends or receives share one check. A control eventfd wakes the Worker
+ * when the set of descriptors changes or the thread stops.
+ *
+ * @module
+ */
+
+import { setImmediate } from "node:timers";
+import type { LibcControl } from "./ffi.ts";
+
+/** A watched socket. */
+export interface Watch {
+  readonly fd: number;
+  /** Look at the socket's state now and act on it. */
+  check(): void;
+}
+
+const MAX_ROUNDS = 64;
+const STOP_AFTER_MS = 50;
+
+/** One per thread: the poll Worker and the sockets it watches. */
+export class Reactor {
+  #libc: LibcControl;
+  #control: number;
+  #worker: Worker | undefined;
+  #started = false;
+  #polling = false;
+  #watched = new Map<number, Watch>();
+  #touched = new Set<Watch>();
+  #sweepScheduled = false;
+  #stopTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(libc: LibcControl) {
+    this.#libc = libc;
+    this.#control = libc.eventfd();
+  }
+
+  /** Starts watching a socket (the Worker starts with the first). */
+  add(w: Watch): void {
+    this.#watched.set(w.fd, w);
+    if (this.#worker === undefined) this.#start();
+    else if (this.#polling) this.#libc.signal(this.#control); // re-arm with the new descriptor
+    this.touch(w);
+  }
+
+  /** Stops watching (before the socket is closed); the Worker stops with the last. */
+  remove(w: Watch): void {
+    if (this.#watched.get(w.fd) === w) this.#watched.delete(w.fd);
+    this.#touched.delete(w);
+    // Kept a moment: a program that closes its last socket and makes another reuses the thread.
+    if (this.#watched.size === 0 && this.#stopTimer === undefined) {
+      this.#stopTimer = setTimeout(() => {
+        this.#stopTimer = undefined;
+        if (this.#watched.size === 0) this.#stop();
+      }, STOP_AFTER_MS);
+    }
+  }
+
+  /** The socket was used: check it before this thread waits again. */
+  touch(w: Watch): void {
+    this.#touched.add(w);
+    if (this.#sweepScheduled) return;
+    this.#sweepScheduled = true;
+    setImmediate(() => {
+      this.#sweepScheduled = false;
+      this.#sweep();
+    });
+  }
+
+  #sweep(): void {
+    for (let round = 0; round < MAX_ROUNDS && this.#touched.size > 0; round++) {
+      const now = [...this.#touched];
+      this.#touched.clear();
+      for (const w of now) if (this.#watched.get(w.fd) === w) w.check();
+    }
+    if (this.#touched.size > 0 && !this.#sweepScheduled) {
+      // Still busy after many rounds (a socket that keeps receiving): go on next turn, let I/O run.
+      this.#sweepScheduled = true;
+      setImmediate(() => {
+        this.#sweepScheduled = false;
+        this.#sweep();
+      });
+    }
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#polling || !this.#started || this.#worker === undefined || this.#watched.size === 0) return;
+    this.#polling = true;
+    this.#worker.postMessage({ control: this.#control, fds: [...this.#watched.keys()] });
+  }
+
+  #start(): void {
+    const worker = new Worker(new URL("./poll_worker.ts", import.meta.url).href, { type: "module" });
+    this.#worker = worker;
+    this.#started = false;
+    this.#polling = false;
+    worker.onmessage = (e: MessageEvent<{ started?: boolean; ready?: number[] }>) => {
+      if (this.#worker !== worker) return;
+      if (e.data.started) {
+        this.#started = true;
+      } else {
+        this.#polling = false;
+        for (const fd of e.data.ready ?? []) {
+          const w = this.#watched.get(fd);
+          if (w !== undefined) this.#touched.add(w);
+        }
+      }
+      this.#sweep();
+    };
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      console.error("zmq-ts: the libzmq poll thread failed:", e.message);
+    };
+  }
+
+  #stop(): void {
+    const worker = this.#worker;
+    if (worker === undefined) return;
+    this.#worker = undefined;
+    this.#polling = false;
+    // Wake its poll first: a Worker blocked in C cannot be terminated cleanly on Deno.
+    this.#libc.signal(this.#control);
+    worker.postMessage({ exit: true });
+  }
+}
