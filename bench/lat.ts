@@ -5,7 +5,12 @@
 //                                          prints one way = round trip / 2
 // Usage: deno run -A bench/lat.ts ...   or   bun bench/lat.ts ...
 import process from "node:process";
-import { Reply, Request } from "../mod.ts";
+import { Context, Reply, Request } from "../mod.ts";
+
+// ZMQ_TS_BACKEND=libzmq runs the same program on the libzmq backend (FFI) instead of the core.
+const context = process.env.ZMQ_TS_BACKEND === "libzmq"
+  ? new Context({ backend: await (await import("../libzmq.ts")).libzmq() })
+  : undefined;
 
 const [role, endpoint, sizeArg, countArg] = process.argv.slice(2) as [string, string, string, string];
 const size = Number(sizeArg);
@@ -18,14 +23,14 @@ const stdinClosed = () => new Promise<void>((resolve) => {
 });
 
 if (role === "rep") {
-  const rep = new Reply();
+  const rep = new Reply({ context });
   await rep.bind(endpoint);
   console.log("ready");
   for (let i = 0; i < count; i++) await rep.send(await rep.receive());
   await stdinClosed();
   rep.close(); // linger -1: the last reply is delivered before the process exits
 } else if (role === "req") {
-  const req = new Request();
+  const req = new Request({ context });
   req.connect(endpoint);
   const payload = new Uint8Array(size);
   let bad = 0;

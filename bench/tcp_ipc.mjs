@@ -46,8 +46,15 @@ const IMPLS = {
   zeromqjs: { name: "zeromq.js", cmd: (kind, args) => ["node", [`${root}bench/${kind}_zeromqjs.cjs`, ...args]] },
   deno: { name: "zmq-ts Deno", cmd: (kind, args) => [bin("deno"), ["run", "-A", `${root}bench/${kind}.ts`, ...args]] },
   bun: { name: "zmq-ts Bun", cmd: (kind, args) => [bin("bun"), [`${root}bench/${kind}.ts`, ...args]] },
+  // The same programs on the libzmq backend (issue #7): zmq-ts's API over the C library through FFI.
+  denoFfi: { name: "Deno, libzmq backend", env: { ZMQ_TS_BACKEND: "libzmq" }, cmd: (kind, args) => IMPLS.deno.cmd(kind, args) },
+  bunFfi: { name: "Bun, libzmq backend", env: { ZMQ_TS_BACKEND: "libzmq" }, cmd: (kind, args) => IMPLS.bun.cmd(kind, args) },
 };
-if (!haveLibzmq) delete IMPLS.libzmq;
+if (!haveLibzmq) {
+  delete IMPLS.libzmq;
+  delete IMPLS.denoFfi;
+  delete IMPLS.bunFfi;
+}
 
 // Every child we start, so none outlives the run (also on Ctrl-C).
 const children = new Set();
@@ -57,8 +64,8 @@ const killAll = () => {
 process.on("exit", killAll);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => { killAll(); process.exit(130); });
 
-function start(cmd, args) {
-  const child = spawn(cmd, args, { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+function start(cmd, args, env = {}) {
+  const child = spawn(cmd, args, { cwd: root, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
   children.add(child);
   child.lines = [];
   child.waiters = [];
@@ -121,12 +128,12 @@ async function pair(impl, kind, transport, size) {
   const n = kind === "thr" ? counts[size] : ROUNDTRIPS;
   const [rRole, sRole] = kind === "thr" ? ["recv", "send"] : ["rep", "req"];
   const args = (role) => [role, ep, String(size), String(n)];
-  const receiver = start(...IMPLS[impl].cmd(kind, args(rRole)));
+  const receiver = start(...IMPLS[impl].cmd(kind, args(rRole)), IMPLS[impl].env);
   let sender;
   const t = timeout(PAIR_TIMEOUT_MS, `${impl} ${kind} ${transport} ${size}`);
   try {
     await Promise.race([line(receiver, (l) => l === "ready"), t.p]);
-    sender = start(...IMPLS[impl].cmd(kind, args(sRole)));
+    sender = start(...IMPLS[impl].cmd(kind, args(sRole)), IMPLS[impl].env);
     const reporter = kind === "thr" ? receiver : sender;
     const result = JSON.parse(await Promise.race([line(reporter, (l) => l.startsWith("{")), t.p]));
     // The sender (or REP) waits for its stdin to close, so it cannot exit before its peer has

@@ -4,7 +4,12 @@
 //                                           (linger -1, the default: until every message is delivered)
 // Usage: deno run -A bench/thr.ts ...   or   bun bench/thr.ts ...
 import process from "node:process";
-import { Pull, Push } from "../mod.ts";
+import { Context, Pull, Push } from "../mod.ts";
+
+// ZMQ_TS_BACKEND=libzmq runs the same program on the libzmq backend (FFI) instead of the core.
+const context = process.env.ZMQ_TS_BACKEND === "libzmq"
+  ? new Context({ backend: await (await import("../libzmq.ts")).libzmq() })
+  : undefined;
 
 const [role, endpoint, sizeArg, countArg] = process.argv.slice(2) as [string, string, string, string];
 const size = Number(sizeArg);
@@ -17,7 +22,7 @@ const stdinClosed = () => new Promise<void>((resolve) => {
 });
 
 if (role === "recv") {
-  const pull = new Pull();
+  const pull = new Pull({ context });
   await pull.bind(endpoint);
   console.log("ready");
   let bad = 0;
@@ -36,7 +41,7 @@ if (role === "recv") {
   pull.close();
   process.exit(0);
 } else if (role === "send") {
-  const push = new Push({ linger: -1 });
+  const push = new Push({ context, linger: -1 });
   push.connect(endpoint);
   const payload = new Uint8Array(size); // never changed, so one buffer serves every send
   for (let i = 0; i < count; i++) await push.send(payload);
