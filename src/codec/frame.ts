@@ -126,10 +126,16 @@ export class FrameDecoder {
   #offset = 0; // read position in #chunks[0]
   #available = 0;
   readonly #limit: number;
+  readonly #copyBelow: number;
 
-  /** `maxFrameSize` < 0 means no limit beyond {@link HARD_FRAME_LIMIT}. */
-  constructor(maxFrameSize = -1) {
+  /**
+   * `maxFrameSize` < 0 means no limit beyond {@link HARD_FRAME_LIMIT}. Frames
+   * shorter than `copyBelow` bytes are returned as copies rather than views
+   * (cheaper for tiny frames on some runtimes; the transport knows).
+   */
+  constructor(maxFrameSize = -1, copyBelow = 0) {
     this.#limit = maxFrameSize < 0 ? HARD_FRAME_LIMIT : Math.min(maxFrameSize, HARD_FRAME_LIMIT);
+    this.#copyBelow = copyBelow;
   }
 
   /** Bytes received but not yet returned as frames. */
@@ -164,7 +170,13 @@ export class FrameDecoder {
       const size = first[at + 1]!;
       const end = at + 2 + size;
       if (end <= first.length && size <= this.#limit) {
-        const body = first.subarray(at + 2, end);
+        let body: Uint8Array;
+        if (size < this.#copyBelow) {
+          body = new Uint8Array(size);
+          for (let i = 0; i < size; i++) body[i] = first[at + 2 + i]!;
+        } else {
+          body = first.subarray(at + 2, end);
+        }
         this.#available -= end - at;
         if (end === first.length) {
           this.#chunks.shift();
