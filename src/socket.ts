@@ -23,13 +23,34 @@ import { setImmediate } from "node:timers";
 /** What `send()` accepts: one frame, or an array of frames for a multipart message. */
 export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
 
-/** Options for a socket's constructor: any socket option, plus the context to join. */
-export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & { context?: Context };
+/**
+ * Options for a socket's constructor: any socket option, plus the context to join, plus (on the
+ * libzmq backend only) raw libzmq options by number, for what only libzmq has: security
+ * mechanisms (PLAIN, CURVE, GSSAPI), ZAP domains, and the like.
+ */
+export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & {
+  context?: Context;
+  /**
+   * libzmq socket options set as they are, by their ZMQ_* number: a number for an int option,
+   * text or bytes for the rest. Only a Context with the libzmq backend takes them (ENOTSUP otherwise).
+   *
+   * @example
+   * ```ts
+   * const ZMQ_PLAIN_SERVER = 44;
+   * const rep = new Reply({ context, nativeOptions: { [ZMQ_PLAIN_SERVER]: 1 } });
+   * ```
+   */
+  nativeOptions?: Record<number, number | string | Uint8Array>;
+};
 
 const encoder = new TextEncoder();
 
 /** How many sends may complete at once in a row before one lets the event loop run (see `#sent`). */
 const SEND_BURST = 1024;
+
+function asBytesOrInt(v: number | string | Uint8Array): number | Uint8Array {
+  return typeof v === "number" ? v : asBytes(v);
+}
 
 /** Socket types' own options (plain fields of their classes) that a backend is told about. */
 const TYPE_OPTIONS = [
@@ -107,7 +128,7 @@ export abstract class Socket implements SocketOptions {
   /** For socket types: `type` is the ZMTP name; `options` sets any socket option and the context. */
   constructor(type: string, options: SocketConstructorOptions = {}) {
     this.#options = defaultOptions(type);
-    const { context, ...opts } = options;
+    const { context, nativeOptions, ...opts } = options;
     this.context = context ?? defaultContext();
     this.context.register(this);
     try {
@@ -120,6 +141,12 @@ export abstract class Socket implements SocketOptions {
         event: (e) => this.#emit(e),
         terminated: () => this.terminate(),
       });
+      if (nativeOptions !== undefined) {
+        if (this.#native === undefined) {
+          throw zmqError("ENOTSUP", "nativeOptions are libzmq options: they need a Context with the libzmq backend");
+        }
+        for (const [k, v] of Object.entries(nativeOptions)) this.#native.setRawOption(Number(k), asBytesOrInt(v));
+      }
       for (const [k, v] of Object.entries(this.#options)) this.#native?.setOption(k, v);
       for (const [k, v] of Object.entries(opts)) this.#set(k as keyof SocketOptions, v);
     } catch (e) {

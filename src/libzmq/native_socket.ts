@@ -150,6 +150,13 @@ export class LibzmqSocket implements NativeSocket {
     if (rc < 0) throw lastError(zmq, `cannot set ${name}`);
   }
 
+  setRawOption(option: number, value: number | Uint8Array): void {
+    const rc = typeof value === "number"
+      ? this.#zmq.setInt(this.#handle, option, value)
+      : this.#zmq.setBytes(this.#handle, option, value);
+    if (rc < 0) throw lastError(this.#zmq, `cannot set libzmq option ${option}`);
+  }
+
   subscription(subscribe: boolean, topic: Uint8Array): void {
     if (this.#zmq.setBytes(this.#handle, subscribe ? OPT.SUBSCRIBE : OPT.UNSUBSCRIBE, topic) < 0) {
       throw lastError(this.#zmq, subscribe ? "cannot subscribe" : "cannot unsubscribe");

@@ -345,3 +345,60 @@ both("10,000 libzmq sockets made and closed free their handles (descriptors retu
     ctx.terminate();
   }
 });
+
+// ZMQ_PLAIN_SERVER, ZMQ_PLAIN_USERNAME, ZMQ_PLAIN_PASSWORD (zmq.h): a mechanism only libzmq has here.
+const PLAIN_SERVER = 44;
+const PLAIN_USERNAME = 45;
+const PLAIN_PASSWORD = 46;
+
+both("raw libzmq options pass through: PLAIN with a ZAP handler written with zmq-ts, and a NULL peer turned away", async () => {
+  const native = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+  const core = new Context();
+  try {
+    // libzmq asks the ZAP handler of its context (RFC 27) to judge each PLAIN client: ours is a REP.
+    const zap = new Reply({ context: native });
+    await zap.bind("inproc://zeromq.zap.01");
+    const asked: string[][] = [];
+    (async () => {
+      for await (const request of zap) {
+        const [version, id, , , , mechanism, user, password] = request;
+        asked.push([text(mechanism), text(user), text(password)]);
+        const ok = text(user) === "admin" && text(password) === "secret";
+        await zap.send([version!, id!, ok ? "200" : "400", ok ? "OK" : "bad password", ok ? "admin" : "", ""]);
+      }
+    })().catch(() => {});
+    const rep = new Reply({ context: native, nativeOptions: { [PLAIN_SERVER]: 1 } });
+    await rep.bind(freshEndpoint("tcp"));
+    const req = new Request({
+      context: native,
+      nativeOptions: { [PLAIN_USERNAME]: "admin", [PLAIN_PASSWORD]: "secret" },
+    });
+    req.connect(rep.lastEndpoint!);
+    await req.send("over PLAIN");
+    assert.equal(text((await within(rep.receive(), 5000, "the request"))[0]), "over PLAIN");
+    await rep.send("ok");
+    assert.equal(text((await within(req.receive(), 5000, "the reply"))[0]), "ok");
+    assert.deepEqual(asked[0], ["PLAIN", "admin", "secret"]);
+    // A wrong password is refused by the handler; libzmq reports the failed handshake.
+    const intruder = new Request({
+      context: native,
+      nativeOptions: { [PLAIN_USERNAME]: "admin", [PLAIN_PASSWORD]: "guess" },
+    });
+    const refused = nextEvent(rep.events, "handshake:error:other");
+    intruder.connect(rep.lastEndpoint!);
+    await refused;
+    // The core speaks NULL only: the mechanisms differ, and libzmq turns it away.
+    const outsider = new Request({ context: core });
+    // (libzmq reports a mechanism mismatch as one or the other, depending on how far the greeting got)
+    const mismatch = within(new Promise((resolve) => {
+      rep.events.on("handshake:error:protocol", resolve);
+      rep.events.on("handshake:error:other", resolve);
+    }), 5000, "a failed handshake");
+    outsider.connect(rep.lastEndpoint!);
+    await mismatch;
+    assert.throws(() => new Request({ context: core, nativeOptions: { [PLAIN_SERVER]: 1 } }), expectCode("ENOTSUP"));
+  } finally {
+    native.terminate();
+    core.terminate();
+  }
+});
