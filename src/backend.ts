@@ -45,6 +45,8 @@ export interface NativeContext {
   share(): SharedNativeContext;
   /** Every socket of the context, in every thread, fails from now on with ETERM (zmq_ctx_shutdown). */
   shutdown(): void;
+  /** Resolves once what the closed sockets left to deliver is gone (their lingering is over). */
+  ended(): Promise<void>;
 }
 
 /** How a native socket tells its socket object that something changed. */

@@ -219,8 +219,20 @@ export class Context {
     if (!this.#terminated) {
       this.#terminated = true;
       this.#link?.cancelAll();
+      if (this.native !== undefined && graceMs >= 0) {
+        // libzmq cannot cut a linger short later: give each open socket at most the grace period.
+        for (const s of this.#sockets) if (s.linger < 0 || s.linger > graceMs) s.linger = graceMs;
+      }
       for (const s of [...this.#sockets]) s.terminate(true);
       this.native?.shutdown();
+    }
+    if (this.native !== undefined) {
+      // libzmq's sockets linger inside libzmq: wait for its context to end, at most graceMs.
+      const ended = this.native.ended();
+      if (graceMs < 0) return ended;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      return Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))])
+        .finally(() => clearTimeout(timer));
     }
     if (this.#lingering.size === 0) return Promise.resolve();
     return new Promise((resolve) => {

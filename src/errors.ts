@@ -23,7 +23,8 @@ export type ErrorCode =
   | "EPROTO"
   | "ECONNREFUSED"
   | "ETIMEDOUT"
-  | "ENOTSOCK";
+  | "ENOTSOCK"
+  | "EMFILE";
 
 /**
  * An error from a ZeroMQ operation.

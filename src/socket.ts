@@ -158,7 +158,7 @@ export abstract class Socket implements SocketOptions {
 
   /** @internal The backend's socket, when the context has a backend. */
   protected get native(): NativeSocket | undefined {
-    if (this.#native !== undefined) this.#syncTypeOptions();
+    if (this.#native !== undefined && !this.#closed) this.#syncTypeOptions();
     return this.#native;
   }
 
@@ -285,7 +285,7 @@ export abstract class Socket implements SocketOptions {
   /** Stops accepting on an endpoint and closes the connections accepted through it. */
   async unbind(address: string): Promise<void> {
     this.#assertOpen();
-    if (this.#native !== undefined) return this.#native.unbind(address);
+    if (this.#native !== undefined) return this.native!.unbind(address);
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
       if (!this.context.inproc.unbind(ep.name, this)) {
@@ -334,7 +334,7 @@ export abstract class Socket implements SocketOptions {
   /** Stops connecting to an endpoint and drops its connection and queued messages. */
   disconnect(address: string): void {
     this.#assertOpen();
-    if (this.#native !== undefined) return this.#native.disconnect(address);
+    if (this.#native !== undefined) return this.native!.disconnect(address);
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
       const pipes = this.#inproc.get(address);
@@ -713,7 +713,7 @@ export abstract class Socket implements SocketOptions {
   }
 
   #tryReceive(): Message | undefined {
-    return this.#native === undefined ? this.tryReceive() : this.#native.tryReceive();
+    return this.#native === undefined ? this.tryReceive() : this.native!.tryReceive();
   }
 
   #failPending(code: ErrorCode, why: string): void {

@@ -2,6 +2,12 @@
  * The libzmq backend: contexts and sockets of the C library behind the
  * {@link Backend} seam. One reactor per thread waits for all of them.
  *
+ * A context's life, as the core's: sockets closed with a linger keep
+ * delivering and keep the process alive until they are done. Here that is
+ * zmq_ctx_term, run in a Worker (it blocks) once the last socket of the
+ * context is closed; the next socket gets a fresh libzmq context. At
+ * process exit what still lingers is dropped, as the core drops it.
+ *
  * @module
  */
 
@@ -11,6 +17,10 @@ import { zmqError } from "../errors.ts";
 import type { Handle, LibcControl, Libzmq } from "./ffi.ts";
 import { Reactor } from "./reactor.ts";
 import { LibzmqSocket } from "./native_socket.ts";
+
+/** libzmq allows 1023 sockets per context; each of ours takes three (itself, its monitor and the pair reading it). */
+const MAX_SOCKETS = 3 * 1023;
+const ZMQ_MAX_SOCKETS = 2;
 
 /**
  * libzmq, loaded, as a backend for Contexts. Get one from `libzmq()`.
@@ -28,8 +38,7 @@ export class LibzmqBackend implements Backend {
   readonly version: string;
   readonly #zmq: Libzmq;
   readonly #reactor: Reactor;
-  /** Contexts this thread made, terminated at exit so that lingering messages are delivered first. */
-  readonly #owned = new Set<LibzmqContext>();
+  readonly #contexts = new Set<LibzmqContext>();
   #exitHooked = false;
 
   /** @internal Made by `libzmq()`, which loads the library. */
@@ -46,27 +55,18 @@ export class LibzmqBackend implements Backend {
 
   /** A new libzmq context, or the one `shared` names (made in another thread of this process). */
   open(shared?: SharedNativeContext): NativeContext {
-    if (shared !== undefined) {
-      if (shared.backend !== this.name) throw zmqError("EINVAL", `a ${shared.backend} context cannot join the libzmq backend`);
-      return new LibzmqContext(this.#zmq, this.#reactor, this.#zmq.fromAddress(shared.address), false);
+    if (shared !== undefined && shared.backend !== this.name) {
+      throw zmqError("EINVAL", `a ${shared.backend} context cannot join the libzmq backend`);
     }
-    const h = this.#zmq.ctxNew();
-    if (h === null) throw zmqError("EINVAL", "libzmq could not make a context");
-    const ctx = new LibzmqContext(this.#zmq, this.#reactor, h, true);
-    this.#owned.add(ctx);
+    const ctx = new LibzmqContext(this.#zmq, this.#reactor, shared === undefined ? undefined : shared.address);
+    this.#contexts.add(ctx);
     if (!this.#exitHooked) {
       this.#exitHooked = true;
-      const end = (e?: Event) => {
-        if (e?.defaultPrevented) return; // the program handles the error and goes on
-        for (const c of this.#owned) c.end();
-        this.#owned.clear();
-      };
-      process.on("exit", () => end());
-      // Deno ends on an uncaught error without an "exit" event; libzmq's threads must not be
-      // busy reaping sockets while the process tears down (measured: a segfault).
-      const g = globalThis as { addEventListener?: (t: string, f: (e: Event) => void) => void };
-      g.addEventListener?.("error", end);
-      g.addEventListener?.("unhandledrejection", end);
+      // Open sockets are closed at exit without lingering, so that no libzmq thread is busy with
+      // them while the process tears down.
+      process.on("exit", () => {
+        for (const c of this.#contexts) c.closeAll();
+      });
     }
     return ctx;
   }
@@ -76,21 +76,35 @@ export class LibzmqBackend implements Backend {
 export class LibzmqContext implements NativeContext {
   readonly #zmq: Libzmq;
   readonly #reactor: Reactor;
-  readonly #handle: Handle;
+  /** Made lazily, and again after a termination; the address of another thread's when shared. */
+  #handle: Handle | undefined;
   readonly #owner: boolean;
   readonly #sockets = new Set<LibzmqSocket>();
   readonly #id = Math.random().toString(36).slice(2);
   #shared = false;
+  /** A socket of the current handle was closed with a linger: terminating it may take time. */
+  #lingered = false;
+  #ended: Promise<void> = Promise.resolve();
 
-  constructor(zmq: Libzmq, reactor: Reactor, handle: Handle, owner: boolean) {
+  constructor(zmq: Libzmq, reactor: Reactor, sharedAddress: bigint | undefined) {
     this.#zmq = zmq;
     this.#reactor = reactor;
-    this.#handle = handle;
-    this.#owner = owner;
+    this.#owner = sharedAddress === undefined;
+    if (sharedAddress !== undefined) this.#handle = zmq.fromAddress(sharedAddress);
+  }
+
+  #context(): Handle {
+    if (this.#handle === undefined) {
+      const h = this.#zmq.ctxNew();
+      if (h === null) throw zmqError("EINVAL", "libzmq could not make a context");
+      this.#zmq.ctxSet(h, ZMQ_MAX_SOCKETS, MAX_SOCKETS);
+      this.#handle = h;
+    }
+    return this.#handle;
   }
 
   socket(type: string, listener: NativeSocketListener): NativeSocket {
-    const s = new LibzmqSocket(this.#zmq, this.#reactor, this.#handle, this.#id, type, {
+    const s = new LibzmqSocket(this.#zmq, this.#reactor, this.#context(), this.#id, type, {
       ready: listener.ready,
       event: listener.event,
       terminated: listener.terminated,
@@ -98,30 +112,56 @@ export class LibzmqContext implements NativeContext {
     this.#sockets.add(s);
     const close = s.close.bind(s);
     s.close = (linger: number) => {
-      this.#sockets.delete(s);
+      if (!this.#sockets.delete(s)) return;
       close(linger);
+      if (linger !== 0) this.#lingered = true;
+      if (this.#sockets.size === 0) this.#terminate();
     };
     return s;
   }
 
+  /**
+   * The last socket closed: terminate the libzmq context, at once when nothing lingers, else
+   * in a Worker that waits (keeping the process alive) while lingering sockets deliver.
+   */
+  #terminate(): void {
+    const h = this.#handle;
+    if (h === undefined || !this.#owner || this.#shared) return;
+    this.#handle = undefined;
+    if (!this.#lingered) {
+      this.#zmq.ctxTerm(h);
+      return;
+    }
+    this.#lingered = false;
+    const worker = new Worker(new URL("./term_worker.ts", import.meta.url).href, { type: "module" });
+    this.#ended = new Promise<void>((resolve) => {
+      worker.onmessage = () => {
+        resolve();
+        worker.terminate();
+      };
+      worker.onerror = (e) => {
+        e.preventDefault?.();
+        resolve();
+      };
+    });
+    worker.postMessage({ path: this.#zmq.path, address: this.#zmq.addressOf(h) });
+  }
+
   shutdown(): void {
-    this.#zmq.ctxShutdown(this.#handle);
+    if (this.#handle !== undefined) this.#zmq.ctxShutdown(this.#handle);
+  }
+
+  ended(): Promise<void> {
+    return this.#ended;
   }
 
   share(): SharedNativeContext {
     this.#shared = true;
-    return { backend: "libzmq", path: this.#zmq.path, address: this.#zmq.addressOf(this.#handle) };
+    return { backend: "libzmq", path: this.#zmq.path, address: this.#zmq.addressOf(this.#context()) };
   }
 
-  /**
-   * At exit: sockets still open are closed without lingering, then the context
-   * is terminated, which waits (as zmq_ctx_term does) while sockets closed
-   * with a linger still deliver.
-   */
-  end(): void {
+  /** At exit: sockets still open close without lingering. */
+  closeAll(): void {
     for (const s of [...this.#sockets]) s.close(0);
-    // A shared context may still have sockets in Workers that die with the process without
-    // closing them; zmq_ctx_term would wait for those forever.
-    if (this.#owner && !this.#shared) this.#zmq.ctxTerm(this.#handle);
   }
 }

@@ -59,8 +59,6 @@ export const INT_OPTIONS: Record<string, number> = {
   reconnectInterval: OPT.RECONNECT_IVL,
   reconnectMaxInterval: OPT.RECONNECT_IVL_MAX,
   handshakeInterval: OPT.HANDSHAKE_IVL,
-  heartbeatInterval: OPT.HEARTBEAT_IVL,
-  heartbeatTimeout: OPT.HEARTBEAT_TIMEOUT,
   immediate: OPT.IMMEDIATE,
   conflate: OPT.CONFLATE,
   probeRouter: OPT.PROBE_ROUTER,
@@ -94,6 +92,7 @@ export const EAGAIN = 11;
 /** libzmq's errno values on Linux, by the code zmq-ts reports. */
 export const ERRNO: Record<number, ErrorCode> = {
   2: "ENOENT",
+  24: "EMFILE",
   11: "EAGAIN",
   22: "EINVAL",
   88: "ENOTSOCK",
@@ -108,5 +107,6 @@ export const ERRNO: Record<number, ErrorCode> = {
   [HAUSNUMERO + 1]: "ENOTSUP",
   [HAUSNUMERO + 2]: "EPROTONOSUPPORT",
   [HAUSNUMERO + 51]: "EFSM",
+  [HAUSNUMERO + 52]: "EPROTONOSUPPORT", // ENOCOMPATPROTO: the transport does not fit the socket type
   [HAUSNUMERO + 53]: "ETERM",
 };

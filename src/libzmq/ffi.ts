@@ -18,6 +18,7 @@ export interface Libzmq {
   ctxNew(): Handle;
   ctxTerm(ctx: Handle): number;
   ctxShutdown(ctx: Handle): number;
+  ctxSet(ctx: Handle, option: number, value: number): number;
   /** A context's address as a bigint, to hand to another thread of this process. */
   addressOf(h: Handle): bigint;
   /** The handle at an address made by {@link addressOf} (in another thread). */

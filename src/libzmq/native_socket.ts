@@ -15,6 +15,7 @@ import type { Reactor, Watch } from "./reactor.ts";
 import { DONTWAIT, EAGAIN, ERRNO, EVENT_ALL, EVENTS, INT_OPTIONS, OPT, POLLIN, POLLOUT, SNDMORE, SOCKET_TYPES } from "./constants.ts";
 
 let monitors = 0;
+const MAX_SEND_RETRY_MS = 64;
 
 /** libzmq's last error as a ZmqError. */
 export function lastError(zmq: Libzmq, what: string, address?: string): ZmqError {
@@ -28,10 +29,28 @@ export class LibzmqSocket implements NativeSocket {
   #reactor: Reactor;
   #listener: NativeSocketListener;
   #handle: Handle;
-  #monitor: Handle;
+  /** libzmq's monitor of this socket and the PAIR reading it, made at the first bind or connect. */
+  #monitor: Handle | undefined;
+  #ctx: Handle;
+  #contextId: string;
   #watch: Watch;
-  #monitorWatch: Watch;
+  #monitorWatch: Watch | undefined;
   #closed = false;
+  #watching = false;
+  /** ZMQ_EVENTS as last seen by a check. */
+  #lastEvents = -1;
+  /** A receive met EAGAIN since the last check. */
+  #wantIn = false;
+  /**
+   * A send met EAGAIN. libzmq may still report POLLOUT (an XPUB with noDrop, a mandatory ROUTER
+   * whose addressed peer is full), so a stalled send is retried when the descriptor fires, when
+   * POLLOUT appears, and on a backing-off timer: never in a loop.
+   */
+  #sendRetry: ReturnType<typeof setTimeout> | undefined;
+  #sendRetryMs = 1;
+  #heartbeat = { interval: 0, timeout: 0 };
+  /** Wildcard endpoints as bound, by what bind() was given (libzmq unbinds only the resolved one). */
+  #wildcards = new Map<string, string>();
 
   constructor(zmq: Libzmq, reactor: Reactor, ctx: Handle, contextId: string, type: string, listener: NativeSocketListener) {
     this.#zmq = zmq;
@@ -42,69 +61,112 @@ export class LibzmqSocket implements NativeSocket {
     const h = zmq.socket(ctx, kind);
     if (h === null) throw lastError(zmq, `cannot make a ${type} socket`);
     this.#handle = h;
+    this.#ctx = ctx;
+    this.#contextId = contextId;
+    this.#watch = { fd: zmq.getInt(h, OPT.FD), check: (fired) => this.#check(fired) };
+  }
+
+  /**
+   * Watched from the first bind or connect: before that nothing can arrive, and (as a core socket
+   * with no endpoint) the socket should not keep the process alive.
+   */
+  #watchOnce(): void {
+    if (this.#watching) return;
+    const zmq = this.#zmq;
     // Connection events come from libzmq's monitor: a PAIR it writes to over inproc.
-    const endpoint = `inproc://zmq-ts-monitor-${contextId}-${++monitors}`;
-    const monitor = zmq.socket(ctx, SOCKET_TYPES.PAIR!);
-    if (monitor === null || zmq.monitor(h, endpoint, EVENT_ALL) < 0 || zmq.connect(monitor, endpoint) < 0) {
+    const endpoint = `inproc://zmq-ts-monitor-${this.#contextId}-${++monitors}`;
+    const monitor = zmq.socket(this.#ctx, SOCKET_TYPES.PAIR!);
+    if (monitor === null || zmq.monitor(this.#handle, endpoint, EVENT_ALL) < 0 || zmq.connect(monitor, endpoint) < 0) {
       const e = lastError(zmq, "cannot monitor the socket");
       if (monitor !== null) zmq.close(monitor);
-      zmq.close(h);
       throw e;
     }
+    this.#watching = true;
     this.#monitor = monitor;
-    this.#watch = { fd: zmq.getInt(h, OPT.FD), check: () => this.#check() };
     this.#monitorWatch = { fd: zmq.getInt(monitor, OPT.FD), check: () => this.#readEvents() };
-    reactor.add(this.#watch);
-    reactor.add(this.#monitorWatch);
+    this.#reactor.add(this.#watch);
+    this.#reactor.add(this.#monitorWatch);
   }
 
   bind(address: string): string {
+    this.#assertOpen();
+    this.#watchOnce();
     const rc = this.#zmq.bind(this.#handle, address);
     this.#touch();
     if (rc < 0) throw lastError(this.#zmq, `cannot bind ${address}`, address);
-    return this.#zmq.getString(this.#handle, OPT.LAST_ENDPOINT) ?? address;
+    const bound = this.#zmq.getString(this.#handle, OPT.LAST_ENDPOINT) ?? address;
+    if (bound !== address) this.#wildcards.set(address, bound);
+    return bound;
   }
 
   unbind(address: string): void {
-    const rc = this.#zmq.unbind(this.#handle, address);
+    this.#assertOpen();
+    const bound = this.#wildcards.get(address) ?? address;
+    this.#wildcards.delete(address);
+    const rc = this.#zmq.unbind(this.#handle, bound);
     this.#touch();
     if (rc < 0) throw lastError(this.#zmq, `cannot unbind ${address}`, address);
   }
 
   connect(address: string, routingId?: Uint8Array): void {
+    this.#assertOpen();
     if (routingId !== undefined && this.#zmq.setBytes(this.#handle, OPT.CONNECT_ROUTING_ID, routingId) < 0) {
       throw lastError(this.#zmq, "cannot set the connect routing id", address);
     }
+    this.#watchOnce();
     const rc = this.#zmq.connect(this.#handle, address);
     this.#touch();
     if (rc < 0) throw lastError(this.#zmq, `cannot connect to ${address}`, address);
   }
 
   disconnect(address: string): void {
+    this.#assertOpen();
     const rc = this.#zmq.disconnect(this.#handle, address);
     this.#touch();
     if (rc < 0) throw lastError(this.#zmq, `cannot disconnect from ${address}`, address);
   }
 
   trySend(msg: Message): boolean {
+    this.#assertOpen();
     const zmq = this.#zmq;
     const last = msg.length - 1;
     this.#touch();
     for (let i = 0; i <= last; i++) {
       // libzmq takes a multipart message whole once it took the first frame, so only frame 0 can meet EAGAIN.
       if (zmq.send(this.#handle, msg[i]!, i < last ? DONTWAIT | SNDMORE : DONTWAIT) >= 0) continue;
-      if (i === 0 && zmq.errno() === EAGAIN) return false;
+      if (i === 0 && zmq.errno() === EAGAIN) {
+        this.#stallSend();
+        return false;
+      }
       throw lastError(zmq, "cannot send");
     }
+    if (this.#sendRetry !== undefined) {
+      clearTimeout(this.#sendRetry);
+      this.#sendRetry = undefined;
+    }
+    this.#sendRetryMs = 1;
     return true;
   }
 
+  #stallSend(): void {
+    if (this.#sendRetry !== undefined) return;
+    this.#sendRetry = setTimeout(() => {
+      this.#sendRetry = undefined;
+      this.#sendRetryMs = Math.min(this.#sendRetryMs * 2, MAX_SEND_RETRY_MS);
+      if (!this.#closed) this.#listener.ready(false, true);
+    }, this.#sendRetryMs);
+  }
+
   tryReceive(): Message | undefined {
+    this.#assertOpen();
     const zmq = this.#zmq;
     this.#touch();
     const first = zmq.receive(this.#handle, DONTWAIT);
     if (first === undefined) {
-      if (zmq.errno() === EAGAIN) return undefined;
+      if (zmq.errno() === EAGAIN) {
+        this.#wantIn = true;
+        return undefined;
+      }
       throw lastError(zmq, "cannot receive");
     }
     const msg = [first];
@@ -117,16 +179,19 @@ export class LibzmqSocket implements NativeSocket {
   }
 
   get readable(): boolean {
+    if (this.#closed) return false;
     this.#touch(); // reading ZMQ_EVENTS may take the descriptor's signal
     return (this.#events() & POLLIN) !== 0;
   }
 
   get writable(): boolean {
+    if (this.#closed) return false;
     this.#touch();
     return (this.#events() & POLLOUT) !== 0;
   }
 
   setOption(name: string, value: unknown): void {
+    if (this.#closed) return;
     const zmq = this.#zmq;
     const h = this.#handle;
     let rc = 0;
@@ -140,8 +205,18 @@ export class LibzmqSocket implements NativeSocket {
     } else if (name === "welcomeMessage") {
       rc = zmq.setBytes(h, OPT.XPUB_WELCOME_MSG, value === null ? new Uint8Array(0) : asBytes(value as string | Uint8Array));
     } else if (name === "verbosity") {
-      rc = zmq.setInt(h, OPT.XPUB_VERBOSE, value === null ? 0 : 1);
-      if (rc >= 0) rc = zmq.setInt(h, OPT.XPUB_VERBOSER, value === "allSubsUnsubs" ? 1 : 0);
+      // Setting either of libzmq's two resets the other: set only the one wanted.
+      rc = value === "allSubsUnsubs"
+        ? zmq.setInt(h, OPT.XPUB_VERBOSER, 1)
+        : zmq.setInt(h, OPT.XPUB_VERBOSE, value === null ? 0 : 1);
+    } else if (name === "heartbeatTimeout" || name === "heartbeatInterval") {
+      // Our timeout of 0 means "the interval"; libzmq's 0 means none, and it refuses its own
+      // default (-1) when set: so the interval is given as the timeout, and kept in step.
+      if (name === "heartbeatInterval") this.#heartbeat.interval = value as number;
+      else this.#heartbeat.timeout = value as number;
+      const { interval, timeout } = this.#heartbeat;
+      rc = zmq.setInt(h, OPT.HEARTBEAT_IVL, interval);
+      if (rc >= 0) rc = zmq.setInt(h, OPT.HEARTBEAT_TIMEOUT, timeout === 0 ? interval : timeout);
     } else if (name in INT_OPTIONS) {
       rc = zmq.setInt(h, INT_OPTIONS[name]!, typeof value === "boolean" ? (value ? 1 : 0) : value as number);
     } else {
@@ -151,6 +226,7 @@ export class LibzmqSocket implements NativeSocket {
   }
 
   setRawOption(option: number, value: number | Uint8Array): void {
+    this.#assertOpen();
     const rc = typeof value === "number"
       ? this.#zmq.setInt(this.#handle, option, value)
       : this.#zmq.setBytes(this.#handle, option, value);
@@ -158,6 +234,7 @@ export class LibzmqSocket implements NativeSocket {
   }
 
   subscription(subscribe: boolean, topic: Uint8Array): void {
+    if (this.#closed) return;
     if (this.#zmq.setBytes(this.#handle, subscribe ? OPT.SUBSCRIBE : OPT.UNSUBSCRIBE, topic) < 0) {
       throw lastError(this.#zmq, subscribe ? "cannot subscribe" : "cannot unsubscribe");
     }
@@ -167,16 +244,24 @@ export class LibzmqSocket implements NativeSocket {
   close(linger: number): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#sendRetry);
     this.#reactor.remove(this.#watch);
-    this.#reactor.remove(this.#monitorWatch);
+    if (this.#monitorWatch !== undefined) this.#reactor.remove(this.#monitorWatch);
     this.#zmq.setInt(this.#handle, OPT.LINGER, linger);
     this.#zmq.close(this.#handle);
-    this.#zmq.setInt(this.#monitor, OPT.LINGER, 0);
-    this.#zmq.close(this.#monitor);
+    if (this.#monitor !== undefined) {
+      this.#zmq.setInt(this.#monitor, OPT.LINGER, 0);
+      this.#zmq.close(this.#monitor);
+    }
   }
 
   #touch(): void {
     this.#reactor.touch(this.#watch);
+  }
+
+  /** After close the handle is freed memory that libzmq may give to a new socket: never use it. */
+  #assertOpen(): void {
+    if (this.#closed) throw zmqError("ENOTSOCK", "Socket is closed");
   }
 
   #events(): number {
@@ -185,14 +270,25 @@ export class LibzmqSocket implements NativeSocket {
     return ev < 0 ? 0 : ev;
   }
 
-  #check(): void {
+  /**
+   * Looks at the socket after its descriptor fired (`fired`) or after we used it. The socket
+   * object hears of it only when something may have changed, so a Poller re-reading
+   * `readable`, or a send libzmq refuses while reporting POLLOUT, cannot make a loop.
+   */
+  #check(fired: boolean): void {
     if (this.#closed) return;
     const ev = this.#zmq.getInt(this.#handle, OPT.EVENTS);
     if (ev < 0) {
       if (ERRNO[this.#zmq.errno()] === "ETERM") this.#listener.terminated();
       return;
     }
-    this.#listener.ready((ev & POLLIN) !== 0, (ev & POLLOUT) !== 0);
+    const changed = ev !== this.#lastEvents;
+    this.#lastEvents = ev;
+    const readable = (ev & POLLIN) !== 0;
+    if (fired || changed || (this.#wantIn && readable)) {
+      this.#wantIn = false;
+      this.#listener.ready(readable, (ev & POLLOUT) !== 0);
+    }
   }
 
   /** Monitor messages: [event u16 + value u32, little-endian], [endpoint]. */
@@ -200,9 +296,9 @@ export class LibzmqSocket implements NativeSocket {
     const zmq = this.#zmq;
     for (;;) {
       if (this.#closed) return;
-      const head = zmq.receive(this.#monitor, DONTWAIT);
+      const head = zmq.receive(this.#monitor!, DONTWAIT);
       if (head === undefined) return;
-      const endpoint = zmq.more() ? zmq.receive(this.#monitor, DONTWAIT) : undefined;
+      const endpoint = zmq.more() ? zmq.receive(this.#monitor!, DONTWAIT) : undefined;
       if (head.length < 6) continue;
       const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
       const type = EVENTS[view.getUint16(0, true)];

@@ -20,8 +20,8 @@ import type { LibcControl } from "./ffi.ts";
 /** A watched socket. */
 export interface Watch {
   readonly fd: number;
-  /** Look at the socket's state now and act on it. */
-  check(): void;
+  /** Look at the socket's state now and act on it; `fired`: its descriptor signalled. */
+  check(fired: boolean): void;
 }
 
 const MAX_ROUNDS = 64;
@@ -36,6 +36,7 @@ export class Reactor {
   #polling = false;
   #watched = new Map<number, Watch>();
   #touched = new Set<Watch>();
+  #fired = new Set<Watch>();
   #sweepScheduled = false;
   #stopTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -56,6 +57,7 @@ export class Reactor {
   remove(w: Watch): void {
     if (this.#watched.get(w.fd) === w) this.#watched.delete(w.fd);
     this.#touched.delete(w);
+    this.#fired.delete(w);
     // Kept a moment: a program that closes its last socket and makes another reuses the thread.
     if (this.#watched.size === 0 && this.#stopTimer === undefined) {
       this.#stopTimer = setTimeout(() => {
@@ -77,12 +79,16 @@ export class Reactor {
   }
 
   #sweep(): void {
-    for (let round = 0; round < MAX_ROUNDS && this.#touched.size > 0; round++) {
-      const now = [...this.#touched];
+    for (let round = 0; round < MAX_ROUNDS && (this.#touched.size > 0 || this.#fired.size > 0); round++) {
+      const fired = [...this.#fired];
+      this.#fired.clear();
+      for (const w of fired) this.#touched.delete(w);
+      const touched = [...this.#touched];
       this.#touched.clear();
-      for (const w of now) if (this.#watched.get(w.fd) === w) w.check();
+      for (const w of fired) if (this.#watched.get(w.fd) === w) w.check(true);
+      for (const w of touched) if (this.#watched.get(w.fd) === w) w.check(false);
     }
-    if (this.#touched.size > 0 && !this.#sweepScheduled) {
+    if ((this.#touched.size > 0 || this.#fired.size > 0) && !this.#sweepScheduled) {
       // Still busy after many rounds (a socket that keeps receiving): go on next turn, let I/O run.
       this.#sweepScheduled = true;
       setImmediate(() => {
@@ -112,7 +118,7 @@ export class Reactor {
         this.#polling = false;
         for (const fd of e.data.ready ?? []) {
           const w = this.#watched.get(fd);
-          if (w !== undefined) this.#touched.add(w);
+          if (w !== undefined) this.#fired.add(w);
         }
       }
       this.#sweep();

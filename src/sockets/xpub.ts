@@ -109,6 +109,7 @@ export class XPublisher extends Socket {
   #manualChange(subscribe: boolean, topics: (string | Uint8Array)[]): void {
     const native = this.native;
     if (native !== undefined) {
+      if (!this.manual) return; // as on the core: only a manual XPUB subscribes for its subscribers
       for (const t of topics.length === 0 ? [""] : topics) native.subscription(subscribe, asBytes(t));
       return;
     }
