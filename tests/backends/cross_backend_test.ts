@@ -14,7 +14,7 @@ import { nextEvent, until, within } from "../helpers/timeout.ts";
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 const loaded = await libzmq().then((b) => b, (e: Error) => e);
 const missing = loaded instanceof Error
-  ? `libzmq is not installed here (${loaded.message.split(".")[0]}); apt-get install libzmq5 to run these`
+  ? `libzmq is not installed here (${loaded.message.split(". ")[0]}); apt-get install libzmq5 to run these`
   : undefined;
 if (missing !== undefined) console.log(`cross-backend: skipping the libzmq runs: ${missing}`);
 
