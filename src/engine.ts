@@ -89,11 +89,11 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * Write batches are carved from shared slabs: one 1 MiB allocation serves many batches, where a
+ * Write batches are carved from shared slabs: one 256 KiB allocation serves several batches, where a
  * fresh 64 KiB buffer per batch cost more in allocation and GC than the copying into it. A
  * batch is never written over once handed to a stream, so a slab lives until its last write ends.
  */
-const WRITE_SLAB = 1024 * 1024;
+const WRITE_SLAB = 256 * 1024;
 let writeSlab = new Uint8Array(0);
 let writeSlabAt = 0;
 
@@ -166,9 +166,17 @@ export class Engine {
       this.#flush();
     };
     stream.onClose = (e) => {
-      // Bytes the peer sent before closing are still delivered: a paused engine ends once it has decoded them.
-      if (this.#paused && !this.#ended && this.#decoder.buffered > 0) this.#closeHeld = { error: e };
-      else this.#end({ kind: "closed", error: e, wasReady: this.#ready });
+      // Bytes the peer sent before closing are still delivered: a paused engine ends once it has
+      // decoded them, as long as someone may read them (a closed pipe has no reader).
+      if (this.#paused && !this.#ended && this.#decoder.buffered > 0 && this.#pipe?.alive === true) {
+        this.#closeHeld = { error: e };
+        // The peer is gone: no heartbeat can be answered, and none must time the held bytes out.
+        clearInterval(this.#heartbeatTimer);
+        clearTimeout(this.#timeoutTimer);
+        clearTimeout(this.#ttlTimer);
+      } else {
+        this.#end({ kind: "closed", error: e, wasReady: this.#ready });
+      }
     };
     if (host.options.handshakeInterval > 0) {
       this.#handshakeTimer = setTimeout(
@@ -209,6 +217,7 @@ export class Engine {
         bytes = rest;
       }
       this.#decoder.push(bytes);
+      if (this.#paused) this.#onTraffic(); // bytes we cannot decode yet still show the peer is alive
       this.#decode();
     } catch (e) {
       const err = e as Error & { code?: string };
@@ -234,6 +243,7 @@ export class Engine {
 
   #decode(): void {
     while (!this.#ended) {
+      if (this.#ready && !this.#pipe!.alive) return; // the socket let go of this peer: nothing to decode for
       if (this.#ready && this.#partial.length === 0 && this.#pipe!.inbound.full) {
         this.#pauseReading();
         return;
@@ -483,6 +493,10 @@ export class Engine {
   }
 
   #onPipeClosed(lingerMs: number): void {
+    if (this.#closeHeld !== undefined) {
+      this.#end({ kind: "closed", error: this.#closeHeld.error, wasReady: this.#ready });
+      return;
+    }
     if (lingerMs === 0 || this.#pipe === undefined || this.#pipe.outbound.size === 0) {
       this.#stream.end();
       return;

@@ -67,7 +67,7 @@ class BunStream implements Stream {
     }
     const n = this.#socket.write(bytes);
     if (n >= bytes.length) return true;
-    this.#pending.push(n > 0 ? bytes.subarray(n) : bytes);
+    this.#pending.push(n > 0 ? remainder(bytes, n) : bytes);
     return false;
   }
 
@@ -109,7 +109,7 @@ class BunStream implements Stream {
       const next = this.#pending[0]!;
       const n = this.#socket.write(next);
       if (n < next.length) {
-        this.#pending[0] = n > 0 ? next.subarray(n) : next;
+        this.#pending[0] = n > 0 ? remainder(next, n) : next;
         return;
       }
       this.#pending.shift();
@@ -218,4 +218,9 @@ function unlinkQuietly(path: string): void {
     (globalThis as unknown as { process: { getBuiltinModule(n: string): { unlinkSync(p: string): void } } })
       .process.getBuiltinModule("node:fs").unlinkSync(path);
   } catch { /* none there */ }
+}
+
+/** What a partial write left: a small remainder is copied, since a view would keep the whole (maybe shared) buffer alive while the peer stalls. */
+function remainder(bytes: Uint8Array, written: number): Uint8Array {
+  return bytes.length - written < bytes.length / 4 ? bytes.slice(written) : bytes.subarray(written);
 }

@@ -85,3 +85,30 @@ test("a connection refused for a protocol error leaves the load balancer: the go
     ctx.terminate();
   }
 });
+
+for (const side of ["bound", "connected"] as const) {
+  test(`closing a receiver whose pipe is full and whose connection still holds undecoded bytes ends that connection (${side})`, async () => {
+    const a = new Context();
+    const b = new Context();
+    try {
+      const pull = new Pull({ context: a, receiveHighWaterMark: 10, linger: side === "bound" ? -1 : 0 });
+      const push = new Push({ context: b });
+      if (side === "bound") {
+        await pull.bind("tcp://127.0.0.1:*");
+        push.connect(pull.lastEndpoint!);
+      } else {
+        await push.bind("tcp://127.0.0.1:*");
+        pull.connect(push.lastEndpoint!);
+      }
+      // 5,000 small messages: the pipe takes 10, the rest wait undecoded in the engine.
+      for (let i = 0; i < 5000; i++) await within(push.send("0123456789"), 5000, `send ${i}`);
+      await within(pull.receive(), 5000, "the first message");
+      pull.close();
+      // Nothing is left to read them, so the connection must end and nothing lingers.
+      await within(a.shutdown(), 5000, "the receiving context to shut down");
+    } finally {
+      a.terminate();
+      b.terminate();
+    }
+  });
+}
