@@ -5,22 +5,10 @@
 //                                          prints one way = round trip / 2
 // Usage: deno run -A bench/lat.ts ...   or   bun bench/lat.ts ...
 import process from "node:process";
-import { Context, Reply, Request } from "../mod.ts";
+import { Reply, Request } from "../mod.ts";
+import { args, context, stdinClosed } from "./common.ts";
 
-// ZMQ_TS_BACKEND=libzmq runs the same program on the libzmq backend (FFI) instead of the core.
-const context = process.env.ZMQ_TS_BACKEND === "libzmq"
-  ? new Context({ backend: await (await import("../libzmq.ts")).libzmq() })
-  : undefined;
-
-const [role, endpoint, sizeArg, countArg] = process.argv.slice(2) as [string, string, string, string];
-const size = Number(sizeArg);
-const count = Number(countArg);
-
-// Senders (and REP) wait for stdin to close before closing: bench/tcp_ipc.mjs closes it once the
-// receiver has reported, so no process exits before its peer got everything (see bench/c/thr.c).
-const stdinClosed = () => new Promise<void>((resolve) => {
-  process.stdin.on("end", resolve).on("close", resolve).resume();
-});
+const { role, endpoint, size, count } = args;
 
 if (role === "rep") {
   const rep = new Reply({ context });
