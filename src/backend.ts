@@ -79,8 +79,8 @@ export interface NativeSocket {
   readonly writable: boolean;
   /** Sets an option by its zmq-ts name (socket options and socket types' own). */
   setOption(name: string, value: unknown): void;
-  /** Sets an option by its native number (an int option from a number, the rest from bytes). */
-  setRawOption(option: number, value: number | Uint8Array): void;
+  /** Sets an option by its native number (an int option from a number, the rest from text or bytes). */
+  setRawOption(option: number, value: number | string | Uint8Array): void;
   /** SUB: subscribe or unsubscribe; XPUB (manual): the same for the last subscriber heard. */
   subscription(subscribe: boolean, topic: Uint8Array): void;
   /** Closes, keeping unsent messages for `linger` ms (-1: until delivered). */

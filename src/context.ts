@@ -82,18 +82,16 @@ export class Context {
    * ```
    */
   static attach(handle: ContextHandle, backend?: Backend): Context {
-    if (handle.native !== undefined) {
-      if (backend === undefined || backend.name !== handle.native.backend) {
-        throw zmqError("EINVAL", `this context runs on ${handle.native.backend}: pass that backend to Context.attach (joinContext does)`);
-      }
-      const ctx = new Context();
-      (ctx as { id: string }).id = handle.id;
-      (ctx as { backend: Backend }).backend = backend;
-      (ctx as { native: NativeContext }).native = backend.open(handle.native);
-      return ctx;
+    if (handle.native !== undefined && (backend === undefined || backend.name !== handle.native.backend)) {
+      throw zmqError("EINVAL", `this context runs on ${handle.native.backend}: pass that backend to Context.attach (joinContext does)`);
     }
     const ctx = new Context();
     (ctx as { id: string }).id = handle.id;
+    if (handle.native !== undefined) {
+      (ctx as { backend: Backend }).backend = backend!;
+      (ctx as { native: NativeContext }).native = backend!.open(handle.native);
+      return ctx;
+    }
     const port = handle.port!;
     const link = new ThreadLink(handle.thread, postToHub(port), ctx.inproc);
     // Not unref'd: on Bun that would let the Worker exit while its sockets wait.

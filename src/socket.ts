@@ -48,10 +48,6 @@ const encoder = new TextEncoder();
 /** How many sends may complete at once in a row before one lets the event loop run (see `#sent`). */
 const SEND_BURST = 1024;
 
-function asBytesOrInt(v: number | string | Uint8Array): number | Uint8Array {
-  return typeof v === "number" ? v : asBytes(v);
-}
-
 /** Socket types' own options (plain fields of their classes) that a backend is told about. */
 const TYPE_OPTIONS = [
   "conflate", "probeRouter", "invertMatching", "noDrop", "manual", "verbosity", "welcomeMessage",
@@ -132,6 +128,8 @@ export abstract class Socket implements SocketOptions {
     this.context = context ?? defaultContext();
     this.context.register(this);
     try {
+      // Stored first, then given to the backend once, defaults and choices together.
+      for (const [k, v] of Object.entries(opts)) this.#set(k as keyof SocketOptions, v);
       this.#native = this.context.native?.socket(type, {
         ready: (readable, writable) => {
           if (readable) this.#kickReceive();
@@ -145,10 +143,9 @@ export abstract class Socket implements SocketOptions {
         if (this.#native === undefined) {
           throw zmqError("ENOTSUP", "nativeOptions are libzmq options: they need a Context with the libzmq backend");
         }
-        for (const [k, v] of Object.entries(nativeOptions)) this.#native.setRawOption(Number(k), asBytesOrInt(v));
+        for (const [k, v] of Object.entries(nativeOptions)) this.#native.setRawOption(Number(k), v);
       }
       for (const [k, v] of Object.entries(this.#options)) this.#native?.setOption(k, v);
-      for (const [k, v] of Object.entries(opts)) this.#set(k as keyof SocketOptions, v);
     } catch (e) {
       this.#native?.close(0);
       this.context.unregister(this);
@@ -551,13 +548,13 @@ export abstract class Socket implements SocketOptions {
 
   /** Whether a receive would complete now. */
   get readable(): boolean {
-    if (this.#native !== undefined) return !this.#closed && this.#native.readable;
+    if (this.#native !== undefined) return this.#native.readable;
     return this.hasReadable();
   }
 
   /** Whether a send would complete now. */
   get writable(): boolean {
-    if (this.#native !== undefined) return !this.#closed && this.#native.writable;
+    if (this.#native !== undefined) return this.#native.writable;
     return this.hasWritable();
   }
 

@@ -38,7 +38,8 @@ export class LibzmqBackend implements Backend {
   readonly version: string;
   readonly #zmq: Libzmq;
   readonly #reactor: Reactor;
-  readonly #contexts = new Set<LibzmqContext>();
+  /** Contexts of this thread with open sockets: what the exit handler closes. */
+  readonly #busy = new Set<LibzmqContext>();
   #exitHooked = false;
 
   /** @internal Made by `libzmq()`, which loads the library. */
@@ -58,14 +59,13 @@ export class LibzmqBackend implements Backend {
     if (shared !== undefined && shared.backend !== this.name) {
       throw zmqError("EINVAL", `a ${shared.backend} context cannot join the libzmq backend`);
     }
-    const ctx = new LibzmqContext(this.#zmq, this.#reactor, shared === undefined ? undefined : shared.address);
-    this.#contexts.add(ctx);
+    const ctx = new LibzmqContext(this.#zmq, this.#reactor, this.#busy, shared === undefined ? undefined : shared.address);
     if (!this.#exitHooked) {
       this.#exitHooked = true;
       // Open sockets are closed at exit without lingering, so that no libzmq thread is busy with
       // them while the process tears down.
       process.on("exit", () => {
-        for (const c of this.#contexts) c.closeAll();
+        for (const c of [...this.#busy]) c.closeAll();
       });
     }
     return ctx;
@@ -80,15 +80,17 @@ export class LibzmqContext implements NativeContext {
   #handle: Handle | undefined;
   readonly #owner: boolean;
   readonly #sockets = new Set<LibzmqSocket>();
+  readonly #busy: Set<LibzmqContext>;
   readonly #id = Math.random().toString(36).slice(2);
   #shared = false;
   /** A socket of the current handle was closed with a linger: terminating it may take time. */
   #lingered = false;
   #ended: Promise<void> = Promise.resolve();
 
-  constructor(zmq: Libzmq, reactor: Reactor, sharedAddress: bigint | undefined) {
+  constructor(zmq: Libzmq, reactor: Reactor, busy: Set<LibzmqContext>, sharedAddress: bigint | undefined) {
     this.#zmq = zmq;
     this.#reactor = reactor;
+    this.#busy = busy;
     this.#owner = sharedAddress === undefined;
     if (sharedAddress !== undefined) this.#handle = zmq.fromAddress(sharedAddress);
   }
@@ -110,12 +112,16 @@ export class LibzmqContext implements NativeContext {
       terminated: listener.terminated,
     });
     this.#sockets.add(s);
+    this.#busy.add(this);
     const close = s.close.bind(s);
     s.close = (linger: number) => {
       if (!this.#sockets.delete(s)) return;
       close(linger);
       if (linger !== 0) this.#lingered = true;
-      if (this.#sockets.size === 0) this.#terminate();
+      if (this.#sockets.size === 0) {
+        this.#busy.delete(this);
+        this.#terminate();
+      }
     };
     return s;
   }

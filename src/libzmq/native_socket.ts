@@ -225,11 +225,11 @@ export class LibzmqSocket implements NativeSocket {
     if (rc < 0) throw lastError(zmq, `cannot set ${name}`);
   }
 
-  setRawOption(option: number, value: number | Uint8Array): void {
+  setRawOption(option: number, value: number | string | Uint8Array): void {
     this.#assertOpen();
     const rc = typeof value === "number"
       ? this.#zmq.setInt(this.#handle, option, value)
-      : this.#zmq.setBytes(this.#handle, option, value);
+      : this.#zmq.setBytes(this.#handle, option, asBytes(value));
     if (rc < 0) throw lastError(this.#zmq, `cannot set libzmq option ${option}`);
   }
 

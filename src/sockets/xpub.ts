@@ -107,14 +107,14 @@ export class XPublisher extends Socket {
   }
 
   #manualChange(subscribe: boolean, topics: (string | Uint8Array)[]): void {
+    if (!this.manual) return; // only a manual XPUB subscribes for its subscribers
     const native = this.native;
     if (native !== undefined) {
-      if (!this.manual) return; // as on the core: only a manual XPUB subscribes for its subscribers
       for (const t of topics.length === 0 ? [""] : topics) native.subscription(subscribe, asBytes(t));
       return;
     }
     const pipe = this.#lastPipe;
-    if (!this.manual || pipe === undefined) return;
+    if (pipe === undefined) return;
     for (const t of topics.length === 0 ? [""] : topics) {
       const topic = asBytes(t);
       if (subscribe) this.#subscribers.add(topic, pipe);
