@@ -28,7 +28,7 @@ export type {
   SharedNativeContext,
 } from "./src/backend.ts";
 export { type ErrorCode, ZmqError } from "./src/errors.ts";
-export { Observer, type EventType, type SocketEvent } from "./src/observer.ts";
+export { type EventType, Observer, type SocketEvent } from "./src/observer.ts";
 export type { SocketOptions } from "./src/options.ts";
 export type { Message } from "./src/pipe.ts";
 export { type MessageLike, Socket, type SocketConstructorOptions } from "./src/socket.ts";
@@ -41,7 +41,11 @@ export { Request, type RequestOptions } from "./src/sockets/request.ts";
 export { Reply } from "./src/sockets/reply.ts";
 export { Publisher, type PublisherOptions } from "./src/sockets/pub.ts";
 export { Subscriber, type SubscriberOptions } from "./src/sockets/sub.ts";
-export { XPublisher, type XPublisherOptions, type XPublisherVerbosity } from "./src/sockets/xpub.ts";
+export {
+  XPublisher,
+  type XPublisherOptions,
+  type XPublisherVerbosity,
+} from "./src/sockets/xpub.ts";
 export { XSubscriber } from "./src/sockets/xsub.ts";
 export { Poller, type PollEvents, type PollItem } from "./src/poller.ts";
 export { Proxy, proxy, type ProxySideStatistics, type ProxyStatistics } from "./src/proxy.ts";

@@ -8,7 +8,12 @@ export const context = process.env.ZMQ_TS_BACKEND === "libzmq"
   ? new Context({ backend: await (await import("../libzmq.ts")).libzmq() })
   : undefined;
 
-const [role, endpoint, sizeArg, countArg] = process.argv.slice(2) as [string, string, string, string];
+const [role, endpoint, sizeArg, countArg] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+];
 /** role, endpoint, message size and count, from the command line. */
 export const args = { role, endpoint, size: Number(sizeArg), count: Number(countArg) };
 

@@ -17,7 +17,14 @@ const ROUNDTRIPS = 5000;
 const libzmqBin = `${os.tmpdir()}/zmq-ts-inproc-threads`;
 let haveLibzmq = false;
 try {
-  execFileSync("gcc", ["-O2", "-o", libzmqBin, `${root}bench/c/inproc_threads.c`, "-lzmq", "-lpthread"]);
+  execFileSync("gcc", [
+    "-O2",
+    "-o",
+    libzmqBin,
+    `${root}bench/c/inproc_threads.c`,
+    "-lzmq",
+    "-lpthread",
+  ]);
   haveLibzmq = true;
 } catch {
   console.error("libzmq column skipped: needs gcc and libzmq3-dev (apt-get install libzmq3-dev)");
@@ -50,8 +57,15 @@ for (const size of SIZES) {
     if (runners[impl] === undefined) continue;
     const runs = [];
     for (let i = 0; i < REPEAT; i++) runs.push(once(impl, size));
-    results[`${impl}/${size}`] = { thr: stats(runs.map((r) => r.thr)), lat: stats(runs.map((r) => r.lat)) };
-    console.error(`${impl} ${size} B: ${results[`${impl}/${size}`].thr.med} msg/s, ${results[`${impl}/${size}`].lat.med} us`);
+    results[`${impl}/${size}`] = {
+      thr: stats(runs.map((r) => r.thr)),
+      lat: stats(runs.map((r) => r.lat)),
+    };
+    console.error(
+      `${impl} ${size} B: ${results[`${impl}/${size}`].thr.med} msg/s, ${
+        results[`${impl}/${size}`].lat.med
+      } us`,
+    );
   }
 }
 
@@ -60,20 +74,32 @@ const cell = (s, f) => `${f(s.med)} (${f(s.min)}-${f(s.max)})`;
 const lines = [];
 lines.push(`# Cross-thread inproc: zmq-ts (main thread <-> Worker) vs libzmq (two threads)`);
 lines.push("");
-lines.push(`Run ${new Date().toISOString()} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}); `
-  + `median of ${REPEAT} runs (min-max). Throughput: PUSH in the Worker -> PULL in the main thread; `
-  + `latency: REQ (main) <-> REP (Worker), one way = round trip / 2. Command: \`node bench/inproc_threads.mjs\`.`);
+lines.push(
+  `Run ${new Date().toISOString()} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}); ` +
+    `median of ${REPEAT} runs (min-max). Throughput: PUSH in the Worker -> PULL in the main thread; ` +
+    `latency: REQ (main) <-> REP (Worker), one way = round trip / 2. Command: \`node bench/inproc_threads.mjs\`.`,
+);
 lines.push("");
-lines.push("| size | libzmq msg/s | Deno msg/s | Bun msg/s | Deno/libzmq | Bun/libzmq | libzmq µs | Deno µs | Bun µs | Deno/libzmq | Bun/libzmq |");
+lines.push(
+  "| size | libzmq msg/s | Deno msg/s | Bun msg/s | Deno/libzmq | Bun/libzmq | libzmq µs | Deno µs | Bun µs | Deno/libzmq | Bun/libzmq |",
+);
 lines.push("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const size of SIZES) {
   const l = results[`libzmq/${size}`];
   const d = results[`deno/${size}`];
   const b = results[`bun/${size}`];
   const ratio = (x, y) => (x && y ? (x.med / y.med).toFixed(2) : "-");
-  lines.push(`| ${size} B | ${l ? cell(l.thr, fmtK) : "-"} | ${cell(d.thr, fmtK)} | ${cell(b.thr, fmtK)} | `
-    + `${ratio(d.thr, l?.thr)} | ${ratio(b.thr, l?.thr)} | ${l ? cell(l.lat, (x) => x.toFixed(1)) : "-"} | `
-    + `${cell(d.lat, (x) => x.toFixed(1))} | ${cell(b.lat, (x) => x.toFixed(1))} | ${ratio(d.lat, l?.lat)} | ${ratio(b.lat, l?.lat)} |`);
+  lines.push(
+    `| ${size} B | ${l ? cell(l.thr, fmtK) : "-"} | ${cell(d.thr, fmtK)} | ${
+      cell(b.thr, fmtK)
+    } | ` +
+      `${ratio(d.thr, l?.thr)} | ${ratio(b.thr, l?.thr)} | ${
+        l ? cell(l.lat, (x) => x.toFixed(1)) : "-"
+      } | ` +
+      `${cell(d.lat, (x) => x.toFixed(1))} | ${cell(b.lat, (x) => x.toFixed(1))} | ${
+        ratio(d.lat, l?.lat)
+      } | ${ratio(b.lat, l?.lat)} |`,
+  );
 }
 const table = lines.join("\n") + "\n";
 console.log(table);

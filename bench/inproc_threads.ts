@@ -20,7 +20,14 @@ await pull.receive();
 let start = performance.now();
 for (let i = 1; i < count; i++) await pull.receive();
 let elapsed = performance.now() - start;
-console.log(JSON.stringify({ kind: "throughput", size, count, msgs_per_s: Math.round((count - 1) / (elapsed / 1000)) }));
+console.log(
+  JSON.stringify({
+    kind: "throughput",
+    size,
+    count,
+    msgs_per_s: Math.round((count - 1) / (elapsed / 1000)),
+  }),
+);
 
 const payload = new Uint8Array(size);
 await req.send(payload);
@@ -31,6 +38,13 @@ for (let i = 1; i < roundtrips; i++) {
   await req.receive();
 }
 elapsed = performance.now() - start;
-console.log(JSON.stringify({ kind: "latency", size, count: roundtrips, one_way_us: +(elapsed * 1000 / (roundtrips - 1) / 2).toFixed(2) }));
+console.log(
+  JSON.stringify({
+    kind: "latency",
+    size,
+    count: roundtrips,
+    one_way_us: +(elapsed * 1000 / (roundtrips - 1) / 2).toFixed(2),
+  }),
+);
 worker.terminate();
 ctx.terminate();

@@ -31,7 +31,11 @@ if (role === "rep") {
   }
   const elapsed = performance.now() - start;
   console.log(JSON.stringify({
-    kind: "latency", size, count, bad, one_way_us: +(elapsed * 1000 / (count - 1) / 2).toFixed(2),
+    kind: "latency",
+    size,
+    count,
+    bad,
+    one_way_us: +(elapsed * 1000 / (count - 1) / 2).toFixed(2),
   }));
   req.close();
   process.exit(0);

@@ -14,9 +14,10 @@ const count = Number(countArg);
 
 // Senders (and REP) wait for stdin to close before closing: bench/tcp_ipc.mjs closes it once the
 // receiver has reported, so no process exits before its peer got everything (see bench/c/thr.c).
-const stdinClosed = () => new Promise((resolve) => {
-  process.stdin.on("end", resolve).on("close", resolve).resume();
-});
+const stdinClosed = () =>
+  new Promise((resolve) => {
+    process.stdin.on("end", resolve).on("close", resolve).resume();
+  });
 
 async function main() {
   if (role === "rep") {
@@ -40,7 +41,11 @@ async function main() {
     }
     const elapsed = performance.now() - start;
     console.log(JSON.stringify({
-      kind: "latency", size, count, bad, one_way_us: +(elapsed * 1000 / (count - 1) / 2).toFixed(2),
+      kind: "latency",
+      size,
+      count,
+      bad,
+      one_way_us: +(elapsed * 1000 / (count - 1) / 2).toFixed(2),
     }));
     req.close();
   } else {

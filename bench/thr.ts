@@ -24,7 +24,12 @@ if (role === "recv") {
   const elapsed = performance.now() - start;
   const rate = (count - 1) / (elapsed / 1000);
   console.log(JSON.stringify({
-    kind: "throughput", size, count, bad, msgs_per_s: Math.round(rate), mb_per_s: +(rate * size / 1e6).toFixed(2),
+    kind: "throughput",
+    size,
+    count,
+    bad,
+    msgs_per_s: Math.round(rate),
+    mb_per_s: +(rate * size / 1e6).toFixed(2),
   }));
   pull.close();
   process.exit(0);

@@ -13,9 +13,10 @@ const count = Number(countArg);
 
 // Senders (and REP) wait for stdin to close before closing: bench/tcp_ipc.mjs closes it once the
 // receiver has reported, so no process exits before its peer got everything (see bench/c/thr.c).
-const stdinClosed = () => new Promise((resolve) => {
-  process.stdin.on("end", resolve).on("close", resolve).resume();
-});
+const stdinClosed = () =>
+  new Promise((resolve) => {
+    process.stdin.on("end", resolve).on("close", resolve).resume();
+  });
 
 async function main() {
   if (role === "recv") {
@@ -33,7 +34,12 @@ async function main() {
     const elapsed = performance.now() - start;
     const rate = (count - 1) / (elapsed / 1000);
     console.log(JSON.stringify({
-      kind: "throughput", size, count, bad, msgs_per_s: Math.round(rate), mb_per_s: +(rate * size / 1e6).toFixed(2),
+      kind: "throughput",
+      size,
+      count,
+      bad,
+      msgs_per_s: Math.round(rate),
+      mb_per_s: +(rate * size / 1e6).toFixed(2),
     }));
     pull.close();
   } else if (role === "send") {

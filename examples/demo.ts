@@ -11,7 +11,18 @@
  *
  * Run: `npm run demo` (Deno), or `node_modules/.bin/bun examples/demo.ts` (Bun).
  */
-import { Dealer, Pair, proxy, Pull, Push, Reply, Request, Router, Subscriber, XPublisher } from "../mod.ts";
+import {
+  Dealer,
+  Pair,
+  proxy,
+  Pull,
+  Push,
+  Reply,
+  Request,
+  Router,
+  Subscriber,
+  XPublisher,
+} from "../mod.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const runtime = "Bun" in globalThis ? "Bun" : "Deno";
@@ -86,7 +97,9 @@ const sender = new Push();
 sender.connect("inproc://demo");
 await sender.send(["header", "", new Uint8Array([1, 2, 3])]);
 const parts = await receiver.receive();
-console.log(`   received ${parts.length} frames: ${parts.map((p) => `${p.length} bytes`).join(", ")}`);
+console.log(
+  `   received ${parts.length} frames: ${parts.map((p) => `${p.length} bytes`).join(", ")}`,
+);
 sender.close();
 receiver.close();
 // --- 4. Request-reply through a broker -------------------------------------
@@ -100,7 +113,9 @@ const services = ["alpha", "beta"].map((name) => {
   const service = new Reply();
   service.connect(backend.lastEndpoint!);
   void (async () => {
-    for await (const [question] of service) await service.send(`${name} says ${text(question!).toUpperCase()}`);
+    for await (const [question] of service) {
+      await service.send(`${name} says ${text(question!).toUpperCase()}`);
+    }
   })();
   return service;
 });
@@ -124,8 +139,12 @@ reader.connect("inproc://news");
 reader.subscribe("sport.");
 const [subscription] = await publisher.receive(); // XPUB shows us the subscription arriving
 console.log(`   the publisher saw a subscription to "${text(subscription!.subarray(1))}"`);
-for (const topic of ["weather.paris", "sport.tennis", "politics", "sport.chess"]) await publisher.send([topic, "..."]);
-for (let i = 0; i < 2; i++) console.log(`   the subscriber got ${text((await reader.receive())[0]!)}`);
+for (const topic of ["weather.paris", "sport.tennis", "politics", "sport.chess"]) {
+  await publisher.send([topic, "..."]);
+}
+for (let i = 0; i < 2; i++) {
+  console.log(`   the subscriber got ${text((await reader.receive())[0]!)}`);
+}
 reader.close();
 publisher.close();
 frontend.close(); // the proxy stops and closes the backend too

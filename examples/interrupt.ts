@@ -10,7 +10,10 @@ import { parseArgs } from "node:util";
 import process from "node:process";
 import { Reply, shutdownOnSignals } from "../mod.ts";
 
-const { values } = parseArgs({ args: process.argv.slice(2), options: { endpoint: { type: "string", default: "tcp://*:5555" } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { endpoint: { type: "string", default: "tcp://*:5555" } },
+});
 
 shutdownOnSignals({ onSignal: () => console.log("W: interrupt received, killing server...") });
 const responder = new Reply();

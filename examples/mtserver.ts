@@ -28,7 +28,9 @@ const workers = new Dealer();
 await workers.bind("inproc://workers");
 
 for (let i = 0; i < Number(values.workers); i++) {
-  startWorker(new URL("./mtserver_worker.ts", import.meta.url), { data: { workMs: Number(values["work-ms"]) } });
+  startWorker(new URL("./mtserver_worker.ts", import.meta.url), {
+    data: { workMs: Number(values["work-ms"]) },
+  });
 }
 console.log(`mtserver: ${values.workers} workers, listening on ${clients.lastEndpoint}`);
 

@@ -30,7 +30,10 @@ export class Binding {
   }
 
   /** Binds; rejects with a ZmqError such as EADDRINUSE. */
-  static async listen(core: SocketCore, ep: Exclude<Endpoint, { transport: "inproc" }>): Promise<Binding> {
+  static async listen(
+    core: SocketCore,
+    ep: Exclude<Endpoint, { transport: "inproc" }>,
+  ): Promise<Binding> {
     const b = new Binding(core);
     const addr = ep.transport === "tcp"
       ? { transport: "tcp" as const, host: ep.host === "*" ? "0.0.0.0" : ep.host, port: ep.port }
@@ -86,9 +89,15 @@ export class Binding {
     this.#unlinger.get(engine)?.();
     this.#unlinger.delete(engine);
     pipe?.end();
-    if (end.wasReady && !this.#closed) this.#core.emit({ type: "disconnect", address: this.address, error: end.error });
+    if (end.wasReady && !this.#closed) {
+      this.#core.emit({ type: "disconnect", address: this.address, error: end.error });
+    }
     if (end.kind === "protocol") {
-      this.#core.emit({ type: "handshake:error:protocol", address: this.address, error: end.error });
+      this.#core.emit({
+        type: "handshake:error:protocol",
+        address: this.address,
+        error: end.error,
+      });
     } else if (end.kind === "timeout" && !end.wasReady) {
       this.#core.emit({ type: "handshake:error:other", address: this.address, error: end.error });
     }

@@ -30,7 +30,11 @@ export class Connecter {
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
   #host: EngineHost;
 
-  constructor(core: SocketCore, ep: Exclude<Endpoint, { transport: "inproc" }>, transport: StreamTransport) {
+  constructor(
+    core: SocketCore,
+    ep: Exclude<Endpoint, { transport: "inproc" }>,
+    transport: StreamTransport,
+  ) {
     this.#core = core;
     this.#host = engineHost(
       core,
@@ -47,7 +51,11 @@ export class Connecter {
   /** Makes the first attempt at once. */
   start(): void {
     if (!this.#core.immediate) {
-      const peer: PeerInfo = { socketType: "", identity: new Uint8Array(0), remoteAddress: this.#address };
+      const peer: PeerInfo = {
+        socketType: "",
+        identity: new Uint8Array(0),
+        remoteAddress: this.#address,
+      };
       this.#pipe = this.#core.newPipe(this.#address, peer);
       if (this.#pipe !== undefined) this.#pipe.onClosed = (linger) => this.close(linger);
     }
@@ -154,9 +162,15 @@ export class Connecter {
     if (this.#stopped && this.#lingerMs !== undefined) this.#unlinger?.();
     // A connection we close ourselves is not reported as lost (libzmq's monitor does the same).
     const ours = end.kind === "local" || this.#lingerMs !== undefined;
-    if (end.wasReady && !ours) this.#core.emit({ type: "disconnect", address: this.#address, error: end.error });
+    if (end.wasReady && !ours) {
+      this.#core.emit({ type: "disconnect", address: this.#address, error: end.error });
+    }
     if (end.kind === "protocol") {
-      this.#core.emit({ type: "handshake:error:protocol", address: this.#address, error: end.error });
+      this.#core.emit({
+        type: "handshake:error:protocol",
+        address: this.#address,
+        error: end.error,
+      });
     }
     if (this.#core.immediate && this.#pipe !== undefined) {
       this.#pipe.end();

@@ -82,8 +82,14 @@ export class Context {
    * ```
    */
   static attach(handle: ContextHandle, backend?: Backend): Context {
-    if (handle.native !== undefined && (backend === undefined || backend.name !== handle.native.backend)) {
-      throw zmqError("EINVAL", `this context runs on ${handle.native.backend}: pass that backend to Context.attach (joinContext does)`);
+    if (
+      handle.native !== undefined &&
+      (backend === undefined || backend.name !== handle.native.backend)
+    ) {
+      throw zmqError(
+        "EINVAL",
+        `this context runs on ${handle.native.backend}: pass that backend to Context.attach (joinContext does)`,
+      );
     }
     const ctx = new Context();
     (ctx as { id: string }).id = handle.id;
@@ -115,7 +121,12 @@ export class Context {
   handle(): ContextHandle {
     if (this.native !== undefined) {
       // libzmq's contexts are shared by threads as they are: no hub, no ports.
-      return { id: this.id, thread: crypto.randomUUID(), port: undefined, native: this.native.share() };
+      return {
+        id: this.id,
+        thread: crypto.randomUUID(),
+        port: undefined,
+        native: this.native.share(),
+      };
     }
     const link = this.#share();
     const thread = crypto.randomUUID();
@@ -134,7 +145,11 @@ export class Context {
   #share(): ThreadLink {
     if (this.#link !== undefined) return this.#link;
     const hub = this.#hub = new Hub();
-    const link = new ThreadLink(crypto.randomUUID(), (m) => queueMicrotask(() => hub.handle(m)), this.inproc);
+    const link = new ThreadLink(
+      crypto.randomUUID(),
+      (m) => queueMicrotask(() => hub.handle(m)),
+      this.inproc,
+    );
     hub.addThread(link.thread, (m) => queueMicrotask(() => link.handle(m)));
     this.#join(link);
     return link;
@@ -197,7 +212,7 @@ export class Context {
     this.#lingering.add(cancel);
     return () => {
       this.#lingering.delete(cancel);
-      if (this.#lingering.size === 0) for (const done of this.#drained.splice(0)) done();
+      if (this.#lingering.size === 0) { for (const done of this.#drained.splice(0)) done(); }
     };
   }
 
@@ -229,12 +244,17 @@ export class Context {
       const ended = this.native.ended();
       if (graceMs < 0) return ended;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      return Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))])
+      return Promise.race([
+        ended,
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ])
         .finally(() => clearTimeout(timer));
     }
     if (this.#lingering.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = graceMs >= 0 ? setTimeout(() => (this.#terminateHere(true), resolve()), graceMs) : undefined;
+      const timer = graceMs >= 0
+        ? setTimeout(() => (this.#terminateHere(true), resolve()), graceMs)
+        : undefined;
       this.#drained.push(() => {
         clearTimeout(timer);
         resolve();

@@ -61,7 +61,9 @@ function parseTcp(rest: string, address: string): Endpoint {
     });
   }
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  if (host.length === 0) throw zmqError("EINVAL", `invalid endpoint "${address}": no host`, { address });
+  if (host.length === 0) {
+    throw zmqError("EINVAL", `invalid endpoint "${address}": no host`, { address });
+  }
   const port = portText === "*" ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || portText === "") {
     throw zmqError("EINVAL", `invalid endpoint "${address}": bad port "${portText}"`, { address });

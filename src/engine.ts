@@ -9,7 +9,12 @@
  * @module
  */
 
-import { checkGreeting, encodeGreeting, GREETING_SIZE, type PeerGreeting } from "./codec/greeting.ts";
+import {
+  checkGreeting,
+  encodeGreeting,
+  GREETING_SIZE,
+  type PeerGreeting,
+} from "./codec/greeting.ts";
 import {
   encodeCommandFrame,
   FLAG_MORE,
@@ -168,7 +173,9 @@ export class Engine {
     stream.onClose = (e) => {
       // Bytes the peer sent before closing are still delivered: a paused engine ends once it has
       // decoded them, as long as someone may read them (a closed pipe has no reader).
-      if (this.#paused && !this.#ended && this.#decoder.buffered > 0 && this.#pipe?.alive === true) {
+      if (
+        this.#paused && !this.#ended && this.#decoder.buffered > 0 && this.#pipe?.alive === true
+      ) {
         this.#closeHeld = { error: e };
         // The peer is gone: no heartbeat can be answered, and none must time the held bytes out.
         clearInterval(this.#heartbeatTimer);
@@ -199,7 +206,11 @@ export class Engine {
 
   /** The peer's ZMTP minor version (0 or 1), known after the greeting. */
   get peerMinor(): number | undefined {
-    return this.#peerGreeting === undefined ? undefined : this.#peerGreeting.major > 3 ? 1 : this.#peerGreeting.minor;
+    return this.#peerGreeting === undefined
+      ? undefined
+      : this.#peerGreeting.major > 3
+      ? 1
+      : this.#peerGreeting.minor;
   }
 
   /** Closes the connection at once. */
@@ -252,8 +263,9 @@ export class Engine {
       if (frame === undefined) return;
       this.#onTraffic();
       if (frame.command) this.#onCommand(frame);
-      else if (!this.#ready) throw new ProtocolError("message frame before the handshake completed");
-      else this.#onMessageFrame(frame);
+      else if (!this.#ready) {
+        throw new ProtocolError("message frame before the handshake completed");
+      } else this.#onMessageFrame(frame);
     }
   }
 
@@ -387,7 +399,9 @@ export class Engine {
       return;
     }
     if (this.#closeHeld !== undefined) {
-      if (!this.#paused || this.#decoder.buffered === 0) this.#end({ kind: "closed", error: this.#closeHeld.error, wasReady: this.#ready });
+      if (!this.#paused || this.#decoder.buffered === 0) {
+        this.#end({ kind: "closed", error: this.#closeHeld.error, wasReady: this.#ready });
+      }
       return;
     }
     if (this.#streamPaused && this.#decoder.buffered < PAUSE_STREAM_BYTES) {
@@ -470,7 +484,9 @@ export class Engine {
     let small: Uint8Array[] = [];
     const writeSmall = () => {
       if (small.length === 0) return;
-      if (!this.#stream.write(small.length === 1 ? small[0]! : concatBytes(small))) this.#writeBlocked = true;
+      if (!this.#stream.write(small.length === 1 ? small[0]! : concatBytes(small))) {
+        this.#writeBlocked = true;
+      }
       small = [];
     };
     msg.forEach((body, i) => {
@@ -529,4 +545,3 @@ export class Engine {
     this.#host.detach(this, end);
   }
 }
-

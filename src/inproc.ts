@@ -47,7 +47,9 @@ export class InprocRegistry implements LocalEndpoints {
   /** Binds `name` to `socket`, completing connects that were waiting for it. */
   async bind(name: string, socket: Socket): Promise<void> {
     if (this.#bound.has(name)) {
-      throw zmqError("EADDRINUSE", `inproc://${name} is already bound`, { address: `inproc://${name}` });
+      throw zmqError("EADDRINUSE", `inproc://${name} is already bound`, {
+        address: `inproc://${name}`,
+      });
     }
     if (this.#link !== undefined) {
       await this.#link.bind(name);

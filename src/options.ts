@@ -67,7 +67,9 @@ export function defaultOptions(socketType: string): SocketOptions {
 export function validateOption(name: keyof SocketOptions, value: unknown): void {
   switch (name) {
     case "immediate":
-      if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+      if (typeof value !== "boolean") {
+        throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+      }
       return;
     case "routingId":
       if (value === undefined) return;

@@ -47,7 +47,10 @@ export class Poller {
 
   /** Watches `socket` (by default for readability); adding it again replaces what is watched. */
   add(socket: Socket, events: PollEvents = { readable: true }): this {
-    this.#items.set(socket, { readable: events.readable ?? false, writable: events.writable ?? false });
+    this.#items.set(socket, {
+      readable: events.readable ?? false,
+      writable: events.writable ?? false,
+    });
     return this;
   }
 
@@ -102,7 +105,9 @@ export class Poller {
         }
       };
       // A readiness change is announced from inside the socket's own work: look once that is done.
-      for (const socket of this.#items.keys()) stops.push(socket.onReadiness(() => queueMicrotask(check)));
+      for (const socket of this.#items.keys()) {
+        stops.push(socket.onReadiness(() => queueMicrotask(check)));
+      }
       if (timeoutMs > 0) timer = setTimeout(() => finish([]), timeoutMs);
     });
   }

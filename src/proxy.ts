@@ -30,7 +30,10 @@ export interface ProxyStatistics {
   backEnd: ProxySideStatistics;
 }
 
-const side = (): ProxySideStatistics => ({ received: { messages: 0, bytes: 0 }, sent: { messages: 0, bytes: 0 } });
+const side = (): ProxySideStatistics => ({
+  received: { messages: 0, bytes: 0 },
+  sent: { messages: 0, bytes: 0 },
+});
 const size = (msg: Message) => msg.reduce((n, f) => n + f.length, 0);
 
 /**
@@ -95,7 +98,12 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     this.backEnd.close();
   }
 
-  async #pump(from: Socket, to: Socket, fromStats: ProxySideStatistics, toStats: ProxySideStatistics): Promise<void> {
+  async #pump(
+    from: Socket,
+    to: Socket,
+    fromStats: ProxySideStatistics,
+    toStats: ProxySideStatistics,
+  ): Promise<void> {
     if (CANNOT_RECEIVE.has(from.type) || CANNOT_SEND.has(to.type)) return; // no traffic this way
     try {
       while (!from.closed && !to.closed) {

@@ -50,8 +50,17 @@ const SEND_BURST = 1024;
 
 /** Socket types' own options (plain fields of their classes) that a backend is told about. */
 const TYPE_OPTIONS = [
-  "conflate", "probeRouter", "invertMatching", "noDrop", "manual", "verbosity", "welcomeMessage",
-  "mandatory", "handover", "correlate", "relaxed",
+  "conflate",
+  "probeRouter",
+  "invertMatching",
+  "noDrop",
+  "manual",
+  "verbosity",
+  "welcomeMessage",
+  "mandatory",
+  "handover",
+  "correlate",
+  "relaxed",
 ];
 
 /** What a send that completed at once returns: one settled promise serves them all. */
@@ -62,7 +71,9 @@ function toFrame(part: MessageLike): Uint8Array {
   if (part instanceof Uint8Array) return part;
   if (part === null) return new Uint8Array(0);
   if (part instanceof ArrayBuffer) return new Uint8Array(part);
-  if (ArrayBuffer.isView(part)) return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+  if (ArrayBuffer.isView(part)) {
+    return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+  }
   throw new TypeError(`cannot send a ${typeof part}: use a string, Uint8Array or ArrayBuffer`);
 }
 
@@ -141,7 +152,10 @@ export abstract class Socket implements SocketOptions {
       });
       if (nativeOptions !== undefined) {
         if (this.#native === undefined) {
-          throw zmqError("ENOTSUP", "nativeOptions are libzmq options: they need a Context with the libzmq backend");
+          throw zmqError(
+            "ENOTSUP",
+            "nativeOptions are libzmq options: they need a Context with the libzmq backend",
+          );
         }
         for (const [k, v] of Object.entries(nativeOptions)) this.#native.setRawOption(Number(k), v);
       }
@@ -266,7 +280,9 @@ export abstract class Socket implements SocketOptions {
       return;
     }
     if (ep.transport === "tcp" && ep.port === 0 && address.endsWith(":0")) {
-      throw zmqError("EINVAL", `cannot bind to port 0 in "${address}": use "*" for any port`, { address });
+      throw zmqError("EINVAL", `cannot bind to port 0 in "${address}": use "*" for any port`, {
+        address,
+      });
     }
     const binding = await Binding.listen(this.#core, ep);
     if (this.#closed) {
@@ -335,7 +351,9 @@ export abstract class Socket implements SocketOptions {
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
       const pipes = this.#inproc.get(address);
-      if (pipes === undefined) throw zmqError("ENOENT", `not connected to "${address}"`, { address });
+      if (pipes === undefined) {
+        throw zmqError("ENOENT", `not connected to "${address}"`, { address });
+      }
       this.context.inproc.cancel(ep.name, this);
       for (const p of pipes) this.#dropPipe(p, 0);
       this.#inproc.delete(address);
@@ -363,7 +381,9 @@ export abstract class Socket implements SocketOptions {
   send(msg: MessageLike | MessageLike[]): Promise<void> {
     if (this.#closed) return this.#rejectClosed();
     if (this.#sendOp !== undefined) {
-      return Promise.reject(zmqError("EBUSY", "Socket is busy writing; only one send may be in progress"));
+      return Promise.reject(
+        zmqError("EBUSY", "Socket is busy writing; only one send may be in progress"),
+      );
     }
     let frames: Message;
     try {
@@ -373,10 +393,17 @@ export abstract class Socket implements SocketOptions {
       return Promise.reject(e);
     }
     if (this.#options.sendTimeout === 0) {
-      return Promise.reject(zmqError("EAGAIN", "Socket is not ready to send (high-water mark or no peer)"));
+      return Promise.reject(
+        zmqError("EAGAIN", "Socket is not ready to send (high-water mark or no peer)"),
+      );
     }
     return new Promise((resolve, reject) => {
-      const op = { msg: frames, resolve, reject, timer: undefined as ReturnType<typeof setTimeout> | undefined };
+      const op = {
+        msg: frames,
+        resolve,
+        reject,
+        timer: undefined as ReturnType<typeof setTimeout> | undefined,
+      };
       if (this.#options.sendTimeout > 0) {
         op.timer = setTimeout(() => {
           this.#sendOp = undefined;
@@ -418,7 +445,9 @@ export abstract class Socket implements SocketOptions {
   receive(): Promise<Message> {
     if (this.#closed) return this.#rejectClosed();
     if (this.#recvOp !== undefined) {
-      return Promise.reject(zmqError("EBUSY", "Socket is busy reading; only one receive may be in progress"));
+      return Promise.reject(
+        zmqError("EBUSY", "Socket is busy reading; only one receive may be in progress"),
+      );
     }
     try {
       const msg = this.#tryReceive();
@@ -504,47 +533,103 @@ export abstract class Socket implements SocketOptions {
   // --- options --------------------------------------------------------------
 
   /** As in {@link SocketOptions.sendHighWaterMark}. */
-  get sendHighWaterMark(): number { return this.#options.sendHighWaterMark; }
-  set sendHighWaterMark(v: number) { this.#set("sendHighWaterMark", v); }
+  get sendHighWaterMark(): number {
+    return this.#options.sendHighWaterMark;
+  }
+  set sendHighWaterMark(v: number) {
+    this.#set("sendHighWaterMark", v);
+  }
   /** As in {@link SocketOptions.receiveHighWaterMark}. */
-  get receiveHighWaterMark(): number { return this.#options.receiveHighWaterMark; }
-  set receiveHighWaterMark(v: number) { this.#set("receiveHighWaterMark", v); }
+  get receiveHighWaterMark(): number {
+    return this.#options.receiveHighWaterMark;
+  }
+  set receiveHighWaterMark(v: number) {
+    this.#set("receiveHighWaterMark", v);
+  }
   /** As in {@link SocketOptions.linger}. */
-  get linger(): number { return this.#options.linger; }
-  set linger(v: number) { this.#set("linger", v); }
+  get linger(): number {
+    return this.#options.linger;
+  }
+  set linger(v: number) {
+    this.#set("linger", v);
+  }
   /** As in {@link SocketOptions.sendTimeout}. */
-  get sendTimeout(): number { return this.#options.sendTimeout; }
-  set sendTimeout(v: number) { this.#set("sendTimeout", v); }
+  get sendTimeout(): number {
+    return this.#options.sendTimeout;
+  }
+  set sendTimeout(v: number) {
+    this.#set("sendTimeout", v);
+  }
   /** As in {@link SocketOptions.receiveTimeout}. */
-  get receiveTimeout(): number { return this.#options.receiveTimeout; }
-  set receiveTimeout(v: number) { this.#set("receiveTimeout", v); }
+  get receiveTimeout(): number {
+    return this.#options.receiveTimeout;
+  }
+  set receiveTimeout(v: number) {
+    this.#set("receiveTimeout", v);
+  }
   /** As in {@link SocketOptions.reconnectInterval}. */
-  get reconnectInterval(): number { return this.#options.reconnectInterval; }
-  set reconnectInterval(v: number) { this.#set("reconnectInterval", v); }
+  get reconnectInterval(): number {
+    return this.#options.reconnectInterval;
+  }
+  set reconnectInterval(v: number) {
+    this.#set("reconnectInterval", v);
+  }
   /** As in {@link SocketOptions.reconnectMaxInterval}. */
-  get reconnectMaxInterval(): number { return this.#options.reconnectMaxInterval; }
-  set reconnectMaxInterval(v: number) { this.#set("reconnectMaxInterval", v); }
+  get reconnectMaxInterval(): number {
+    return this.#options.reconnectMaxInterval;
+  }
+  set reconnectMaxInterval(v: number) {
+    this.#set("reconnectMaxInterval", v);
+  }
   /** As in {@link SocketOptions.handshakeInterval}. */
-  get handshakeInterval(): number { return this.#options.handshakeInterval; }
-  set handshakeInterval(v: number) { this.#set("handshakeInterval", v); }
+  get handshakeInterval(): number {
+    return this.#options.handshakeInterval;
+  }
+  set handshakeInterval(v: number) {
+    this.#set("handshakeInterval", v);
+  }
   /** As in {@link SocketOptions.heartbeatInterval}. */
-  get heartbeatInterval(): number { return this.#options.heartbeatInterval; }
-  set heartbeatInterval(v: number) { this.#set("heartbeatInterval", v); }
+  get heartbeatInterval(): number {
+    return this.#options.heartbeatInterval;
+  }
+  set heartbeatInterval(v: number) {
+    this.#set("heartbeatInterval", v);
+  }
   /** As in {@link SocketOptions.heartbeatTimeout}. */
-  get heartbeatTimeout(): number { return this.#options.heartbeatTimeout; }
-  set heartbeatTimeout(v: number) { this.#set("heartbeatTimeout", v); }
+  get heartbeatTimeout(): number {
+    return this.#options.heartbeatTimeout;
+  }
+  set heartbeatTimeout(v: number) {
+    this.#set("heartbeatTimeout", v);
+  }
   /** As in {@link SocketOptions.heartbeatTimeToLive}. */
-  get heartbeatTimeToLive(): number { return this.#options.heartbeatTimeToLive; }
-  set heartbeatTimeToLive(v: number) { this.#set("heartbeatTimeToLive", v); }
+  get heartbeatTimeToLive(): number {
+    return this.#options.heartbeatTimeToLive;
+  }
+  set heartbeatTimeToLive(v: number) {
+    this.#set("heartbeatTimeToLive", v);
+  }
   /** As in {@link SocketOptions.maxMessageSize}. */
-  get maxMessageSize(): number { return this.#options.maxMessageSize; }
-  set maxMessageSize(v: number) { this.#set("maxMessageSize", v); }
+  get maxMessageSize(): number {
+    return this.#options.maxMessageSize;
+  }
+  set maxMessageSize(v: number) {
+    this.#set("maxMessageSize", v);
+  }
   /** As in {@link SocketOptions.immediate}. */
-  get immediate(): boolean { return this.#options.immediate; }
-  set immediate(v: boolean) { this.#set("immediate", v); }
+  get immediate(): boolean {
+    return this.#options.immediate;
+  }
+  set immediate(v: boolean) {
+    this.#set("immediate", v);
+  }
   /** As in {@link SocketOptions.routingId}. */
-  get routingId(): string | Uint8Array | undefined { return this.#options.routingId; }
-  set routingId(v: string | Uint8Array | undefined) { this.#set("routingId", v); }
+  get routingId(): string | Uint8Array | undefined {
+    return this.#options.routingId;
+  }
+  set routingId(v: string | Uint8Array | undefined) {
+    this.#set("routingId", v);
+  }
 
   /** Whether a receive would complete now. */
   get readable(): boolean {
@@ -572,8 +657,9 @@ export abstract class Socket implements SocketOptions {
       const { sendHighWaterMark: snd, receiveHighWaterMark: rcv } = this.#options;
       for (const p of this.#pipes) {
         const far = p.farMarks;
-        if (name === "sendHighWaterMark") p.outbound.hwm = far === undefined ? snd : combinedHwm(snd, far.receive);
-        else p.inbound.hwm = far === undefined ? rcv : combinedHwm(far.send, rcv);
+        if (name === "sendHighWaterMark") {
+          p.outbound.hwm = far === undefined ? snd : combinedHwm(snd, far.receive);
+        } else p.inbound.hwm = far === undefined ? rcv : combinedHwm(far.send, rcv);
       }
     }
   }
@@ -731,7 +817,10 @@ export abstract class Socket implements SocketOptions {
 
   #assertOpen(): void {
     if (this.#closed) {
-      throw zmqError(this.#terminated ? "ETERM" : "ENOTSOCK", this.#terminated ? "Context was terminated" : "Socket is closed");
+      throw zmqError(
+        this.#terminated ? "ETERM" : "ENOTSOCK",
+        this.#terminated ? "Context was terminated" : "Socket is closed",
+      );
     }
   }
 
@@ -784,7 +873,9 @@ export function engineHost(
     },
     get options() {
       const o = core.options();
-      return heartbeats ? o : { ...o, heartbeatInterval: 0, heartbeatTimeout: 0, heartbeatTimeToLive: 0 };
+      return heartbeats
+        ? o
+        : { ...o, heartbeatInterval: 0, heartbeatTimeout: 0, heartbeatTimeToLive: 0 };
     },
     accepts: (peerType) => core.accepts(peerType),
     attach,

@@ -15,7 +15,10 @@ const isBun = "Bun" in globalThis;
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** Starts an example; `out()` is what it has printed so far. */
-function start(file: string, ...flags: string[]): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+function start(
+  file: string,
+  ...flags: string[]
+): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [...(isBun ? [] : ["run", "-A"]), file, ...flags], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
@@ -33,7 +36,13 @@ async function endpoints(out: () => string, pattern: RegExp): Promise<string[]> 
 
 for (const broker of ["msgqueue", "rrbroker"]) {
   test(`examples/${broker}.ts carries requests and replies between libzmq REQs and libzmq REPs`, async () => {
-    const ex = start(`examples/${broker}.ts`, "--frontend", "tcp://127.0.0.1:*", "--backend", "tcp://127.0.0.1:*");
+    const ex = start(
+      `examples/${broker}.ts`,
+      "--frontend",
+      "tcp://127.0.0.1:*",
+      "--backend",
+      "tcp://127.0.0.1:*",
+    );
     const peers: LibzmqPeer[] = [];
     try {
       const [front, back] = await endpoints(ex.out, /frontend (tcp:\S+), backend (tcp:\S+)/);
@@ -43,7 +52,9 @@ for (const broker of ["msgqueue", "rrbroker"]) {
       await rep.connect(back!);
       await req.connect(front!);
       const served = rep.echo(5);
-      for (let i = 0; i < 5; i++) assert.deepEqual((await req.request([`Hello ${i}`])).map(text), [`Hello ${i}`]);
+      for (let i = 0; i < 5; i++) {
+        assert.deepEqual((await req.request([`Hello ${i}`])).map(text), [`Hello ${i}`]);
+      }
       await within(served, 10000, "the worker to serve 5");
     } finally {
       ex.child.kill("SIGKILL");
@@ -56,7 +67,13 @@ test("examples/wuproxy.ts carries weather from a libzmq PUB to a libzmq SUB, sub
   const pub = await LibzmqPeer.start("PUB");
   const sub = await LibzmqPeer.start("SUB");
   const upstream = await pub.bind("tcp://127.0.0.1:*");
-  const ex = start("examples/wuproxy.ts", "--upstream", upstream, "--endpoint", "tcp://127.0.0.1:*");
+  const ex = start(
+    "examples/wuproxy.ts",
+    "--upstream",
+    upstream,
+    "--endpoint",
+    "tcp://127.0.0.1:*",
+  );
   try {
     const [endpoint] = await endpoints(ex.out, /to (tcp:\S+)/);
     await sub.subscribe("10001 ");
@@ -84,7 +101,15 @@ test("examples/mspoller.ts serves its task socket and its weather socket", async
   try {
     await tasks.bind("tcp://127.0.0.1:*");
     await weather.bind("tcp://127.0.0.1:*");
-    const ex = start("examples/mspoller.ts", "--tasks", tasks.lastEndpoint!, "--weather", weather.lastEndpoint!, "--count", "4");
+    const ex = start(
+      "examples/mspoller.ts",
+      "--tasks",
+      tasks.lastEndpoint!,
+      "--weather",
+      weather.lastEndpoint!,
+      "--count",
+      "4",
+    );
     try {
       await tasks.send("task 1");
       await tasks.send("task 2");
@@ -98,7 +123,10 @@ test("examples/mspoller.ts serves its task socket and its weather socket", async
       assert.equal(await ex.exited, 0);
       const lines = ex.out().trim().split("\n");
       assert.equal(lines.length, 4);
-      assert.deepEqual(lines.filter((l) => l.startsWith("task: ")).sort(), ["task: task 1", "task: task 2"]);
+      assert.deepEqual(lines.filter((l) => l.startsWith("task: ")).sort(), [
+        "task: task 1",
+        "task: task 2",
+      ]);
       assert.ok(lines.filter((l) => l === "weather: 10001 20 50").length === 2, ex.out());
     } finally {
       ex.child.kill("SIGKILL");

@@ -25,11 +25,16 @@ function runExample(file: string): Promise<string> {
 
 test("examples/demo.ts runs and shows the pipeline, pair and inproc parts", async () => {
   const out = await runExample("examples/demo.ts");
-  for (const who of ["ant", "bee", "cat"]) assert.match(out, new RegExp(`${who} did task \\d+, task \\d+, task \\d+, task \\d+`));
+  for (const who of ["ant", "bee", "cat"]) {
+    assert.match(out, new RegExp(`${who} did task \\d+, task \\d+, task \\d+, task \\d+`));
+  }
   assert.match(out, /right answered "pong 3"/);
   assert.match(out, /received 3 frames: 6 bytes, 0 bytes, 3 bytes/);
-  assert.equal((out.match(/(ana|bob) asked, (alpha|beta) says HI FROM (ANA|BOB) #\d/g) ?? []).length, 4);
-  assert.match(out, /the subscriber got sport\.tennis\n   the subscriber got sport\.chess/);
+  assert.equal(
+    (out.match(/(ana|bob) asked, (alpha|beta) says HI FROM (ANA|BOB) #\d/g) ?? []).length,
+    4,
+  );
+  assert.match(out, /the subscriber got sport\.tennis\n {3}the subscriber got sport\.chess/);
   assert.match(out, /done\.$/m);
 });
 
@@ -43,7 +48,16 @@ test("examples/mtrelay.ts: three threads signal each other in turn", async () =>
 });
 
 test("examples/mtserver.ts: requests over tcp are answered by REP workers in Worker threads", async () => {
-  const args = [...(isBun ? [] : ["run", "-A"]), "examples/mtserver.ts", "--endpoint", "tcp://127.0.0.1:*", "--workers", "3", "--work-ms", "0"];
+  const args = [
+    ...(isBun ? [] : ["run", "-A"]),
+    "examples/mtserver.ts",
+    "--endpoint",
+    "tcp://127.0.0.1:*",
+    "--workers",
+    "3",
+    "--work-ms",
+    "0",
+  ];
   const server = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   server.stdout!.on("data", (d) => (out += d));
@@ -53,9 +67,16 @@ test("examples/mtserver.ts: requests over tcp are answered by REP workers in Wor
     req.connect(/listening on (tcp:\/\/\S+)/.exec(out)![1]!);
     for (let i = 0; i < 10; i++) {
       await req.send(`Hello ${i}`);
-      assert.equal(new TextDecoder().decode((await within(req.receive(), 10000, `reply ${i}`))[0]!), "World");
+      assert.equal(
+        new TextDecoder().decode((await within(req.receive(), 10000, `reply ${i}`))[0]!),
+        "World",
+      );
     }
-    await until(() => (out.match(/Received request: \[Hello \d\]/g) ?? []).length === 10, 5000, "the workers' lines");
+    await until(
+      () => (out.match(/Received request: \[Hello \d\]/g) ?? []).length === 10,
+      5000,
+      "the workers' lines",
+    );
   } finally {
     req.close();
     server.kill("SIGKILL");
@@ -141,7 +162,10 @@ const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
 test("examples/version.ts prints the package version and the protocol", async () => {
   const { version } = JSON.parse(readFileSync(new URL("../deno.json", import.meta.url), "utf8"));
   const out = await runExample("examples/version.ts");
-  assert.match(out, new RegExp(`^Current zmq-ts version is ${version.replaceAll(".", "\\.")}$`, "m"));
+  assert.match(
+    out,
+    new RegExp(`^Current zmq-ts version is ${version.replaceAll(".", "\\.")}$`, "m"),
+  );
   assert.match(out, /ZMTP 3\.1/);
 });
 
@@ -151,7 +175,9 @@ test("examples/hwserver.ts + hwclient.ts: the client's hellos are each answered 
     const endpoint = await peers.endpoint(server, "listening on");
     const client = peers.start("hwclient", "--endpoint", endpoint, "--count", "5");
     const said = await peers.exit(client);
-    for (let i = 0; i < 5; i++) assert.match(said, new RegExp(`^Sending Hello ${i}\\.\\.\\.\\nReceived World ${i}$`, "m"));
+    for (let i = 0; i < 5; i++) {
+      assert.match(said, new RegExp(`^Sending Hello ${i}\\.\\.\\.\\nReceived World ${i}$`, "m"));
+    }
     const heard = await peers.exit(server); // --count 5: it ends after the fifth reply
     assert.equal(count(heard, /^Received Hello$/gm), 5);
   }));
@@ -160,19 +186,52 @@ test("examples/wuserver.ts + wuclient.ts: the client averages one zip code's tem
   withPeers(async (peers) => {
     const server = peers.start("wuserver", "--endpoint", ANY, "--zips", "10");
     const endpoint = await peers.endpoint(server, "publishing on");
-    const client = peers.start("wuclient", "--endpoint", endpoint, "--zip", "00007", "--updates", "20");
+    const client = peers.start(
+      "wuclient",
+      "--endpoint",
+      endpoint,
+      "--zip",
+      "00007",
+      "--updates",
+      "20",
+    );
     const out = await peers.exit(client);
-    const average = Number(/^Average temperature for zipcode '00007' was (-?\d+)F$/m.exec(out)?.[1]);
-    assert.ok(average >= -80 && average <= 134, `average ${average} out of the server's range\n${out}`);
+    const average = Number(
+      /^Average temperature for zipcode '00007' was (-?\d+)F$/m.exec(out)?.[1],
+    );
+    assert.ok(
+      average >= -80 && average <= 134,
+      `average ${average} out of the server's range\n${out}`,
+    );
   }));
 
 /** taskvent -> `workers` x taskwork -> tasksink; returns the sink's elapsed time (ms). */
-async function pipeline(peers: Peers, workers: number, tasks: number, workMs: string): Promise<number> {
+async function pipeline(
+  peers: Peers,
+  workers: number,
+  tasks: number,
+  workMs: string,
+): Promise<number> {
   const sink = peers.start("tasksink", "--endpoint", ANY, "--tasks", String(tasks));
   const sinkAt = await peers.endpoint(sink, "collecting results on");
-  const vent = peers.start("taskvent", "--endpoint", ANY, "--sink", sinkAt, "--tasks", String(tasks), "--work-ms", workMs, "--workers", String(workers));
+  const vent = peers.start(
+    "taskvent",
+    "--endpoint",
+    ANY,
+    "--sink",
+    sinkAt,
+    "--tasks",
+    String(tasks),
+    "--work-ms",
+    workMs,
+    "--workers",
+    String(workers),
+  );
   const ventAt = await peers.endpoint(vent, "sending tasks on");
-  const crew = Array.from({ length: workers }, () => peers.start("taskwork", "--ventilator", ventAt, "--sink", sinkAt));
+  const crew = Array.from(
+    { length: workers },
+    () => peers.start("taskwork", "--ventilator", ventAt, "--sink", sinkAt),
+  );
   const summary = await peers.exit(sink);
   assert.equal(/^[.:]+$/m.exec(summary)?.[0].length, tasks, summary); // one mark per result
   await peers.exit(vent);
@@ -198,11 +257,33 @@ test("examples/msreader.ts reads tasks from taskvent and weather from wuserver",
       await sink.bind(ANY);
       const weather = peers.start("wuserver", "--endpoint", ANY, "--zips", "100");
       const weatherAt = await peers.endpoint(weather, "publishing on");
-      const vent = peers.start("taskvent", "--endpoint", ANY, "--sink", sink.lastEndpoint!, "--tasks", "10", "--workers", "1");
+      const vent = peers.start(
+        "taskvent",
+        "--endpoint",
+        ANY,
+        "--sink",
+        sink.lastEndpoint!,
+        "--tasks",
+        "10",
+        "--workers",
+        "1",
+      );
       const ventAt = await peers.endpoint(vent, "sending tasks on");
-      const reader = peers.start("msreader", "--ventilator", ventAt, "--weather", weatherAt, "--zip", "00042");
+      const reader = peers.start(
+        "msreader",
+        "--ventilator",
+        ventAt,
+        "--weather",
+        weatherAt,
+        "--zip",
+        "00042",
+      );
       await peers.exit(vent);
-      await until(() => count(reader.out(), /^task: \d+ ms$/gm) === 10, 15000, `10 tasks read by ${reader}`);
+      await until(
+        () => count(reader.out(), /^task: \d+ ms$/gm) === 10,
+        15000,
+        `10 tasks read by ${reader}`,
+      );
       await peers.waitFor(reader, /^weather update: /m);
       const updates = reader.out().match(/^weather update: .*$/gm)!;
       for (const u of updates) assert.match(u, /^weather update: 00042 -?\d+ \d+$/);
@@ -222,13 +303,20 @@ test("examples/rrclient.ts + rrworker.ts: requests pass a ROUTER/DEALER broker t
     try {
       await frontend.bind(ANY);
       await backend.bind(ANY);
-      const relays = [relay(frontend, backend), relay(backend, frontend)].map((p) => p.catch(() => {}));
+      const relays = [relay(frontend, backend), relay(backend, frontend)].map((p) =>
+        p.catch(() => {})
+      );
       const both = eventCount(backend.events, "handshake", 2, 15000);
-      const workers = [1, 2].map(() => peers.start("rrworker", "--endpoint", backend.lastEndpoint!, "--work-ms", "0"));
+      const workers = [1, 2].map(() =>
+        peers.start("rrworker", "--endpoint", backend.lastEndpoint!, "--work-ms", "0")
+      );
       await both; // so that the requests are shared
       const client = peers.start("rrclient", "--endpoint", frontend.lastEndpoint!, "--count", "10");
       const out = await peers.exit(client);
-      assert.deepEqual(out.trim().split("\n"), Array.from({ length: 10 }, (_, i) => `Received reply ${i} [World]`));
+      assert.deepEqual(
+        out.trim().split("\n"),
+        Array.from({ length: 10 }, (_, i) => `Received reply ${i} [World]`),
+      );
       const served = () => workers.map((w) => count(w.out(), /^Received request: \[Hello\]$/gm));
       await until(() => served()[0]! + served()[1]! === 10, 5000, "the workers' lines");
       for (const n of served()) assert.ok(n > 0, `requests per worker: ${served()}`);
@@ -246,9 +334,23 @@ test("examples/taskwork2.ts + tasksink2.ts: the workers exit on the sink's kill 
     const sink = peers.start("tasksink2", "--endpoint", ANY, "--control", ANY, "--tasks", "20");
     const sinkAt = await peers.endpoint(sink, "collecting results on");
     const controlAt = await peers.endpoint(sink, "kill signal on");
-    const vent = peers.start("taskvent", "--endpoint", ANY, "--sink", sinkAt, "--tasks", "20", "--work-ms", "1-5", "--workers", "3");
+    const vent = peers.start(
+      "taskvent",
+      "--endpoint",
+      ANY,
+      "--sink",
+      sinkAt,
+      "--tasks",
+      "20",
+      "--work-ms",
+      "1-5",
+      "--workers",
+      "3",
+    );
     const ventAt = await peers.endpoint(vent, "sending tasks on");
-    const crew = [1, 2, 3].map(() => peers.start("taskwork2", "--ventilator", ventAt, "--sink", sinkAt, "--control", controlAt));
+    const crew = [1, 2, 3].map(() =>
+      peers.start("taskwork2", "--ventilator", ventAt, "--sink", sinkAt, "--control", controlAt)
+    );
     assert.match(await peers.exit(sink), /^Total elapsed time: \d+ msec$/m);
     await peers.exit(vent);
     for (const w of crew) assert.match(await peers.exit(w), /^taskwork2: killed, exiting$/m);
@@ -258,11 +360,25 @@ test("examples/taskwork2.ts + tasksink2.ts: the workers exit on the sink's kill 
 test("examples/syncpub.ts + syncsub.ts: every synchronised subscriber gets every update", () =>
   withPeers(async (peers) => {
     const updates = 5000; // more than a pipe holds (1000): the publisher must wait, not drop
-    const pub = peers.start("syncpub", "--endpoint", ANY, "--sync-endpoint", ANY, "--subscribers", "3", "--updates", String(updates));
+    const pub = peers.start(
+      "syncpub",
+      "--endpoint",
+      ANY,
+      "--sync-endpoint",
+      ANY,
+      "--subscribers",
+      "3",
+      "--updates",
+      String(updates),
+    );
     const pubAt = await peers.endpoint(pub, "publishing on");
     const syncAt = await peers.endpoint(pub, "sync on");
-    const subs = [1, 2, 3].map(() => peers.start("syncsub", "--endpoint", pubAt, "--sync-endpoint", syncAt));
-    for (const s of subs) assert.match(await peers.exit(s), new RegExp(`^Received ${updates} updates$`, "m"));
+    const subs = [1, 2, 3].map(() =>
+      peers.start("syncsub", "--endpoint", pubAt, "--sync-endpoint", syncAt)
+    );
+    for (const s of subs) {
+      assert.match(await peers.exit(s), new RegExp(`^Received ${updates} updates$`, "m"));
+    }
     const said = await peers.exit(pub);
     assert.match(said, /Subscriber 3 of 3 is ready\nBroadcasting 5000 updates/);
   }));

@@ -11,12 +11,21 @@ const paths = args.length > 0 ? args : ["tests/"];
 
 const runners = [
   { name: "deno", cmd: bin("deno"), argv: ["test", "--allow-all", ...paths] },
-  { name: "bun", cmd: bin("bun"), argv: ["test", "--timeout", "60000", ...paths.map((p) => (p.startsWith(".") || p.startsWith("/") ? p : `./${p}`))] },
+  {
+    name: "bun",
+    cmd: bin("bun"),
+    argv: [
+      "test",
+      "--timeout",
+      "60000",
+      ...paths.map((p) => (p.startsWith(".") || p.startsWith("/") ? p : `./${p}`)),
+    ],
+  },
 ];
 
 // deno: "ok | 12 passed | 0 failed"; bun: " 12 pass" / " 0 fail" on lines of their own.
 function count(name, text) {
-  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  const plain = text.replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), "");
   if (name === "deno") {
     const m = [...plain.matchAll(/\|\s*(\d+) passed[^|]*\|\s*(\d+) failed/g)].pop();
     return m ? { passed: +m[1], failed: +m[2] } : undefined;
@@ -29,7 +38,10 @@ function count(name, text) {
 function run({ name, cmd, argv }) {
   return new Promise((resolve) => {
     console.log(`\n=== ${name} ${argv.join(" ")}`);
-    const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } });
+    const child = spawn(cmd, argv, {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
     let text = "";
     const keep = (chunk, to) => {
       text += chunk.toString();
@@ -48,12 +60,18 @@ let broken = false;
 for (const r of runners) {
   const res = await run(r);
   if (res.counts === undefined) {
-    console.log(`!!! ${res.name}: no test summary found (exit ${res.code}${res.error ? `, ${res.error.message}` : ""})`);
+    console.log(
+      `!!! ${res.name}: no test summary found (exit ${res.code}${
+        res.error ? `, ${res.error.message}` : ""
+      })`,
+    );
     broken = true;
     failed += 1;
     continue;
   }
-  console.log(`--- ${res.name}: ${res.counts.passed} passed, ${res.counts.failed} failed (exit ${res.code})`);
+  console.log(
+    `--- ${res.name}: ${res.counts.passed} passed, ${res.counts.failed} failed (exit ${res.code})`,
+  );
   passed += res.counts.passed;
   failed += res.counts.failed;
   if (res.code !== 0 && res.counts.failed === 0) {

@@ -68,7 +68,10 @@ export function startWorker(url: string | URL, options: StartWorkerOptions = {})
   worker.addEventListener("message", (e: MessageEvent) => {
     if (e.data?.[READY] !== true) return;
     e.stopImmediatePropagation();
-    worker.postMessage({ [JOIN]: { context: handle, data: options.data } }, handle.port ? [handle.port] : []);
+    worker.postMessage(
+      { [JOIN]: { context: handle, data: options.data } },
+      handle.port ? [handle.port] : [],
+    );
   });
   let gone = false;
   const ended = () => {
@@ -101,7 +104,10 @@ function refuseThreadBound(data: unknown, depth = 0): void {
     );
   }
   if (data instanceof Context) {
-    throw zmqError("EINVAL", "pass a Context to a Worker with startWorker(url, { context }), not inside data");
+    throw zmqError(
+      "EINVAL",
+      "pass a Context to a Worker with startWorker(url, { context }), not inside data",
+    );
   }
   for (const v of Object.values(data)) refuseThreadBound(v, depth + 1);
 }

@@ -59,7 +59,11 @@ export function parseCommand(body: Uint8Array): Command {
  * console.assert(body.length === 0x29);
  * ```
  */
-export function readyBody(socketType: string, identity?: Uint8Array, extra: Metadata = {}): Uint8Array {
+export function readyBody(
+  socketType: string,
+  identity?: Uint8Array,
+  extra: Metadata = {},
+): Uint8Array {
   const props: Metadata = { "Socket-Type": ascii(socketType) };
   if (identity !== undefined) props["Identity"] = identity;
   for (const k of Object.keys(extra).sort()) props[k] = extra[k]!;
@@ -92,7 +96,10 @@ export function parseError(data: Uint8Array): string {
 }
 
 /** PING with a TTL in deciseconds and up to 16 bytes of context. */
-export function pingBody(ttlDeciseconds: number, context: Uint8Array = new Uint8Array(0)): Uint8Array {
+export function pingBody(
+  ttlDeciseconds: number,
+  context: Uint8Array = new Uint8Array(0),
+): Uint8Array {
   const data = new Uint8Array(2 + Math.min(context.length, 16));
   const ttl = Math.max(0, Math.min(0xffff, Math.floor(ttlDeciseconds)));
   data[0] = ttl >> 8;

@@ -87,7 +87,11 @@ const TINY_FRAME = 16;
  * writeMessage(out, 0, msg); // 00 05 68 65 6c 6c 6f
  * ```
  */
-export function writeMessage(out: Uint8Array, offset: number, frames: readonly Uint8Array[]): number {
+export function writeMessage(
+  out: Uint8Array,
+  offset: number,
+  frames: readonly Uint8Array[],
+): number {
   const last = frames.length - 1;
   for (let i = 0; i <= last; i++) {
     const f = frames[i]!;
@@ -207,7 +211,10 @@ export class FrameDecoder {
       header = 2;
     }
     if (size > this.#limit) {
-      throw new FrameError(`frame of ${size} bytes exceeds the limit of ${this.#limit}`, "EMSGSIZE");
+      throw new FrameError(
+        `frame of ${size} bytes exceeds the limit of ${this.#limit}`,
+        "EMSGSIZE",
+      );
     }
     if (this.#available < header + size) return undefined;
     this.#skip(header);

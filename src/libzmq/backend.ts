@@ -12,7 +12,13 @@
  */
 
 import process from "node:process";
-import type { Backend, NativeContext, NativeSocket, NativeSocketListener, SharedNativeContext } from "../backend.ts";
+import type {
+  Backend,
+  NativeContext,
+  NativeSocket,
+  NativeSocketListener,
+  SharedNativeContext,
+} from "../backend.ts";
 import { zmqError } from "../errors.ts";
 import type { Handle, LibcControl, Libzmq } from "./ffi.ts";
 import { Reactor } from "./reactor.ts";
@@ -59,7 +65,12 @@ export class LibzmqBackend implements Backend {
     if (shared !== undefined && shared.backend !== this.name) {
       throw zmqError("EINVAL", `a ${shared.backend} context cannot join the libzmq backend`);
     }
-    const ctx = new LibzmqContext(this.#zmq, this.#reactor, this.#busy, shared === undefined ? undefined : shared.address);
+    const ctx = new LibzmqContext(
+      this.#zmq,
+      this.#reactor,
+      this.#busy,
+      shared === undefined ? undefined : shared.address,
+    );
     if (!this.#exitHooked) {
       this.#exitHooked = true;
       // Open sockets are closed at exit without lingering, so that no libzmq thread is busy with
@@ -87,7 +98,12 @@ export class LibzmqContext implements NativeContext {
   #lingered = false;
   #ended: Promise<void> = Promise.resolve();
 
-  constructor(zmq: Libzmq, reactor: Reactor, busy: Set<LibzmqContext>, sharedAddress: bigint | undefined) {
+  constructor(
+    zmq: Libzmq,
+    reactor: Reactor,
+    busy: Set<LibzmqContext>,
+    sharedAddress: bigint | undefined,
+  ) {
     this.#zmq = zmq;
     this.#reactor = reactor;
     this.#busy = busy;
@@ -139,7 +155,9 @@ export class LibzmqContext implements NativeContext {
       return;
     }
     this.#lingered = false;
-    const worker = new Worker(new URL("./term_worker.ts", import.meta.url).href, { type: "module" });
+    const worker = new Worker(new URL("./term_worker.ts", import.meta.url).href, {
+      type: "module",
+    });
     this.#ended = new Promise<void>((resolve) => {
       worker.onmessage = () => {
         resolve();
@@ -163,7 +181,11 @@ export class LibzmqContext implements NativeContext {
 
   share(): SharedNativeContext {
     this.#shared = true;
-    return { backend: "libzmq", path: this.#zmq.path, address: this.#zmq.addressOf(this.#context()) };
+    return {
+      backend: "libzmq",
+      path: this.#zmq.path,
+      address: this.#zmq.addressOf(this.#context()),
+    };
   }
 
   /** At exit: sockets still open close without lingering. */

@@ -10,7 +10,17 @@ import type { EventType } from "../observer.ts";
 
 /** Socket types by ZMTP name. */
 export const SOCKET_TYPES: Record<string, number> = {
-  PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
+  PAIR: 0,
+  PUB: 1,
+  SUB: 2,
+  REQ: 3,
+  REP: 4,
+  DEALER: 5,
+  ROUTER: 6,
+  PULL: 7,
+  PUSH: 8,
+  XPUB: 9,
+  XSUB: 10,
 };
 
 export const DONTWAIT = 1;

@@ -67,8 +67,10 @@ export function open(path: string): Libzmq {
       int[0] = value;
       return s.zmq_setsockopt(h, option, int, 4);
     },
-    setInt64: (h, option, value) => s.zmq_setsockopt(h, option, new BigInt64Array([BigInt(value)]), 8),
-    setBytes: (h, option, value) => s.zmq_setsockopt(h, option, value.length === 0 ? new Uint8Array(1) : value, value.length),
+    setInt64: (h, option, value) =>
+      s.zmq_setsockopt(h, option, new BigInt64Array([BigInt(value)]), 8),
+    setBytes: (h, option, value) =>
+      s.zmq_setsockopt(h, option, value.length === 0 ? new Uint8Array(1) : value, value.length),
     getInt(h, option) {
       len[0] = 4n;
       return s.zmq_getsockopt(h, option, int, len) < 0 ? -1 : int[0]!;
@@ -79,12 +81,15 @@ export function open(path: string): Libzmq {
       const n = Number(len[0]);
       return new TextDecoder().decode(text.subarray(0, n > 0 && text[n - 1] === 0 ? n - 1 : n));
     },
-    send: (h, frame, flags) => s.zmq_send(h, frame.length === 0 ? text : frame, frame.length, flags),
+    send: (h, frame, flags) =>
+      s.zmq_send(h, frame.length === 0 ? text : frame, frame.length, flags),
     receive(h, flags) {
       const n = s.zmq_msg_recv(msg, h, flags);
       if (n < 0) return undefined;
       // A copy: libzmq's memory is reused by the next receive.
-      return n === 0 ? new Uint8Array(0) : new Uint8Array(ffi.toArrayBuffer(s.zmq_msg_data(msg), 0, n).slice(0));
+      return n === 0
+        ? new Uint8Array(0)
+        : new Uint8Array(ffi.toArrayBuffer(s.zmq_msg_data(msg), 0, n).slice(0));
     },
     more: () => s.zmq_msg_more(msg) === 1,
     errno: () => s.zmq_errno(),

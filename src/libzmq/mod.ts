@@ -30,7 +30,8 @@ const loaded = new Map<string, Promise<LibzmqBackend>>();
  * ```
  */
 export function libzmq(options: LibzmqOptions = {}): Promise<LibzmqBackend> {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
   const path = options.path ?? env?.ZMQ_TS_LIBZMQ ?? DEFAULT_LIBRARY;
   let backend = loaded.get(path);
   if (backend === undefined) {

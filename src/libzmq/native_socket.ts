@@ -6,13 +6,25 @@
  * @module
  */
 
-import { zmqError, type ZmqError } from "../errors.ts";
+import { type ZmqError, zmqError } from "../errors.ts";
 import type { NativeSocket, NativeSocketListener } from "../backend.ts";
 import type { Message } from "../pipe.ts";
 import { asBytes } from "../options.ts";
 import type { Handle, Libzmq } from "./ffi.ts";
 import type { Reactor, Watch } from "./reactor.ts";
-import { DONTWAIT, EAGAIN, ERRNO, EVENT_ALL, EVENTS, INT_OPTIONS, OPT, POLLIN, POLLOUT, SNDMORE, SOCKET_TYPES } from "./constants.ts";
+import {
+  DONTWAIT,
+  EAGAIN,
+  ERRNO,
+  EVENT_ALL,
+  EVENTS,
+  INT_OPTIONS,
+  OPT,
+  POLLIN,
+  POLLOUT,
+  SNDMORE,
+  SOCKET_TYPES,
+} from "./constants.ts";
 
 let monitors = 0;
 const MAX_SEND_RETRY_MS = 64;
@@ -52,7 +64,14 @@ export class LibzmqSocket implements NativeSocket {
   /** Wildcard endpoints as bound, by what bind() was given (libzmq unbinds only the resolved one). */
   #wildcards = new Map<string, string>();
 
-  constructor(zmq: Libzmq, reactor: Reactor, ctx: Handle, contextId: string, type: string, listener: NativeSocketListener) {
+  constructor(
+    zmq: Libzmq,
+    reactor: Reactor,
+    ctx: Handle,
+    contextId: string,
+    type: string,
+    listener: NativeSocketListener,
+  ) {
     this.#zmq = zmq;
     this.#reactor = reactor;
     this.#listener = listener;
@@ -76,7 +95,10 @@ export class LibzmqSocket implements NativeSocket {
     // Connection events come from libzmq's monitor: a PAIR it writes to over inproc.
     const endpoint = `inproc://zmq-ts-monitor-${this.#contextId}-${++monitors}`;
     const monitor = zmq.socket(this.#ctx, SOCKET_TYPES.PAIR!);
-    if (monitor === null || zmq.monitor(this.#handle, endpoint, EVENT_ALL) < 0 || zmq.connect(monitor, endpoint) < 0) {
+    if (
+      monitor === null || zmq.monitor(this.#handle, endpoint, EVENT_ALL) < 0 ||
+      zmq.connect(monitor, endpoint) < 0
+    ) {
       const e = lastError(zmq, "cannot monitor the socket");
       if (monitor !== null) zmq.close(monitor);
       throw e;
@@ -110,7 +132,10 @@ export class LibzmqSocket implements NativeSocket {
 
   connect(address: string, routingId?: Uint8Array): void {
     this.#assertOpen();
-    if (routingId !== undefined && this.#zmq.setBytes(this.#handle, OPT.CONNECT_ROUTING_ID, routingId) < 0) {
+    if (
+      routingId !== undefined &&
+      this.#zmq.setBytes(this.#handle, OPT.CONNECT_ROUTING_ID, routingId) < 0
+    ) {
       throw lastError(this.#zmq, "cannot set the connect routing id", address);
     }
     this.#watchOnce();
@@ -203,7 +228,11 @@ export class LibzmqSocket implements NativeSocket {
     } else if (name === "heartbeatTimeToLive") {
       rc = zmq.setInt(h, OPT.HEARTBEAT_TTL, value as number);
     } else if (name === "welcomeMessage") {
-      rc = zmq.setBytes(h, OPT.XPUB_WELCOME_MSG, value === null ? new Uint8Array(0) : asBytes(value as string | Uint8Array));
+      rc = zmq.setBytes(
+        h,
+        OPT.XPUB_WELCOME_MSG,
+        value === null ? new Uint8Array(0) : asBytes(value as string | Uint8Array),
+      );
     } else if (name === "verbosity") {
       // Setting either of libzmq's two resets the other: set only the one wanted.
       rc = value === "allSubsUnsubs"
@@ -218,7 +247,11 @@ export class LibzmqSocket implements NativeSocket {
       rc = zmq.setInt(h, OPT.HEARTBEAT_IVL, interval);
       if (rc >= 0) rc = zmq.setInt(h, OPT.HEARTBEAT_TIMEOUT, timeout === 0 ? interval : timeout);
     } else if (name in INT_OPTIONS) {
-      rc = zmq.setInt(h, INT_OPTIONS[name]!, typeof value === "boolean" ? (value ? 1 : 0) : value as number);
+      rc = zmq.setInt(
+        h,
+        INT_OPTIONS[name]!,
+        typeof value === "boolean" ? (value ? 1 : 0) : value as number,
+      );
     } else {
       return; // kept by the socket object alone (sendTimeout, receiveTimeout)
     }
@@ -309,7 +342,11 @@ export class LibzmqSocket implements NativeSocket {
         type === "connect:retry"
           ? { type, address, interval: value }
           : type.includes("error") || type === "disconnect"
-          ? { type, address, error: type === "disconnect" ? undefined : new Error(`libzmq event value ${value}`) }
+          ? {
+            type,
+            address,
+            error: type === "disconnect" ? undefined : new Error(`libzmq event value ${value}`),
+          }
           : { type, address },
       );
     }

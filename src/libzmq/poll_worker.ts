@@ -10,7 +10,9 @@
  * @module
  */
 
-const g = globalThis as unknown as { Deno?: { dlopen: (p: string, s: unknown) => { symbols: Libc } } };
+const g = globalThis as unknown as {
+  Deno?: { dlopen: (p: string, s: unknown) => { symbols: Libc } };
+};
 
 interface Libc {
   poll(fds: Uint8Array, n: number | bigint, timeout: number): number;
@@ -27,7 +29,10 @@ async function openLibc(): Promise<Libc> {
       read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
     });
     const s = lib.symbols;
-    return { poll: (f, n, t) => s.poll(f, BigInt(n), t), read: (fd, b, n) => s.read(fd, b, BigInt(n)) };
+    return {
+      poll: (f, n, t) => s.poll(f, BigInt(n), t),
+      read: (fd, b, n) => s.read(fd, b, BigInt(n)),
+    };
   }
   // deno-lint-ignore no-explicit-any
   const ffi: any = await import(BUN_FFI);

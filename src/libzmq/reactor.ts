@@ -79,7 +79,11 @@ export class Reactor {
   }
 
   #sweep(): void {
-    for (let round = 0; round < MAX_ROUNDS && (this.#touched.size > 0 || this.#fired.size > 0); round++) {
+    for (
+      let round = 0;
+      round < MAX_ROUNDS && (this.#touched.size > 0 || this.#fired.size > 0);
+      round++
+    ) {
       const fired = [...this.#fired];
       this.#fired.clear();
       for (const w of fired) this.#touched.delete(w);
@@ -100,13 +104,17 @@ export class Reactor {
   }
 
   #arm(): void {
-    if (this.#polling || !this.#started || this.#worker === undefined || this.#watched.size === 0) return;
+    if (this.#polling || !this.#started || this.#worker === undefined || this.#watched.size === 0) {
+      return;
+    }
     this.#polling = true;
     this.#worker.postMessage({ control: this.#control, fds: [...this.#watched.keys()] });
   }
 
   #start(): void {
-    const worker = new Worker(new URL("./poll_worker.ts", import.meta.url).href, { type: "module" });
+    const worker = new Worker(new URL("./poll_worker.ts", import.meta.url).href, {
+      type: "module",
+    });
     this.#worker = worker;
     this.#started = false;
     this.#polling = false;

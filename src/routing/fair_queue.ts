@@ -40,7 +40,11 @@ export class FairQueue extends PipeRing {
   readableWhere(keep: (msg: Message) => boolean): boolean {
     let found = false;
     for (const p of [...this.pipes]) {
-      for (let head = p.inbound.peek(); head !== undefined && !keep(head); head = p.inbound.peek()) p.inbound.shift();
+      for (
+        let head = p.inbound.peek();
+        head !== undefined && !keep(head);
+        head = p.inbound.peek()
+      ) p.inbound.shift();
       if (p.inbound.size > 0) found = true;
       else if (!p.alive) this.remove(p);
     }

@@ -75,7 +75,7 @@ export class SubscriberTrie {
   match(data: Uint8Array, into: Set<Pipe>): void {
     let node: Node | undefined = this.#root;
     for (let i = 0; node !== undefined; i++) {
-      if (node.pipes !== undefined) for (const p of node.pipes) into.add(p);
+      if (node.pipes !== undefined) { for (const p of node.pipes) into.add(p); }
       if (i === data.length) return;
       node = node.children?.get(data[i]!);
     }

@@ -17,7 +17,9 @@ export function subscriptionMessage(subscribe: boolean, topic: Uint8Array): Mess
 }
 
 /** The (un)subscription a frame carries, if it carries one. */
-export function parseSubscription(frame: Uint8Array): { subscribe: boolean; topic: Uint8Array } | undefined {
+export function parseSubscription(
+  frame: Uint8Array,
+): { subscribe: boolean; topic: Uint8Array } | undefined {
   if (frame.length === 0 || frame[0]! > 1) return undefined;
   return { subscribe: frame[0] === 1, topic: frame.subarray(1) };
 }

@@ -44,7 +44,11 @@ export function pathTo<N extends TrieNode<N>>(root: N, key: Uint8Array): N[] | u
 }
 
 /** Cuts off the end of `path` (as pathTo gave it for `key`) where nodes hold nothing and lead nowhere. */
-export function prune<N extends TrieNode<N>>(path: N[], key: Uint8Array, holdsNothing: (n: N) => boolean): void {
+export function prune<N extends TrieNode<N>>(
+  path: N[],
+  key: Uint8Array,
+  holdsNothing: (n: N) => boolean,
+): void {
   for (let i = key.length; i > 0; i--) {
     const n = path[i]!;
     if (!holdsNothing(n) || (n.children?.size ?? 0) > 0) break;

@@ -49,7 +49,9 @@ export class Dealer extends Socket {
 
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
-    { probeRouter = false, conflate = false, ...options }: SocketConstructorOptions & Partial<DealerOptions> = {},
+    { probeRouter = false, conflate = false, ...options }:
+      & SocketConstructorOptions
+      & Partial<DealerOptions> = {},
   ) {
     super("DEALER", options);
     this.probeRouter = probeRouter;

@@ -49,7 +49,8 @@ export class Publisher extends Socket {
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { noDrop = false, conflate = false, invertMatching = false, ...options }:
-      SocketConstructorOptions & Partial<PublisherOptions> = {},
+      & SocketConstructorOptions
+      & Partial<PublisherOptions> = {},
   ) {
     super("PUB", options);
     this.noDrop = noDrop;

@@ -28,7 +28,9 @@ export class Pull extends Socket {
   conflate: boolean;
 
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
-  constructor({ conflate = false, ...options }: SocketConstructorOptions & { conflate?: boolean } = {}) {
+  constructor(
+    { conflate = false, ...options }: SocketConstructorOptions & { conflate?: boolean } = {},
+  ) {
     super("PULL", options);
     this.conflate = conflate;
   }

@@ -29,7 +29,9 @@ export class Push extends Socket {
   conflate: boolean;
 
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
-  constructor({ conflate = false, ...options }: SocketConstructorOptions & { conflate?: boolean } = {}) {
+  constructor(
+    { conflate = false, ...options }: SocketConstructorOptions & { conflate?: boolean } = {},
+  ) {
     super("PUSH", options);
     this.conflate = conflate;
   }

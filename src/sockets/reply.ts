@@ -46,7 +46,10 @@ export class Reply extends Socket {
   protected trySend(msg: Message): boolean {
     const to = this.#replyTo;
     if (to === undefined) {
-      throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REP socket must receive a request first");
+      throw zmqError(
+        "EFSM",
+        "Operation cannot be accomplished in current state: a REP socket must receive a request first",
+      );
     }
     this.#replyTo = undefined;
     // The asker may be gone or full: the reply is dropped, never waited on (libzmq).
@@ -57,7 +60,10 @@ export class Reply extends Socket {
   /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     if (this.#replyTo !== undefined) {
-      throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REP socket must send its reply first");
+      throw zmqError(
+        "EFSM",
+        "Operation cannot be accomplished in current state: a REP socket must send its reply first",
+      );
     }
     for (;;) {
       const msg = this.#fq.receive();

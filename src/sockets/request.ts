@@ -54,7 +54,8 @@ export class Request extends Socket {
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { correlate = false, relaxed = false, probeRouter = false, ...options }:
-      SocketConstructorOptions & Partial<RequestOptions> = {},
+      & SocketConstructorOptions
+      & Partial<RequestOptions> = {},
   ) {
     super("REQ", options);
     this.correlate = correlate;
@@ -78,7 +79,10 @@ export class Request extends Socket {
   /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     if (this.#awaiting !== undefined && !this.relaxed) {
-      throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REQ socket must receive the reply first");
+      throw zmqError(
+        "EFSM",
+        "Operation cannot be accomplished in current state: a REQ socket must receive the reply first",
+      );
     }
     let wire = [EMPTY, ...msg];
     let idFrame: Uint8Array | undefined;
@@ -99,7 +103,10 @@ export class Request extends Socket {
   /** @internal A routing hook of {@link Socket}. */
   protected tryReceive(): Message | undefined {
     if (this.#awaiting === undefined) {
-      throw zmqError("EFSM", "Operation cannot be accomplished in current state: a REQ socket must send a request first");
+      throw zmqError(
+        "EFSM",
+        "Operation cannot be accomplished in current state: a REQ socket must send a request first",
+      );
     }
     for (;;) {
       let msg = this.#fq.receive();
@@ -107,7 +114,9 @@ export class Request extends Socket {
       if (this.#fq.from !== this.#awaiting) continue; // a late reply from a peer we no longer ask
       if (this.#idFrame !== undefined) {
         const id = msg[0];
-        if (id === undefined || id.length !== 4 || !id.every((b, i) => b === this.#idFrame![i])) continue;
+        if (id === undefined || id.length !== 4 || !id.every((b, i) => b === this.#idFrame![i])) {
+          continue;
+        }
         msg = msg.slice(1);
       }
       if (msg.length < 2 || msg[0]!.length !== 0) continue; // no delimiter: not a reply

@@ -60,7 +60,8 @@ export class Router extends Socket {
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
     { mandatory = false, handover = false, probeRouter = false, ...options }:
-      SocketConstructorOptions & Partial<RouterOptions> = {},
+      & SocketConstructorOptions
+      & Partial<RouterOptions> = {},
   ) {
     super("ROUTER", options);
     this.mandatory = mandatory;
@@ -81,9 +82,13 @@ export class Router extends Socket {
   override connect(address: string, options: RouterConnectOptions = {}): void {
     if (options.routingId !== undefined) {
       const id = asBytes(options.routingId);
-      if (id.length < 1 || id.length > 255) throw zmqError("EINVAL", `routingId must be 1-255 bytes, got ${id.length}`);
+      if (id.length < 1 || id.length > 255) {
+        throw zmqError("EINVAL", `routingId must be 1-255 bytes, got ${id.length}`);
+      }
       if (this.native !== undefined) return this.connectTo(address, id);
-      if (this.#byId.has(key(id))) throw zmqError("EINVAL", "routingId is already used by another peer", { address });
+      if (this.#byId.has(key(id))) {
+        throw zmqError("EINVAL", "routingId is already used by another peer", { address });
+      }
       this.#connectIds.set(address, id);
     }
     super.connect(address);
@@ -151,7 +156,9 @@ export class Router extends Socket {
     if (msg.length < 2) return true; // libzmq swallows a message with no body after the id
     const pipe = this.#byId.get(key(msg[0]!));
     if (pipe === undefined || !pipe.alive) {
-      if (this.mandatory) throw zmqError("EHOSTUNREACH", "Host unreachable: no peer with that routing id");
+      if (this.mandatory) {
+        throw zmqError("EHOSTUNREACH", "Host unreachable: no peer with that routing id");
+      }
       return true;
     }
     if (pipe.outbound.full) return !this.mandatory; // dropped, or wait for room

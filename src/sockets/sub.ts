@@ -20,7 +20,6 @@ export interface SubscriberOptions {
   invertMatching: boolean;
 }
 
-
 /**
  * A subscriber socket (SUB): receives what matches its subscriptions.
  *
@@ -42,7 +41,9 @@ export class Subscriber extends XSubscriber {
 
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
-    { conflate = false, invertMatching = false, ...options }: SocketConstructorOptions & Partial<SubscriberOptions> = {},
+    { conflate = false, invertMatching = false, ...options }:
+      & SocketConstructorOptions
+      & Partial<SubscriberOptions> = {},
   ) {
     super(options, "SUB");
     this.conflate = conflate;
@@ -60,12 +61,16 @@ export class Subscriber extends XSubscriber {
    * ```
    */
   subscribe(...prefixes: (string | Uint8Array)[]): void {
-    for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(true, asBytes(p));
+    for (const p of prefixes.length === 0 ? [""] : prefixes) {
+      this.changeSubscription(true, asBytes(p));
+    }
   }
 
   /** Drops one subscription to each of `prefixes` (with none, the subscription to everything). */
   unsubscribe(...prefixes: (string | Uint8Array)[]): void {
-    for (const p of prefixes.length === 0 ? [""] : prefixes) this.changeSubscription(false, asBytes(p));
+    for (const p of prefixes.length === 0 ? [""] : prefixes) {
+      this.changeSubscription(false, asBytes(p));
+    }
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -89,7 +94,9 @@ export class Subscriber extends XSubscriber {
   /** @internal A routing hook of {@link Socket}. */
   protected override hasReadable(): boolean {
     // A message that does not match would be dropped by receive(), so look at what is queued.
-    return this.incoming.readableWhere((msg) => this.topics.matches(msg[0]!) !== this.invertMatching);
+    return this.incoming.readableWhere((msg) =>
+      this.topics.matches(msg[0]!) !== this.invertMatching
+    );
   }
 
   /** @internal A routing hook of {@link Socket}. */

@@ -38,7 +38,6 @@ export interface XPublisherOptions {
   verbosity: XPublisherVerbosity;
 }
 
-
 /**
  * An extended publisher socket (XPUB): also hands subscriptions to the application.
  *
@@ -76,8 +75,14 @@ export class XPublisher extends Socket {
 
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(
-    { noDrop = false, manual = false, welcomeMessage = null, invertMatching = false, verbosity = null, ...options }:
-      SocketConstructorOptions & Partial<XPublisherOptions> = {},
+    {
+      noDrop = false,
+      manual = false,
+      welcomeMessage = null,
+      invertMatching = false,
+      verbosity = null,
+      ...options
+    }: SocketConstructorOptions & Partial<XPublisherOptions> = {},
   ) {
     super("XPUB", options);
     this.noDrop = noDrop;
@@ -110,7 +115,9 @@ export class XPublisher extends Socket {
     if (!this.manual) return; // only a manual XPUB subscribes for its subscribers
     const native = this.native;
     if (native !== undefined) {
-      for (const t of topics.length === 0 ? [""] : topics) native.subscription(subscribe, asBytes(t));
+      for (const t of topics.length === 0 ? [""] : topics) {
+        native.subscription(subscribe, asBytes(t));
+      }
       return;
     }
     const pipe = this.#lastPipe;
@@ -149,8 +156,13 @@ export class XPublisher extends Socket {
   /** @internal A routing hook of {@link Socket}. */
   protected override pipeReadable(pipe: Pipe): void {
     for (let msg = pipe.inbound.shift(); msg !== undefined; msg = pipe.inbound.shift()) {
-      const upstream = readSubscriptions(msg, (subscribe, topic) => this.#onSubscription(pipe, subscribe, topic));
-      if (upstream !== undefined) this.#pending.push({ msg: upstream, report: false, pipe: undefined });
+      const upstream = readSubscriptions(
+        msg,
+        (subscribe, topic) => this.#onSubscription(pipe, subscribe, topic),
+      );
+      if (upstream !== undefined) {
+        this.#pending.push({ msg: upstream, report: false, pipe: undefined });
+      }
     }
   }
 
@@ -164,7 +176,8 @@ export class XPublisher extends Socket {
     if (subscribe) {
       notify = this.#subscribers.add(topic, pipe) || this.verbosity !== null;
     } else {
-      notify = this.#subscribers.remove(topic, pipe) !== "valuesRemain" || this.verbosity === "allSubsUnsubs";
+      notify = this.#subscribers.remove(topic, pipe) !== "valuesRemain" ||
+        this.verbosity === "allSubsUnsubs";
     }
     if (notify) this.#report(subscribe, topic, pipe);
   }
@@ -187,7 +200,9 @@ export class XPublisher extends Socket {
     // A report of a subscriber that left clears the last pipe, so that mirroring
     // it with unsubscribe() touches no one else (libzmq).
     if (this.manual && next.report) {
-      this.#lastPipe = next.pipe !== undefined && this.#out.pipes.has(next.pipe) ? next.pipe : undefined;
+      this.#lastPipe = next.pipe !== undefined && this.#out.pipes.has(next.pipe)
+        ? next.pipe
+        : undefined;
     }
     return next.msg;
   }

@@ -29,9 +29,9 @@ export class XSubscriber extends Socket {
   /** The ZMTP socket type. */
   readonly type: string = "XSUB";
   /** The topics subscribed to, counted: SUB and XSUB resend them to each publisher they meet. */
-  protected readonly topics = new TopicTrie();
+  protected readonly topics: TopicTrie = new TopicTrie();
   /** The fair queue of incoming messages. */
-  protected readonly incoming = new FairQueue();
+  protected readonly incoming: FairQueue = new FairQueue();
   #out = new FanOut();
 
   /**

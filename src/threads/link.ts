@@ -116,7 +116,9 @@ export class ThreadLink {
         if (b === undefined) return;
         if (msg.error === undefined) return b.resolve();
         const address = `inproc://${b.name}`;
-        return b.reject(zmqError("EADDRINUSE", `${address} is already bound in another thread`, { address }));
+        return b.reject(
+          zmqError("EADDRINUSE", `${address} is already bound in another thread`, { address }),
+        );
       }
       case "offer":
         return this.#onOffer(msg.conn, msg.name, msg.from);
@@ -127,7 +129,13 @@ export class ThreadLink {
           new RingStream(msg.end, "").destroy(); // withdrawn meanwhile: the binder's side closes too
           return;
         }
-        const stream = serveConnecting(join.socket, join.near, `inproc://${join.name}`, msg.end, join.lingerMs);
+        const stream = serveConnecting(
+          join.socket,
+          join.near,
+          `inproc://${join.name}`,
+          msg.end,
+          join.lingerMs,
+        );
         this.#track(msg.conn, stream, msg.from);
         return;
       }

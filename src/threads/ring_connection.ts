@@ -13,7 +13,11 @@ import { engineHost, type Socket } from "../socket.ts";
 import { type RingEnd, RingStream } from "../transports/shared_ring.ts";
 
 /** The engine's view of a socket over rings: no heartbeats (libzmq has none for inproc). */
-function host(socket: Socket, attach: EngineHost["attach"], detach: EngineHost["detach"]): EngineHost {
+function host(
+  socket: Socket,
+  attach: EngineHost["attach"],
+  detach: EngineHost["detach"],
+): EngineHost {
   return engineHost(socket.core, attach, detach, false);
 }
 

@@ -153,11 +153,15 @@ const handlers: BunHandlers = {
 /** The Bun adapter. */
 export const bunTransport: StreamTransport = {
   listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener> {
-    const wanted = addr.transport === "tcp" ? tcpAddress(addr.host, addr.port) : `ipc://${addr.path}`;
+    const wanted = addr.transport === "tcp"
+      ? tcpAddress(addr.host, addr.port)
+      : `ipc://${addr.path}`;
     const socket = {
       ...handlers,
       open(s: BunSocket) {
-        const remote = addr.transport === "tcp" ? tcpAddress(s.remoteAddress, s.remotePort ?? 0) : `ipc://${addr.path}`;
+        const remote = addr.transport === "tcp"
+          ? tcpAddress(s.remoteAddress, s.remotePort ?? 0)
+          : `ipc://${addr.path}`;
         onStream(new BunStream(s, remote));
       },
     };
@@ -172,14 +176,31 @@ export const bunTransport: StreamTransport = {
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === "EADDRINUSE") {
-        return Promise.reject(zmqError("EADDRINUSE", `address already in use: ${wanted}`, { address: wanted, cause: e }));
+        return Promise.reject(
+          zmqError("EADDRINUSE", `address already in use: ${wanted}`, {
+            address: wanted,
+            cause: e,
+          }),
+        );
       }
       if (code === "EADDRNOTAVAIL") {
-        return Promise.reject(zmqError("EADDRNOTAVAIL", `address not available: ${wanted}`, { address: wanted, cause: e }));
+        return Promise.reject(
+          zmqError("EADDRNOTAVAIL", `address not available: ${wanted}`, {
+            address: wanted,
+            cause: e,
+          }),
+        );
       }
-      return Promise.reject(zmqError("EINVAL", `cannot bind ${wanted}: ${(e as Error).message}`, { address: wanted, cause: e }));
+      return Promise.reject(
+        zmqError("EINVAL", `cannot bind ${wanted}: ${(e as Error).message}`, {
+          address: wanted,
+          cause: e,
+        }),
+      );
     }
-    const address = addr.transport === "tcp" ? tcpAddress(addr.host, server.port) : `ipc://${addr.path}`;
+    const address = addr.transport === "tcp"
+      ? tcpAddress(addr.host, server.port)
+      : `ipc://${addr.path}`;
     let open = true;
     return Promise.resolve({
       address,
@@ -196,7 +217,9 @@ export const bunTransport: StreamTransport = {
 
   async connect(addr: StreamAddress): Promise<Stream> {
     let stream: BunStream | undefined;
-    const remote = addr.transport === "tcp" ? tcpAddress(addr.host, addr.port) : `ipc://${addr.path}`;
+    const remote = addr.transport === "tcp"
+      ? tcpAddress(addr.host, addr.port)
+      : `ipc://${addr.path}`;
     const socket = {
       ...handlers,
       open(s: BunSocket) {
@@ -215,7 +238,9 @@ export const bunTransport: StreamTransport = {
 function unlinkQuietly(path: string): void {
   try {
     // node:fs is available in Bun; only this adapter uses it.
-    (globalThis as unknown as { process: { getBuiltinModule(n: string): { unlinkSync(p: string): void } } })
+    (globalThis as unknown as {
+      process: { getBuiltinModule(n: string): { unlinkSync(p: string): void } };
+    })
       .process.getBuiltinModule("node:fs").unlinkSync(path);
   } catch { /* none there */ }
 }

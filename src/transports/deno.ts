@@ -16,7 +16,10 @@ interface DenoConn {
   close(): void;
   setNoDelay?(on?: boolean): void;
 }
-type DenoAddr = { transport: "tcp"; hostname: string; port: number } | { transport: "unix"; path: string };
+type DenoAddr = { transport: "tcp"; hostname: string; port: number } | {
+  transport: "unix";
+  path: string;
+};
 interface DenoListener {
   readonly addr: DenoAddr;
   accept(): Promise<DenoConn>;
@@ -130,7 +133,9 @@ class DenoStream implements Stream {
       while (this.#queue.length > 0 && !this.#closed) {
         const data = this.#nextWrite();
         let off = 0;
-        while (off < data.length && !this.#closed) off += await this.#conn.write(data.subarray(off));
+        while (off < data.length && !this.#closed) {
+          off += await this.#conn.write(data.subarray(off));
+        }
         this.#queued -= data.length;
         if (this.#queued < WRITE_HIGH_WATER && this.#queue.length === 0) this.onDrain();
       }
@@ -150,7 +155,9 @@ class DenoStream implements Stream {
     const q = this.#queue;
     let n = 0;
     let bytes = 0;
-    while (n < q.length && q[n]!.length < COALESCE_BELOW && bytes < COALESCE_BELOW) bytes += q[n++]!.length;
+    while (n < q.length && q[n]!.length < COALESCE_BELOW && bytes < COALESCE_BELOW) {
+      bytes += q[n++]!.length;
+    }
     if (n <= 1) return q.shift()!;
     const data = new Uint8Array(bytes);
     let at = 0;
@@ -168,20 +175,30 @@ function remoteOf(a: DenoAddr): string {
 
 function listenError(e: unknown, address: string): Error {
   const name = (e as Error).name;
-  if (name === "AddrInUse") return zmqError("EADDRINUSE", `address already in use: ${address}`, { address, cause: e });
+  if (name === "AddrInUse") {
+    return zmqError("EADDRINUSE", `address already in use: ${address}`, { address, cause: e });
+  }
   if (name === "AddrNotAvailable") {
     return zmqError("EADDRNOTAVAIL", `address not available: ${address}`, { address, cause: e });
   }
   if (name === "NotFound" || name === "PermissionDenied") {
-    return zmqError("EINVAL", `cannot bind ${address}: ${(e as Error).message}`, { address, cause: e });
+    return zmqError("EINVAL", `cannot bind ${address}: ${(e as Error).message}`, {
+      address,
+      cause: e,
+    });
   }
-  return zmqError("EINVAL", `cannot bind ${address}: ${(e as Error).message}`, { address, cause: e });
+  return zmqError("EINVAL", `cannot bind ${address}: ${(e as Error).message}`, {
+    address,
+    cause: e,
+  });
 }
 
 /** The Deno adapter. */
 export const denoTransport: StreamTransport = {
   listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener> {
-    const wanted = addr.transport === "tcp" ? tcpAddress(addr.host, addr.port) : `ipc://${addr.path}`;
+    const wanted = addr.transport === "tcp"
+      ? tcpAddress(addr.host, addr.port)
+      : `ipc://${addr.path}`;
     let l: DenoListener;
     try {
       if (addr.transport === "tcp") {
@@ -237,7 +254,9 @@ export const denoTransport: StreamTransport = {
     const conn = addr.transport === "tcp"
       ? await D.connect({ hostname: addr.host, port: addr.port })
       : await D.connect({ transport: "unix", path: addr.path });
-    const remote = addr.transport === "tcp" ? tcpAddress(addr.host, addr.port) : `ipc://${addr.path}`;
+    const remote = addr.transport === "tcp"
+      ? tcpAddress(addr.host, addr.port)
+      : `ipc://${addr.path}`;
     return new DenoStream(conn, remote);
   },
 };

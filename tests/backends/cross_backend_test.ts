@@ -4,8 +4,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Context, Dealer, Pair, Poller, Publisher, Pull, Push, Reply, Request, Router, Subscriber, XPublisher, XSubscriber,
+  Context,
+  Dealer,
+  Pair,
+  Poller,
   proxy,
+  Publisher,
+  Pull,
+  Push,
+  Reply,
+  Request,
+  Router,
+  Subscriber,
+  XPublisher,
+  XSubscriber,
 } from "../../mod.ts";
 import { libzmq } from "../../libzmq.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
@@ -14,20 +26,28 @@ import { nextEvent, until, within } from "../helpers/timeout.ts";
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 const loaded = await libzmq().then((b) => b, (e: Error) => e);
 const missing = loaded instanceof Error
-  ? `libzmq is not installed here (${loaded.message.split(". ")[0]}); apt-get install libzmq5 to run these`
+  ? `libzmq is not installed here (${
+    loaded.message.split(". ")[0]
+  }); apt-get install libzmq5 to run these`
   : undefined;
 if (missing !== undefined) console.log(`cross-backend: skipping the libzmq runs: ${missing}`);
 
 const backends = [
   { name: "core", context: () => new Context(), skip: undefined as string | undefined },
-  { name: "libzmq", context: () => new Context({ backend: loaded as Exclude<typeof loaded, Error> }), skip: missing },
+  {
+    name: "libzmq",
+    context: () => new Context({ backend: loaded as Exclude<typeof loaded, Error> }),
+    skip: missing,
+  },
 ];
 
 const expectCode = (code: string) => (e: unknown) => (e as { code?: string }).code === code;
 
 for (const b of backends) {
   const it = (name: string, fn: () => Promise<void>) =>
-    b.skip === undefined ? test(`${b.name}: ${name}`, fn) : test.skip(`${b.name}: ${name} (${b.skip})`, fn);
+    b.skip === undefined
+      ? test(`${b.name}: ${name}`, fn)
+      : test.skip(`${b.name}: ${name} (${b.skip})`, fn);
 
   for (const transport of ["tcp", "ipc", "inproc"] as const) {
     it(`PUSH to PULL keeps 2,000 multipart messages whole and in order (${transport})`, async () => {
@@ -38,7 +58,9 @@ for (const b of backends) {
         const push = new Push({ context: ctx });
         push.connect(pull.lastEndpoint!);
         const sending = (async () => {
-          for (let i = 0; i < 2000; i++) await push.send([String(i), new Uint8Array(i % 300).fill(i & 0xff)]);
+          for (let i = 0; i < 2000; i++) {
+            await push.send([String(i), new Uint8Array(i % 300).fill(i & 0xff)]);
+          }
         })();
         for (let i = 0; i < 2000; i++) {
           const [n, body] = await within(pull.receive(), 5000, `message ${i}`);
@@ -229,7 +251,9 @@ for (const b of backends) {
         assert.ok(accepted < 100_000, "the mark never stopped the sender");
       }
       assert.ok(accepted >= 10 && accepted <= 40, `accepted ${accepted} with marks of 10 and 10`);
-      for (let i = 0; i < accepted; i++) assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]), String(i));
+      for (let i = 0; i < accepted; i++) {
+        assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]), String(i));
+      }
     } finally {
       ctx.terminate();
     }
@@ -241,7 +265,10 @@ for (const b of backends) {
     await pull.bind(freshEndpoint("tcp"));
     const other = new Pull({ context: ctx });
     await assert.rejects(other.bind(pull.lastEndpoint!), expectCode("EADDRINUSE"));
-    await assert.rejects(other.bind("nonsense"), (e: unknown) => ["EINVAL", "EPROTONOSUPPORT"].includes((e as { code: string }).code));
+    await assert.rejects(
+      other.bind("nonsense"),
+      (e: unknown) => ["EINVAL", "EPROTONOSUPPORT"].includes((e as { code: string }).code),
+    );
     const sub = new Subscriber({ context: ctx });
     await assert.rejects(sub.send("x"), expectCode("ENOTSUP"));
     other.close();
@@ -323,82 +350,108 @@ both("a libzmq-backend socket and a core socket talk over tcp, both ways", async
   }
 });
 
-both("10,000 libzmq sockets made and closed free their handles (descriptors return to the baseline)", async () => {
-  const { readdirSync } = await import("node:fs");
-  const fds = () => readdirSync("/proc/self/fd").length;
-  const ctx = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
-  try {
-    const keep = new Pull({ context: ctx }); // keeps libzmq's threads and the poll thread up throughout
-    const before = fds();
-    for (let i = 0; i < 10_000; i++) {
-      const s = i % 2 === 0 ? new Push({ context: ctx }) : new Subscriber({ context: ctx });
-      if (i % 100 === 0) await s.bind(freshEndpoint("inproc"));
-      s.close();
-      // libzmq reaps closed sockets in its own thread, and a tight loop outruns it; its limit is
-      // 1023 sockets at once, so let the reaper catch up every few hundred.
-      if (i % 250 === 249) await until(() => fds() < before + 200, 10_000, `the reaper to catch up (at ${i})`);
+both(
+  "10,000 libzmq sockets made and closed free their handles (descriptors return to the baseline)",
+  async () => {
+    const { readdirSync } = await import("node:fs");
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const ctx = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+    try {
+      const keep = new Pull({ context: ctx }); // keeps libzmq's threads and the poll thread up throughout
+      const before = fds();
+      for (let i = 0; i < 10_000; i++) {
+        const s = i % 2 === 0 ? new Push({ context: ctx }) : new Subscriber({ context: ctx });
+        if (i % 100 === 0) await s.bind(freshEndpoint("inproc"));
+        s.close();
+        // libzmq reaps closed sockets in its own thread, and a tight loop outruns it; its limit is
+        // 1023 sockets at once, so let the reaper catch up every few hundred.
+        if (i % 250 === 249) {
+          await until(() => fds() < before + 200, 10_000, `the reaper to catch up (at ${i})`);
+        }
+      }
+      // libzmq's reaper thread closes a socket's descriptors shortly after zmq_close.
+      await until(
+        () => fds() <= before + 4,
+        10_000,
+        `descriptors back near ${before} (now ${fds()})`,
+      );
+      keep.close();
+    } finally {
+      ctx.terminate();
     }
-    // libzmq's reaper thread closes a socket's descriptors shortly after zmq_close.
-    await until(() => fds() <= before + 4, 10_000, `descriptors back near ${before} (now ${fds()})`);
-    keep.close();
-  } finally {
-    ctx.terminate();
-  }
-});
+  },
+);
 
 // ZMQ_PLAIN_SERVER, ZMQ_PLAIN_USERNAME, ZMQ_PLAIN_PASSWORD (zmq.h): a mechanism only libzmq has here.
 const PLAIN_SERVER = 44;
 const PLAIN_USERNAME = 45;
 const PLAIN_PASSWORD = 46;
 
-both("raw libzmq options pass through: PLAIN with a ZAP handler written with zmq-ts, and a NULL peer turned away", async () => {
-  const native = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
-  const core = new Context();
-  try {
-    // libzmq asks the ZAP handler of its context (RFC 27) to judge each PLAIN client: ours is a REP.
-    const zap = new Reply({ context: native });
-    await zap.bind("inproc://zeromq.zap.01");
-    const asked: string[][] = [];
-    (async () => {
-      for await (const request of zap) {
-        const [version, id, , , , mechanism, user, password] = request;
-        asked.push([text(mechanism), text(user), text(password)]);
-        const ok = text(user) === "admin" && text(password) === "secret";
-        await zap.send([version!, id!, ok ? "200" : "400", ok ? "OK" : "bad password", ok ? "admin" : "", ""]);
-      }
-    })().catch(() => {});
-    const rep = new Reply({ context: native, nativeOptions: { [PLAIN_SERVER]: 1 } });
-    await rep.bind(freshEndpoint("tcp"));
-    const req = new Request({
-      context: native,
-      nativeOptions: { [PLAIN_USERNAME]: "admin", [PLAIN_PASSWORD]: "secret" },
-    });
-    req.connect(rep.lastEndpoint!);
-    await req.send("over PLAIN");
-    assert.equal(text((await within(rep.receive(), 5000, "the request"))[0]), "over PLAIN");
-    await rep.send("ok");
-    assert.equal(text((await within(req.receive(), 5000, "the reply"))[0]), "ok");
-    assert.deepEqual(asked[0], ["PLAIN", "admin", "secret"]);
-    // A wrong password is refused by the handler; libzmq reports the failed handshake.
-    const intruder = new Request({
-      context: native,
-      nativeOptions: { [PLAIN_USERNAME]: "admin", [PLAIN_PASSWORD]: "guess" },
-    });
-    const refused = nextEvent(rep.events, "handshake:error:other");
-    intruder.connect(rep.lastEndpoint!);
-    await refused;
-    // The core speaks NULL only: the mechanisms differ, and libzmq turns it away.
-    const outsider = new Request({ context: core });
-    // (libzmq reports a mechanism mismatch as one or the other, depending on how far the greeting got)
-    const mismatch = within(new Promise((resolve) => {
-      rep.events.on("handshake:error:protocol", resolve);
-      rep.events.on("handshake:error:other", resolve);
-    }), 5000, "a failed handshake");
-    outsider.connect(rep.lastEndpoint!);
-    await mismatch;
-    assert.throws(() => new Request({ context: core, nativeOptions: { [PLAIN_SERVER]: 1 } }), expectCode("ENOTSUP"));
-  } finally {
-    native.terminate();
-    core.terminate();
-  }
-});
+both(
+  "raw libzmq options pass through: PLAIN with a ZAP handler written with zmq-ts, and a NULL peer turned away",
+  async () => {
+    const native = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+    const core = new Context();
+    try {
+      // libzmq asks the ZAP handler of its context (RFC 27) to judge each PLAIN client: ours is a REP.
+      const zap = new Reply({ context: native });
+      await zap.bind("inproc://zeromq.zap.01");
+      const asked: string[][] = [];
+      (async () => {
+        for await (const request of zap) {
+          const [version, id, , , , mechanism, user, password] = request;
+          asked.push([text(mechanism), text(user), text(password)]);
+          const ok = text(user) === "admin" && text(password) === "secret";
+          await zap.send([
+            version!,
+            id!,
+            ok ? "200" : "400",
+            ok ? "OK" : "bad password",
+            ok ? "admin" : "",
+            "",
+          ]);
+        }
+      })().catch(() => {});
+      const rep = new Reply({ context: native, nativeOptions: { [PLAIN_SERVER]: 1 } });
+      await rep.bind(freshEndpoint("tcp"));
+      const req = new Request({
+        context: native,
+        nativeOptions: { [PLAIN_USERNAME]: "admin", [PLAIN_PASSWORD]: "secret" },
+      });
+      req.connect(rep.lastEndpoint!);
+      await req.send("over PLAIN");
+      assert.equal(text((await within(rep.receive(), 5000, "the request"))[0]), "over PLAIN");
+      await rep.send("ok");
+      assert.equal(text((await within(req.receive(), 5000, "the reply"))[0]), "ok");
+      assert.deepEqual(asked[0], ["PLAIN", "admin", "secret"]);
+      // A wrong password is refused by the handler; libzmq reports the failed handshake.
+      const intruder = new Request({
+        context: native,
+        nativeOptions: { [PLAIN_USERNAME]: "admin", [PLAIN_PASSWORD]: "guess" },
+      });
+      const refused = nextEvent(rep.events, "handshake:error:other");
+      intruder.connect(rep.lastEndpoint!);
+      await refused;
+      // The core speaks NULL only: the mechanisms differ, and libzmq turns it away.
+      const outsider = new Request({ context: core });
+      // (libzmq reports a mechanism mismatch as one or the other, depending on how far the greeting got)
+      const mismatch = within(
+        new Promise((resolve) => {
+          rep.events.on("handshake:error:protocol", resolve);
+          rep.events.on("handshake:error:other", resolve);
+        }),
+        5000,
+        "a failed handshake",
+      );
+      outsider.connect(rep.lastEndpoint!);
+      await mismatch;
+      assert.throws(
+        () => new Request({ context: core, nativeOptions: { [PLAIN_SERVER]: 1 } }),
+        expectCode("ENOTSUP"),
+      );
+    } finally {
+      native.terminate();
+      core.terminate();
+    }
+  },
+);

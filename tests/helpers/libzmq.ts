@@ -14,7 +14,8 @@ const script = fileURLToPath(new URL("../interop/libzmq_peer.cjs", import.meta.u
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 const b64 = (f: Uint8Array | string) =>
-  (typeof f === "string" ? Buffer.from(f) : Buffer.from(f.buffer, f.byteOffset, f.byteLength)).toString("base64");
+  (typeof f === "string" ? Buffer.from(f) : Buffer.from(f.buffer, f.byteOffset, f.byteLength))
+    .toString("base64");
 const unb64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
 
 /** A libzmq socket in a Node child process. */

@@ -9,12 +9,18 @@ import type { Publisher, Subscriber, XPublisher } from "../../mod.ts";
 const SYNC = "\u0000sync";
 
 /** Resolves once `pub` delivers to each of `subs` (their earlier subscriptions are in effect). */
-export async function joined(pub: Publisher | XPublisher, subs: Subscriber[], ms = 5000): Promise<void> {
+export async function joined(
+  pub: Publisher | XPublisher,
+  subs: Subscriber[],
+  ms = 5000,
+): Promise<void> {
   for (const s of subs) s.subscribe(SYNC);
   const waiting = new Set(subs);
   const start = Date.now();
   while (waiting.size > 0) {
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for subscribers to join`);
+    if (Date.now() - start > ms) {
+      throw new Error(`timed out after ${ms} ms waiting for subscribers to join`);
+    }
     await pub.send(SYNC);
     await new Promise((r) => setTimeout(r, 5));
     for (const s of waiting) if (s.readable) waiting.delete(s);

@@ -9,7 +9,10 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
-type Events = { on(t: any, f: (e: any) => void): unknown; off(t: any, f: (e: any) => void): unknown };
+type Events = {
+  on(t: any, f: (e: any) => void): unknown;
+  off(t: any, f: (e: any) => void): unknown;
+};
 
 /** Resolves when `sock.events` reports an event of `type`. */
 export function nextEvent(events: Events, type: string, ms = 5000): Promise<any> {

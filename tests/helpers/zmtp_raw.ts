@@ -118,7 +118,10 @@ export class RawPeer {
   static connect(port: number): Promise<RawPeer> {
     return within(
       new Promise((resolve, reject) => {
-        const sock = createConnection({ host: "127.0.0.1", port }, () => resolve(new RawPeer(sock)));
+        const sock = createConnection(
+          { host: "127.0.0.1", port },
+          () => resolve(new RawPeer(sock)),
+        );
         sock.once("error", reject);
       }),
       5000,
@@ -135,12 +138,18 @@ export class RawPeer {
       waiting.push(new RawPeer(sock)); // it buffers what arrives until read
       wake?.();
     });
-    await within(new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r())), 5000, "the mock server to listen");
+    await within(
+      new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r())),
+      5000,
+      "the mock server to listen",
+    );
     const port = (server.address() as { port: number }).port;
     return {
       endpoint: `tcp://127.0.0.1:${port}`,
       async accept() {
-        while (waiting.length === 0) await within(new Promise<void>((r) => (wake = r)), 5000, "a connection to the mock");
+        while (waiting.length === 0) {
+          await within(new Promise<void>((r) => (wake = r)), 5000, "a connection to the mock");
+        }
         return waiting.shift()!;
       },
       close: () => void server.close(),
@@ -189,14 +198,23 @@ export class RawPeer {
       size = head[1]!;
     }
     const body = await this.read(size, ms);
-    return { flags, more: (flags & 1) !== 0, command: (flags & 4) !== 0, body, raw: concat(header, body) };
+    return {
+      flags,
+      more: (flags & 1) !== 0,
+      command: (flags & 4) !== 0,
+      body,
+      raw: concat(header, body),
+    };
   }
 
   /**
    * Sends our greeting (ZMTP 3.`minor`) and READY as `socketType`, reads
    * theirs, and returns their greeting and the Socket-Type they declared.
    */
-  async handshake(minor: number, socketType: string): Promise<{ greeting: Uint8Array; socketType: string | undefined }> {
+  async handshake(
+    minor: number,
+    socketType: string,
+  ): Promise<{ greeting: Uint8Array; socketType: string | undefined }> {
     this.write(greeting(minor), ready(socketType));
     const theirs = await this.read(64);
     const f = await this.readFrame();

@@ -20,7 +20,11 @@ const SURVIVE_MS = 1500;
  * assertion itself: a dropped connection shows up here at once and fails the test.
  */
 async function noDisconnectFor(events: Parameters<typeof nextEvent>[0], ms: number): Promise<void> {
-  await assert.rejects(nextEvent(events, "disconnect", ms), /timed out/, `disconnected within ${ms} ms`);
+  await assert.rejects(
+    nextEvent(events, "disconnect", ms),
+    /timed out/,
+    `disconnected within ${ms} ms`,
+  );
 }
 
 test("control: a heartbeating libzmq peer drops a connection that never answers its PINGs", async () => {
@@ -35,7 +39,19 @@ test("control: a heartbeating libzmq peer drops a connection that never answers 
     greeting.set([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 1]);
     greeting.set(new TextEncoder().encode("NULL"), 12);
     const enc = (s: string) => [...new TextEncoder().encode(s)];
-    const ready = [4, 26, 5, ...enc("READY"), 11, ...enc("Socket-Type"), 0, 0, 0, 4, ...enc("PUSH")];
+    const ready = [
+      4,
+      26,
+      5,
+      ...enc("READY"),
+      11,
+      ...enc("Socket-Type"),
+      0,
+      0,
+      0,
+      4,
+      ...enc("PUSH"),
+    ];
 
     let received = "";
     let readyAt = 0;
@@ -110,7 +126,12 @@ test("a zmq-ts DEALER with heartbeats drops a frozen (SIGSTOP) libzmq peer, and 
   // message came in on, so the echo after the reconnect cannot go to the dead connection.
   const peer = await LibzmqPeer.start("ROUTER");
   const endpoint = await peer.bind("tcp://127.0.0.1:*");
-  const dealer = new Dealer({ linger: 0, heartbeatInterval: 100, heartbeatTimeout: 300, reconnectInterval: 50 });
+  const dealer = new Dealer({
+    linger: 0,
+    heartbeatInterval: 100,
+    heartbeatTimeout: 300,
+    reconnectInterval: 50,
+  });
   const roundTrip = async (body: string) => {
     const echoed = peer.echo(1);
     await dealer.send(body);
@@ -134,7 +155,10 @@ test("a zmq-ts DEALER with heartbeats drops a frozen (SIGSTOP) libzmq peer, and 
     assert.match(e.error?.message ?? "", /heartbeat timed out/);
     // At most one interval plus the timeout (400 ms) after the freeze; at least the timeout less
     // the round trip of a last PING the peer may not have answered.
-    assert.ok(detectMs >= 200, `disconnect ${detectMs} ms after SIGSTOP, sooner than a heartbeat timeout`);
+    assert.ok(
+      detectMs >= 200,
+      `disconnect ${detectMs} ms after SIGSTOP, sooner than a heartbeat timeout`,
+    );
 
     // While frozen, the kernel still accepts our reconnect; the handshake waits for the thaw.
     await nextEvent(dealer.events, "connect", 5000);

@@ -6,9 +6,17 @@ const zmq = require("zeromq");
 const readline = require("node:readline");
 
 const TYPES = {
-  PAIR: zmq.Pair, PUSH: zmq.Push, PULL: zmq.Pull, REQ: zmq.Request, REP: zmq.Reply,
-  DEALER: zmq.Dealer, ROUTER: zmq.Router, PUB: zmq.Publisher, SUB: zmq.Subscriber,
-  XPUB: zmq.XPublisher, XSUB: zmq.XSubscriber,
+  PAIR: zmq.Pair,
+  PUSH: zmq.Push,
+  PULL: zmq.Pull,
+  REQ: zmq.Request,
+  REP: zmq.Reply,
+  DEALER: zmq.Dealer,
+  ROUTER: zmq.Router,
+  PUB: zmq.Publisher,
+  SUB: zmq.Subscriber,
+  XPUB: zmq.XPublisher,
+  XSUB: zmq.XSubscriber,
 };
 let sock;
 const counts = {}; // monitor events seen, by type, for the types given to "watch"
@@ -78,7 +86,10 @@ async function run(cmd) {
     case "events": // the counts so far; with `type`, first waits (up to `ms`) until it reaches `atLeast`
       if (cmd.type !== undefined && (counts[cmd.type] || 0) < cmd.atLeast) {
         await new Promise((resolve, reject) => {
-          const w = [cmd.type, cmd.atLeast, () => { clearTimeout(timer); resolve(); }];
+          const w = [cmd.type, cmd.atLeast, () => {
+            clearTimeout(timer);
+            resolve();
+          }];
           const timer = setTimeout(() => {
             countWaiters.splice(countWaiters.indexOf(w), 1);
             reject(new Error(`${cmd.atLeast} "${cmd.type}" event(s) not seen within ${cmd.ms} ms`));

@@ -35,8 +35,12 @@ for (const Type of [XPublisher, Publisher]) {
         const pub = new Type({ linger: 0 });
         await pub.bind("tcp://127.0.0.1:*");
         const peer = await RawPeer.connect(port(pub.lastEndpoint!));
-        const sub = (t: Uint8Array) => (form === "commands" ? command("SUBSCRIBE", t) : frame(concat([1], t)));
-        const cancel = (t: Uint8Array) => (form === "commands" ? command("CANCEL", t) : frame(concat([0], t)));
+        const sub = (
+          t: Uint8Array,
+        ) => (form === "commands" ? command("SUBSCRIBE", t) : frame(concat([1], t)));
+        const cancel = (
+          t: Uint8Array,
+        ) => (form === "commands" ? command("CANCEL", t) : frame(concat([0], t)));
         // XPUB hands each subscription to the application as a message led by 1 or 0, whatever its form.
         const reported = async (expected: Uint8Array) => {
           if (!(pub instanceof XPublisher)) return;
@@ -63,7 +67,11 @@ for (const Type of [XPublisher, Publisher]) {
           peer.write(cancel(bytes("A")), sub(bytes("C")));
           await reported(bytes("\x00A"));
           await reported(bytes("\x01C"));
-          const first = await publishUntil(() => pub.send("C-sync"), peer.readFrame(), "the first C message");
+          const first = await publishUntil(
+            () => pub.send("C-sync"),
+            peer.readFrame(),
+            "the first C message",
+          );
           assert.equal(text(first.body), "C-sync");
           await pub.send("A-cancelled");
           await pub.send("C-end");
@@ -73,7 +81,11 @@ for (const Type of [XPublisher, Publisher]) {
           peer.write(sub(long));
           await reported(concat([1], long));
           const body = concat(long, bytes("!"));
-          const got: RawFrame = await publishUntil(() => pub.send(body), peer.readFrame(), "the long-topic message");
+          const got: RawFrame = await publishUntil(
+            () => pub.send(body),
+            peer.readFrame(),
+            "the long-topic message",
+          );
           assert.equal(got.flags, 0x02, "a LONG message frame");
           assert.deepEqual([...got.body], [...body]);
         } finally {
@@ -94,8 +106,12 @@ for (const minor of [0, 1]) {
       const server = weBind ? undefined : await RawPeer.listen();
       let peer: RawPeer | undefined;
       // What the mock must read, built by hand.
-      const subscribe = (t: Uint8Array) => (minor === 1 ? command("SUBSCRIBE", t) : frame(concat([1], t)));
-      const cancel = (t: Uint8Array) => (minor === 1 ? command("CANCEL", t) : frame(concat([0], t)));
+      const subscribe = (
+        t: Uint8Array,
+      ) => (minor === 1 ? command("SUBSCRIBE", t) : frame(concat([1], t)));
+      const cancel = (
+        t: Uint8Array,
+      ) => (minor === 1 ? command("CANCEL", t) : frame(concat([0], t)));
       const next = async () => [...(await peer!.readFrame()).raw];
       try {
         sub.subscribe("A"); // before the connection: sent when the peer arrives
@@ -131,11 +147,23 @@ for (const minor of [0, 1]) {
           await next(),
           minor === 1 ? [0x04, 0x08, 0x06, ...bytes("CANCEL"), 0x41] : [0x00, 0x02, 0x00, 0x41],
         );
-        assert.deepEqual(await next(), [...subscribe(bytes("M"))], "one cancel, then the next subscription");
-        assert.deepEqual([...cancel(bytes("A"))], minor === 1 ? [4, 8, 6, ...bytes("CANCEL"), 0x41] : [0, 2, 0, 0x41]);
+        assert.deepEqual(
+          await next(),
+          [...subscribe(bytes("M"))],
+          "one cancel, then the next subscription",
+        );
+        assert.deepEqual(
+          [...cancel(bytes("A"))],
+          minor === 1 ? [4, 8, 6, ...bytes("CANCEL"), 0x41] : [0, 2, 0, 0x41],
+        );
 
         // Data from the mock: A is no longer wanted, so our SUB drops it itself.
-        peer.write(frame(bytes("A-dropped")), frame(bytes("M1")), frame(bytes("M2"), 0x01), frame(bytes("body")));
+        peer.write(
+          frame(bytes("A-dropped")),
+          frame(bytes("M1")),
+          frame(bytes("M2"), 0x01),
+          frame(bytes("body")),
+        );
         assert.deepEqual((await within(sub.receive(), 5000, "M1")).map(text), ["M1"]);
         assert.deepEqual((await within(sub.receive(), 5000, "M2")).map(text), ["M2", "body"]);
       } finally {

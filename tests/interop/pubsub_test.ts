@@ -8,11 +8,19 @@ import { nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const N = 2000;
-const seq = (r: { count: number; inOrder: boolean; sizes: number[] }) => ({ count: r.count, inOrder: r.inOrder, sizes: r.sizes });
+const seq = (r: { count: number; inOrder: boolean; sizes: number[] }) => ({
+  count: r.count,
+  inOrder: r.inOrder,
+  sizes: r.sizes,
+});
 const pause = () => new Promise((r) => setTimeout(r, 10));
 
 /** Publishes `topic` from `send` until `arrived` settles: the slow-joiner wait, bounded. */
-async function publishUntil(send: () => Promise<unknown>, arrived: Promise<unknown>, what: string): Promise<void> {
+async function publishUntil(
+  send: () => Promise<unknown>,
+  arrived: Promise<unknown>,
+  what: string,
+): Promise<void> {
   let done = false;
   const settled = arrived.finally(() => (done = true));
   const start = Date.now();
@@ -84,7 +92,10 @@ for (const weBind of [true, false]) {
       }
       assert.deepEqual(seq(await got), { count: N, inOrder: true, sizes: [1, String(0).length] });
       await peer.send(["up", "stream"]);
-      assert.deepEqual((await within(xpub.receive(), 5000, "the upstream message")).map(text), ["up", "stream"]);
+      assert.deepEqual((await within(xpub.receive(), 5000, "the upstream message")).map(text), [
+        "up",
+        "stream",
+      ]);
       await peer.send([new Uint8Array([0, 65])]);
       assert.deepEqual([...(await within(xpub.receive(), 5000, "the cancel"))[0]!], [0, 65]);
     } finally {
@@ -104,7 +115,10 @@ for (const weBind of [true, false]) {
       await peer.send(["B", "x"], 10);
       const sent = peer.sendSeq(N, ["A"]);
       for (let i = 0; i < N; i++) {
-        assert.deepEqual((await within(xsub.receive(), 5000, `message ${i}`)).map(text), ["A", String(i)]);
+        assert.deepEqual((await within(xsub.receive(), 5000, `message ${i}`)).map(text), [
+          "A",
+          String(i),
+        ]);
       }
       await sent;
       await xsub.send(["up", "stream"]);
@@ -143,7 +157,10 @@ test("a zmq-ts SUB resubscribes after its libzmq PUB is killed and restarted", a
 test("a zmq-ts XSUB/XPUB proxy forwards subscriptions between libzmq publishers and subscribers", async () => {
   const xsub = new XSubscriber({ linger: 0 });
   const xpub = new XPublisher({ linger: 0, sendHighWaterMark: 0 });
-  const pubs = [await LibzmqPeer.start("PUB", { sendHighWaterMark: 0 }), await LibzmqPeer.start("PUB", { sendHighWaterMark: 0 })];
+  const pubs = [
+    await LibzmqPeer.start("PUB", { sendHighWaterMark: 0 }),
+    await LibzmqPeer.start("PUB", { sendHighWaterMark: 0 }),
+  ];
   const subs = [await LibzmqPeer.start("SUB"), await LibzmqPeer.start("SUB")];
   try {
     await xsub.bind("tcp://127.0.0.1:*");
@@ -174,12 +191,20 @@ test("a zmq-ts XSUB/XPUB proxy forwards subscriptions between libzmq publishers 
         await pause();
       }
     };
-    await until(() => forwarded.includes("1A") && forwarded.includes("1B"), "both subscriptions to be forwarded");
+    await until(
+      () => forwarded.includes("1A") && forwarded.includes("1B"),
+      "both subscriptions to be forwarded",
+    );
     // Now make sure each publisher has taken them: a sync topic sent after them comes back from each.
     await xsub.send(new Uint8Array([1, ...new TextEncoder().encode("sync")]));
-    const synced = (tag: string) => seenUp.some((m) => text(m[0]!) === "sync" && text(m[1]!) === tag);
+    const synced = (tag: string) =>
+      seenUp.some((m) => text(m[0]!) === "sync" && text(m[1]!) === tag);
     for (const [i, p] of pubs.entries()) {
-      await publishUntil(() => p.send(["sync", String(i)]), until(() => synced(String(i)), `sync ${i}`), `publisher ${i}`);
+      await publishUntil(
+        () => p.send(["sync", String(i)]),
+        until(() => synced(String(i)), `sync ${i}`),
+        `publisher ${i}`,
+      );
     }
     const gotA = subs[0]!.receiveSeq(N);
     const gotB = subs[1]!.receiveSeq(N);
@@ -195,7 +220,11 @@ test("a zmq-ts XSUB/XPUB proxy forwards subscriptions between libzmq publishers 
     await subs[1]!.unsubscribe("B");
     await until(() => forwarded.includes("0B"), "the unsubscription to be forwarded");
     const before = seenUp.length;
-    await publishUntil(() => pubs[1]!.send(["sync", "after"]), until(() => synced("after"), "sync after"), "publisher 1");
+    await publishUntil(
+      () => pubs[1]!.send(["sync", "after"]),
+      until(() => synced("after"), "sync after"),
+      "publisher 1",
+    );
     await pubs[1]!.send(["B", "late"], 10);
     await pubs[1]!.send(["sync", "end"]);
     await until(() => synced("end"), "the end marker");

@@ -93,7 +93,10 @@ for (const weBind of [true, false]) {
         await join(dealer, peer, weBind);
         const echoed = peer.echo(1);
         await dealer.send(["", "via dealer"]);
-        assert.deepEqual((await within(dealer.receive(), 5000, "echo")).map(text), ["", "via dealer"]);
+        assert.deepEqual((await within(dealer.receive(), 5000, "echo")).map(text), [
+          "",
+          "via dealer",
+        ]);
         await echoed;
       } finally {
         dealer.close();

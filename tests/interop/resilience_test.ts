@@ -28,7 +28,10 @@ test("a connected zmq-ts PUSH resumes delivery after the libzmq PULL is killed a
     const after = peer.receive(100, 20000);
     for (let i = 0; i < 100; i++) await within(push.send(`after ${i}`), 10000, `send ${i}`);
     const msgs = await after;
-    assert.deepEqual(msgs.map((m) => text(m[0]!)), Array.from({ length: 100 }, (_, i) => `after ${i}`));
+    assert.deepEqual(
+      msgs.map((m) => text(m[0]!)),
+      Array.from({ length: 100 }, (_, i) => `after ${i}`),
+    );
   } finally {
     push.close();
     await peer.stop();
@@ -36,7 +39,10 @@ test("a connected zmq-ts PUSH resumes delivery after the libzmq PULL is killed a
 });
 
 /** Opens a raw TCP connection, writes `bytes`, resolves when the server closes it. */
-function rawClient(port: number, bytes: Uint8Array | string): Promise<{ closed: Promise<void>; sock: NetSocket }> {
+function rawClient(
+  port: number,
+  bytes: Uint8Array | string,
+): Promise<{ closed: Promise<void>; sock: NetSocket }> {
   return new Promise((resolve, reject) => {
     const sock = createConnection({ host: "127.0.0.1", port }, () => {
       sock.write(bytes);
@@ -70,7 +76,10 @@ test("garbage, HTTP, old versions and a wrong mechanism are refused without dist
     const sending = peer.sendSeq(2000);
     const bad: Uint8Array[] = [
       new TextEncoder().encode("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"),
-      Uint8Array.from({ length: 512 }, (_, i) => (i * 131 + 17) & 0xff).map((b, i) => (i === 0 ? 0x42 : b)),
+      Uint8Array.from({ length: 512 }, (_, i) => (i * 131 + 17) & 0xff).map((
+        b,
+        i,
+      ) => (i === 0 ? 0x42 : b)),
       greeting(2),
       greeting(3, "PLAIN"),
       // a ZMTP 1.0 peer: byte 9 has bit 0 clear
@@ -79,7 +88,11 @@ test("garbage, HTTP, old versions and a wrong mechanism are refused without dist
     const errors: string[] = [];
     pull.events.on("handshake:error:protocol", (e) => errors.push(e.error?.message ?? ""));
     const clients = await Promise.all(bad.map((b) => rawClient(port, b)));
-    await within(Promise.all(clients.map((c) => c.closed)), 5000, "every bad client to be disconnected");
+    await within(
+      Promise.all(clients.map((c) => c.closed)),
+      5000,
+      "every bad client to be disconnected",
+    );
     assert.equal(errors.length, bad.length);
 
     for (let i = 0; i < 2000; i++) {
@@ -103,8 +116,19 @@ test("a frame above maxMessageSize, or a frame before the handshake, drops only 
     await push.send("still fine");
     assert.equal(text((await within(pull.receive(), 5000, "first message"))[0]!), "still fine");
 
-    const ready = Uint8Array.of(4, 26, 5, ...new TextEncoder().encode("READY"), 11,
-      ...new TextEncoder().encode("Socket-Type"), 0, 0, 0, 4, ...new TextEncoder().encode("PUSH"));
+    const ready = Uint8Array.of(
+      4,
+      26,
+      5,
+      ...new TextEncoder().encode("READY"),
+      11,
+      ...new TextEncoder().encode("Socket-Type"),
+      0,
+      0,
+      0,
+      4,
+      ...new TextEncoder().encode("PUSH"),
+    );
     const oversize = Uint8Array.of(0x02, 0, 0, 0, 0, 0, 0, 0x10, 0); // a 4 KiB frame header
     const a = await rawClient(port, new Uint8Array([...greeting(3), ...ready, ...oversize]));
     const b = await rawClient(port, new Uint8Array([...greeting(3), 0x00, 0x01, 0x61]));
@@ -139,10 +163,25 @@ test("a SUBSCRIBE command sent to a non-publisher is ignored, not delivered as d
   const port = Number(pull.lastEndpoint!.split(":").pop());
   try {
     const enc = (s: string) => [...new TextEncoder().encode(s)];
-    const ready = [4, 26, 5, ...enc("READY"), 11, ...enc("Socket-Type"), 0, 0, 0, 4, ...enc("PUSH")];
+    const ready = [
+      4,
+      26,
+      5,
+      ...enc("READY"),
+      11,
+      ...enc("Socket-Type"),
+      0,
+      0,
+      0,
+      4,
+      ...enc("PUSH"),
+    ];
     const subscribe = [4, 11, 9, ...enc("SUBSCRIBE"), 0x41];
     const data = [0, 4, ...enc("data")];
-    const c = await rawClient(port, new Uint8Array([...greeting(3), ...ready, ...subscribe, ...data]));
+    const c = await rawClient(
+      port,
+      new Uint8Array([...greeting(3), ...ready, ...subscribe, ...data]),
+    );
     const [m, ...more] = await within(pull.receive(), 5000, "the data message");
     assert.equal(text(m!), "data");
     assert.equal(more.length, 0);

@@ -29,10 +29,14 @@ test("a stalled subscriber costs bounded memory and never blocks the publisher; 
     const stalledJoined = stalled.receive(1, 10000);
     let stalledIn = false;
     void stalledJoined.then(() => (stalledIn = true), () => {});
-    await until(() => {
-      void pub.send("sync");
-      return stalledIn && fast.readable;
-    }, 10000, "both subscribers to join");
+    await until(
+      () => {
+        void pub.send("sync");
+        return stalledIn && fast.readable;
+      },
+      10000,
+      "both subscribers to join",
+    );
 
     stalled.signal("SIGSTOP");
     frozen = true;
@@ -46,18 +50,27 @@ test("a stalled subscriber costs bounded memory and never blocks the publisher; 
     let peakGrowth = 0;
     for (let b = 0; b < BATCHES; b++) {
       for (let i = 0; i < BATCH; i++) await pub.send(["data", PAYLOAD]); // rejects with EAGAIN if it would block
-      await until(() => received === (b + 1) * BATCH, 10000, `the fast subscriber to take batch ${b}`);
+      await until(
+        () => received === (b + 1) * BATCH,
+        10000,
+        `the fast subscriber to take batch ${b}`,
+      );
       peakGrowth = Math.max(peakGrowth, process.memoryUsage().rss - rss0);
     }
     const offered = BATCHES * BATCH * PAYLOAD.length;
     console.log(
-      `stalled subscriber: ${offered / 2 ** 20} MiB offered; peak RSS growth ${(peakGrowth / 2 ** 20).toFixed(1)} MiB`,
+      `stalled subscriber: ${offered / 2 ** 20} MiB offered; peak RSS growth ${
+        (peakGrowth / 2 ** 20).toFixed(1)
+      } MiB`,
     );
     assert.equal(received, BATCHES * BATCH);
     // Bounded: the stalled pipe holds at most its high-water mark (1000 x 2 KiB) plus transport
     // buffers; had it kept what it was offered, RSS would have grown by more than `offered`. The
     // rest of the measured growth is garbage not yet collected (measured: 26-45 MiB).
-    assert.ok(peakGrowth < offered / 2, `RSS grew ${peakGrowth} bytes while ${offered} were offered`);
+    assert.ok(
+      peakGrowth < offered / 2,
+      `RSS grew ${peakGrowth} bytes while ${offered} were offered`,
+    );
 
     // The frozen subscriber is still connected: thawed, it reads what was queued for it.
     stalled.signal("SIGCONT");

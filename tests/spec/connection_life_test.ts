@@ -14,7 +14,16 @@ test("monitor events come in libzmq's order on both sides of a connection's life
     const server = new Pair({ context: ctx });
     const client = new Pair({ context: ctx, reconnectInterval: 20 });
     const seen = { server: [] as string[], client: [] as string[] };
-    const types = ["bind", "accept", "connect", "connect:delay", "connect:retry", "handshake", "disconnect", "close"] as const;
+    const types = [
+      "bind",
+      "accept",
+      "connect",
+      "connect:delay",
+      "connect:retry",
+      "handshake",
+      "disconnect",
+      "close",
+    ] as const;
     for (const t of types) {
       server.events.on(t, (e) => seen.server.push(e.type));
       client.events.on(t, (e) => seen.client.push(e.type));
@@ -60,7 +69,9 @@ test("inproc: many sockets connect before the bind, and all are served once it b
     const pull = new Pull({ context: ctx });
     await pull.bind(ep);
     const got = [];
-    for (let i = 0; i < 20; i++) got.push(Number(text((await within(pull.receive(), 5000, `message ${i}`))[0]!)));
+    for (let i = 0; i < 20; i++) {
+      got.push(Number(text((await within(pull.receive(), 5000, `message ${i}`))[0]!)));
+    }
     assert.deepEqual(got.sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
     // After unbind the name is free again, and new connects wait for the next bind.
     await pull.unbind(ep);

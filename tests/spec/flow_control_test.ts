@@ -25,7 +25,13 @@ async function fill(push: Push, cap = 100_000): Promise<number> {
 
 // Over inproc a pipe holds the sender's and the receiver's marks together (libzmq's test_hwm).
 for (const order of ["bind first", "connect first"] as const) {
-  for (const [snd, rcv, expected] of [[1000, 1000, 2000], [10, 5, 15], [0, 5, 100_000], [3, 0, 100_000]] as const) {
+  for (
+    const [snd, rcv, expected] of [[1000, 1000, 2000], [10, 5, 15], [0, 5, 100_000], [
+      3,
+      0,
+      100_000,
+    ]] as const
+  ) {
     test(`inproc HWM ${snd}/${rcv} (${order}): ${expected === 100_000 ? "unlimited" : expected} messages queue, none lost`, async () => {
       const ctx = new Context();
       const ep = freshEndpoint("inproc");
@@ -41,7 +47,9 @@ for (const order of ["bind first", "connect first"] as const) {
         }
         const accepted = await fill(push);
         assert.equal(accepted, expected);
-        for (let i = 0; i < accepted; i++) assert.equal(text((await pull.receive())[0]!), String(i));
+        for (let i = 0; i < accepted; i++) {
+          assert.equal(text((await pull.receive())[0]!), String(i));
+        }
         assert.equal(pull.readable, false);
       } finally {
         ctx.terminate();
@@ -96,7 +104,9 @@ for (const transport of ["tcp", "ipc", "inproc"] as const) {
       // All ten are queued before the handshake, so they travel together and arrive together.
       for (let i = 1; i <= 10; i++) await push.send(String(i));
       const got: string[] = [];
-      while (got.at(-1) !== "10") got.push(text((await within(pull.receive(), 5000, "a message"))[0]!));
+      while (got.at(-1) !== "10") {
+        got.push(text((await within(pull.receive(), 5000, "a message"))[0]!));
+      }
       assert.ok(got.length < 10, `conflated: got ${got.join(",")}`);
       if (transport === "inproc") assert.deepEqual(got, ["10"]);
       assert.deepEqual(got, [...got].sort((a, b) => Number(a) - Number(b)));

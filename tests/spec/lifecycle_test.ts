@@ -91,7 +91,11 @@ for (const side of ["bound", "connected"] as const) {
     const a = new Context();
     const b = new Context();
     try {
-      const pull = new Pull({ context: a, receiveHighWaterMark: 10, linger: side === "bound" ? -1 : 0 });
+      const pull = new Pull({
+        context: a,
+        receiveHighWaterMark: 10,
+        linger: side === "bound" ? -1 : 0,
+      });
       const push = new Push({ context: b });
       if (side === "bound") {
         await pull.bind("tcp://127.0.0.1:*");

@@ -7,6 +7,7 @@ import {
   Poller,
   Proxy,
   proxy,
+  Publisher,
   Pull,
   Push,
   Reply,
@@ -15,7 +16,6 @@ import {
   Subscriber,
   XPublisher,
   XSubscriber,
-  Publisher,
 } from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { until, within } from "../helpers/timeout.ts";
@@ -55,7 +55,9 @@ for (const transport of ["tcp", "ipc", "inproc"] as const) {
       assert.equal(workers.size, 2);
       // The capture saw 20 requests and 20 replies, envelopes included.
       const seen: string[] = [];
-      for (let i = 0; i < 40; i++) seen.push(text((await within(tap.receive(), 5000, `capture ${i}`)).at(-1)!));
+      for (let i = 0; i < 40; i++) {
+        seen.push(text((await within(tap.receive(), 5000, `capture ${i}`)).at(-1)!));
+      }
       assert.equal(seen.filter((s) => /^q\d+$/.test(s)).length, 20);
       assert.equal(seen.filter((s) => /^w[12]:q\d+$/.test(s)).length, 20);
       front.close();

@@ -9,7 +9,15 @@
 // reports before the marker's own report are exactly the action's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Context, type Message, Publisher, Subscriber, XPublisher, type XPublisherVerbosity, XSubscriber } from "../../mod.ts";
+import {
+  Context,
+  type Message,
+  Publisher,
+  Subscriber,
+  XPublisher,
+  type XPublisherVerbosity,
+  XSubscriber,
+} from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { until, within } from "../helpers/timeout.ts";
 import { joined, publishUntil } from "../helpers/pubsub.ts";
@@ -27,7 +35,11 @@ async function report(xpub: XPublisher): Promise<string> {
 }
 
 /** `sub` subscribes to `marker`; returns every report the XPUB gives before the marker's. */
-async function reportsBefore(xpub: XPublisher, sub: Subscriber | XSubscriber, marker: string): Promise<string[]> {
+async function reportsBefore(
+  xpub: XPublisher,
+  sub: Subscriber | XSubscriber,
+  marker: string,
+): Promise<string[]> {
   if (sub instanceof Subscriber) sub.subscribe(marker);
   else await sub.send(bytes(`\x01${marker}`));
   const seen: string[] = [];
@@ -41,8 +53,17 @@ async function next(sock: Subscriber | XSubscriber, what = "a message"): Promise
 }
 
 /** Forwards subscriptions up (xpub -> xsub) and messages down (xsub -> xpub) until the sockets close. */
-function proxy(xsub: XSubscriber, xpub: XPublisher, up: string[] = [], down: Message[] = []): Promise<void> {
-  const loop = async (from: XSubscriber | XPublisher, to: XSubscriber | XPublisher, seen: (m: Message) => void) => {
+function proxy(
+  xsub: XSubscriber,
+  xpub: XPublisher,
+  up: string[] = [],
+  down: Message[] = [],
+): Promise<void> {
+  const loop = async (
+    from: XSubscriber | XPublisher,
+    to: XSubscriber | XPublisher,
+    seen: (m: Message) => void,
+  ) => {
     try {
       for await (const m of from) {
         seen(m);
@@ -74,9 +95,17 @@ for (const transport of transports) {
         s0.subscribe("A");
         assert.deepEqual(await reportsBefore(xpub, s0, "m0"), ["1A"], "the first subscriber of A");
         s1.subscribe("A");
-        assert.deepEqual(await reportsBefore(xpub, s1, "m1"), all ? ["1A"] : [], "a second subscriber of A");
+        assert.deepEqual(
+          await reportsBefore(xpub, s1, "m1"),
+          all ? ["1A"] : [],
+          "a second subscriber of A",
+        );
         s0.subscribe("A"); // the SUB counts it and passes it on; for the XPUB it changes nothing
-        assert.deepEqual(await reportsBefore(xpub, s0, "m2"), all ? ["1A"] : [], "the same subscriber again");
+        assert.deepEqual(
+          await reportsBefore(xpub, s0, "m2"),
+          all ? ["1A"] : [],
+          "the same subscriber again",
+        );
 
         // Both get A once each (s0's double subscription is one at the XPUB).
         await xpub.send(["A", "x"]);
@@ -90,7 +119,11 @@ for (const transport of transports) {
         s0.unsubscribe("A"); // 2 -> 1 at the SUB: nothing goes out
         assert.deepEqual(await reportsBefore(xpub, s0, "m3"), [], "an unsubscribe the SUB keeps");
         s0.unsubscribe("A"); // goes out, but s1 still holds A
-        assert.deepEqual(await reportsBefore(xpub, s0, "m4"), unsubs ? ["0A"] : [], "s0 leaves A to s1");
+        assert.deepEqual(
+          await reportsBefore(xpub, s0, "m4"),
+          unsubs ? ["0A"] : [],
+          "s0 leaves A to s1",
+        );
 
         s0.subscribe("B");
         assert.deepEqual(await reportsBefore(xpub, s0, "m5"), ["1B"]);
@@ -127,11 +160,19 @@ for (const transport of transports) {
       await xsub.send(bytes("\x01A"));
       assert.equal(await report(xpub), "1A", "the duplicate is passed on");
       await xsub.send(bytes("\x00A"));
-      assert.deepEqual(await reportsBefore(xpub, xsub, "m1"), [], "the first unsubscribe stays at the XSUB");
+      assert.deepEqual(
+        await reportsBefore(xpub, xsub, "m1"),
+        [],
+        "the first unsubscribe stays at the XSUB",
+      );
       await xsub.send(bytes("\x00A"));
       assert.equal(await report(xpub), "0A", "the last unsubscribe is passed on");
       await xsub.send(bytes("\x00A"));
-      assert.deepEqual(await reportsBefore(xpub, xsub, "m2"), [], "an unsubscribe of nothing stays at the XSUB");
+      assert.deepEqual(
+        await reportsBefore(xpub, xsub, "m2"),
+        [],
+        "an unsubscribe of nothing stays at the XSUB",
+      );
 
       // A publisher met later hears each held topic once: m1, m2 and B (twice held), not A.
       await xsub.send(bytes("\x01B"));
@@ -143,7 +184,11 @@ for (const transport of transports) {
       const resent = [await report(late), await report(late), await report(late)];
       assert.deepEqual(resent.sort(), ["1B", "1m1", "1m2"]);
       assert.deepEqual(await reportsBefore(late, xsub, "m3"), [], "nothing resent twice");
-      assert.deepEqual(await reportsBefore(xpub, xsub, "m4"), ["1m3"], "the first publisher hears only new ones");
+      assert.deepEqual(
+        await reportsBefore(xpub, xsub, "m4"),
+        ["1m3"],
+        "the first publisher hears only new ones",
+      );
     } finally {
       ctx.terminate();
     }
@@ -163,7 +208,11 @@ for (const transport of transports) {
       await xpub.send("A-early"); // not applied yet: goes nowhere
       xpub.subscribe("A"); // applies to the subscriber whose subscription was received last
       await xpub.send("A-late");
-      assert.deepEqual(await next(sub), ["A-late"], "nothing sent before the subscription was applied");
+      assert.deepEqual(
+        await next(sub),
+        ["A-late"],
+        "nothing sent before the subscription was applied",
+      );
 
       // The application may apply something else than what was asked (libzmq's test_xpub_manual).
       await xsub.send(bytes("\x01A"));
@@ -220,7 +269,11 @@ for (const transport of transports) {
       assert.deepEqual(await next(s1, "T1 at the subscriber that stayed"), ["T1"]);
 
       s1.close();
-      assert.equal(await mirror(), "0T", "each subscriber's leaving is reported, even for the same topic");
+      assert.equal(
+        await mirror(),
+        "0T",
+        "each subscriber's leaving is reported, even for the same topic",
+      );
     } finally {
       ctx.terminate();
     }
@@ -229,7 +282,12 @@ for (const transport of transports) {
   test(`XPUB noDrop: EAGAIN at the high-water mark, a waiting send completes once the subscriber drains, nothing lost (${transport})`, async () => {
     const hwm = 4;
     const ctx = new Context();
-    const xpub = new XPublisher({ context: ctx, noDrop: true, sendHighWaterMark: hwm, sendTimeout: 0 });
+    const xpub = new XPublisher({
+      context: ctx,
+      noDrop: true,
+      sendHighWaterMark: hwm,
+      sendTimeout: 0,
+    });
     await xpub.bind(freshEndpoint(transport));
     const sub = new Subscriber({ context: ctx, receiveHighWaterMark: hwm });
     sub.connect(xpub.lastEndpoint!);
@@ -296,11 +354,18 @@ for (const transport of transports) {
       // "end" too is dropped while the queue is full: repeat it until one gets through.
       await publishUntil(() => pub.send("end"), reader, "the end marker");
       const first = Array.from({ length: 2 * hwm }, (_, i) => i);
-      if (transport === "inproc") assert.deepEqual(got, first, "exactly both marks' worth (one inproc pipe)");
-      else {
-        assert.deepEqual(got.slice(0, hwm), first.slice(0, hwm), "the first ones are never dropped");
+      if (transport === "inproc") {
+        assert.deepEqual(got, first, "exactly both marks' worth (one inproc pipe)");
+      } else {
+        assert.deepEqual(
+          got.slice(0, hwm),
+          first.slice(0, hwm),
+          "the first ones are never dropped",
+        );
         assert.ok(got.length < n, `${got.length} of ${n} delivered: some must have been dropped`);
-        for (let i = 1; i < got.length; i++) assert.ok(got[i]! > got[i - 1]!, "in order, no duplicates");
+        for (let i = 1; i < got.length; i++) {
+          assert.ok(got[i]! > got[i - 1]!, "in order, no duplicates");
+        }
       }
     } finally {
       ctx.terminate();
@@ -325,7 +390,11 @@ for (const transport of transports) {
       assert.equal(await report(xpub), "1data");
       await xpub.send("data1");
       await xpub.send("Wend");
-      assert.deepEqual(await next(other), ["data1"], "a SUB not subscribed to it filters the welcome out itself");
+      assert.deepEqual(
+        await next(other),
+        ["data1"],
+        "a SUB not subscribed to it filters the welcome out itself",
+      );
       assert.deepEqual(await next(wants), ["Wend"], "the welcome came once");
 
       raw.connect(xpub.lastEndpoint!); // subscribes to nothing, filters nothing
@@ -408,13 +477,23 @@ for (const transport of transports) {
         // Both of a pair are queued in one synchronous step: nothing can come between them.
         const pair = () => Promise.all([pub.send(["A", String(n)]), pub.send(["B", String(n++)])]);
         const sawB = until(() => synced, 10000, "the XSUB to see a B without its A");
-        await publishUntil(pair, Promise.all([subReady, sawB]), "the publisher to take the XSUB's subscription");
+        await publishUntil(
+          pair,
+          Promise.all([subReady, sawB]),
+          "the publisher to take the XSUB's subscription",
+        );
         for (const t of ["A", "B", "AB", "C", "end"]) await pub.send([t, "t"]);
         const subSaw: string[] = [];
-        for (let m = await next(sub); m[0] !== "end"; m = await next(sub)) if (m[1] === "t") subSaw.push(m[0]!);
+        for (let m = await next(sub); m[0] !== "end"; m = await next(sub)) {
+          if (m[1] === "t") subSaw.push(m[0]!);
+        }
         assert.deepEqual(subSaw, ["B", "C"]);
         await within(xsubReader, 5000, "the XSUB to see the end");
-        assert.deepEqual(xsubSaw.filter((m) => m[0]!.startsWith("A")), [], "the publisher sent no A after the sync");
+        assert.deepEqual(
+          xsubSaw.filter((m) => m[0]!.startsWith("A")),
+          [],
+          "the publisher sent no A after the sync",
+        );
         assert.deepEqual(xsubSaw.filter((m) => m[1] === "t").map((m) => m[0]), ["B", "C", "end"]);
       } finally {
         ctx.terminate();
@@ -441,7 +520,10 @@ for (const transport of transports) {
       }
       if (transport === "inproc") assert.deepEqual(got, [n - 1], "only the newest was kept");
       else {
-        assert.ok(got.length < n / 2, `${got.length} of ${n} received: older ones should have been replaced`);
+        assert.ok(
+          got.length < n / 2,
+          `${got.length} of ${n} received: older ones should have been replaced`,
+        );
         for (let i = 1; i < got.length; i++) assert.ok(got[i]! > got[i - 1]!, "in order");
       }
       assert.equal(sub.readable, false, "nothing older is kept behind the newest");
@@ -460,7 +542,11 @@ for (const transport of transports) {
         s.subscribe("");
         s.connect(pub.lastEndpoint!);
       }
-      await publishUntil(() => pub.send("sync"), Promise.all(subs.map((s) => s.receive())), "the SUBs to join");
+      await publishUntil(
+        () => pub.send("sync"),
+        Promise.all(subs.map((s) => s.receive())),
+        "the SUBs to join",
+      );
       // Queued in one go, before the connection (or the inproc peer) can take any of them.
       const n = 100;
       const sends: Promise<void>[] = [];
@@ -492,27 +578,43 @@ for (const transport of transports) {
     const up2: string[] = [];
     const down1: Message[] = [];
     const proxies = [proxy(xsub1, xpub1, up1, down1), proxy(xsub2, xpub2, up2)];
-    const [a1, a2, b] = [new Subscriber({ context: ctx }), new Subscriber({ context: ctx }), new Subscriber({ context: ctx })];
+    const [a1, a2, b] = [
+      new Subscriber({ context: ctx }),
+      new Subscriber({ context: ctx }),
+      new Subscriber({ context: ctx }),
+    ];
     try {
       a1.subscribe("A");
       a2.subscribe("A");
       b.subscribe("B");
       for (const s of [a1, a2, b]) s.connect(xpub2.lastEndpoint!);
       const all = Promise.all([a1.receive(), a2.receive(), b.receive()]);
-      await publishUntil(async () => {
-        await pub.send(["A", "sync"]);
-        await pub.send(["B", "sync"]);
-      }, all, "data to flow through both proxies");
-      for (const [t, v] of [["A", "1"], ["B", "2"], ["C", "3"], ["A", "end"], ["B", "end"]]) await pub.send([t!, v!]);
+      await publishUntil(
+        async () => {
+          await pub.send(["A", "sync"]);
+          await pub.send(["B", "sync"]);
+        },
+        all,
+        "data to flow through both proxies",
+      );
+      for (const [t, v] of [["A", "1"], ["B", "2"], ["C", "3"], ["A", "end"], ["B", "end"]]) {
+        await pub.send([t!, v!]);
+      }
       const data = async (s: Subscriber) => {
         const out: string[] = [];
-        for (let m = await next(s); m[1] !== "end"; m = await next(s)) if (m[1] !== "sync") out.push(m.join(" "));
+        for (let m = await next(s); m[1] !== "end"; m = await next(s)) {
+          if (m[1] !== "sync") out.push(m.join(" "));
+        }
         return out;
       };
       assert.deepEqual(await data(a1), ["A 1"]);
       assert.deepEqual(await data(a2), ["A 1"]);
       assert.deepEqual(await data(b), ["B 2"]);
-      assert.equal(down1.filter((m) => text(m[0]!) === "C").length, 0, "C is filtered at the publisher itself");
+      assert.equal(
+        down1.filter((m) => text(m[0]!) === "C").length,
+        0,
+        "C is filtered at the publisher itself",
+      );
       // XPUB reports A once (the second is a duplicate) and each XSUB passes on what it gets.
       assert.deepEqual(up2.slice().sort(), ["1A", "1B"]);
       assert.deepEqual(up1.slice().sort(), ["1A", "1B"]);
@@ -537,13 +639,23 @@ for (const transport of transports) {
       };
       let k = 0;
       const pair = () => Promise.all([pub.send(["A", `p${k}`]), pub.send(["B", `p${k++}`])]);
-      await publishUntil(pair, until(cancelled, 10000, "the publisher to apply the cancel"), "the cancel");
+      await publishUntil(
+        pair,
+        until(cancelled, 10000, "the publisher to apply the cancel"),
+        "the cancel",
+      );
       await pub.send(["A", "late"]);
       await pub.send(["B", "final"]);
       for (let m = await next(b); m[1] !== "final"; m = await next(b)) assert.equal(m[0], "B");
       const after = down1.slice(from).map((m) => m.map(text).join(" "));
-      const firstB = after.findIndex((s) => s.startsWith("B p") && !after.includes(`A ${s.slice(2)}`));
-      assert.deepEqual(after.slice(firstB).filter((s) => s.startsWith("A")), [], "no A leaves the publisher any more");
+      const firstB = after.findIndex((s) =>
+        s.startsWith("B p") && !after.includes(`A ${s.slice(2)}`)
+      );
+      assert.deepEqual(
+        after.slice(firstB).filter((s) => s.startsWith("A")),
+        [],
+        "no A leaves the publisher any more",
+      );
     } finally {
       ctx.terminate();
       await within(Promise.all(proxies), 5000, "the proxy loops to end");
@@ -560,7 +672,9 @@ test("a conflating SUB still sends every subscription (they are never conflated 
     sub.subscribe("A", "B", "C");
     sub.connect(xpub.lastEndpoint!);
     const got: string[] = [];
-    for (let i = 0; i < 3; i++) got.push(new TextDecoder().decode((await within(xpub.receive(), 5000, `report ${i}`))[0]!));
+    for (let i = 0; i < 3; i++) {
+      got.push(new TextDecoder().decode((await within(xpub.receive(), 5000, `report ${i}`))[0]!));
+    }
     assert.deepEqual(got, ["\x01A", "\x01B", "\x01C"]);
   } finally {
     ctx.terminate();

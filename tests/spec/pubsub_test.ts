@@ -41,7 +41,11 @@ for (const transport of transports) {
     const ctx = new Context();
     const pub = new Publisher({ context: ctx });
     await pub.bind(freshEndpoint(transport));
-    const subs = [new Subscriber({ context: ctx }), new Subscriber({ context: ctx }), new Subscriber({ context: ctx })];
+    const subs = [
+      new Subscriber({ context: ctx }),
+      new Subscriber({ context: ctx }),
+      new Subscriber({ context: ctx }),
+    ];
     try {
       subs[0]!.subscribe("");
       subs[1]!.subscribe("news");
@@ -50,7 +54,10 @@ for (const transport of transports) {
       await joined(pub, subs);
       await pub.send(["news", "1"]);
       await pub.send(["sport", "2"]);
-      const all = [await within(subs[0]!.receive(), 5000, "1"), await within(subs[0]!.receive(), 5000, "2")];
+      const all = [
+        await within(subs[0]!.receive(), 5000, "1"),
+        await within(subs[0]!.receive(), 5000, "2"),
+      ];
       assert.deepEqual(all.map((m) => text(m[1]!)), ["1", "2"]);
       assert.equal(text((await within(subs[1]!.receive(), 5000, "news"))[1]!), "1");
       assert.equal(text((await within(subs[2]!.receive(), 5000, "sport"))[1]!), "2");
@@ -111,7 +118,10 @@ for (const transport of transports) {
       const [sub] = await within(xpub.receive(), 5000, "the subscription");
       assert.deepEqual([...sub!], [1, 65]);
       await xsub.send(["hello", "upstream"]);
-      assert.deepEqual((await within(xpub.receive(), 5000, "upstream")).map(text), ["hello", "upstream"]);
+      assert.deepEqual((await within(xpub.receive(), 5000, "upstream")).map(text), [
+        "hello",
+        "upstream",
+      ]);
       await xpub.send(["A", "x"]);
       await xpub.send(["B", "y"]);
       await xpub.send(["A", "z"]);

@@ -66,7 +66,9 @@ for (const transport of ["tcp", "ipc", "inproc"] as const) {
       dealer.connect(rep.lastEndpoint!);
       await dealer.send(["no delimiter"]);
       await dealer.send(["", "valid"]);
-      assert.deepEqual((await within(rep.receive(), 5000, "the valid request")).map(text), ["valid"]);
+      assert.deepEqual((await within(rep.receive(), 5000, "the valid request")).map(text), [
+        "valid",
+      ]);
       await rep.send("ok");
       assert.deepEqual((await within(dealer.receive(), 5000, "reply")).map(text), ["", "ok"]);
     } finally {
@@ -115,7 +117,9 @@ test("ROUTER handover: a new peer with a taken routing id takes it over", async 
     const second = new Dealer({ context: ctx, routingId: "same" });
     second.connect(router.lastEndpoint!);
     await router.send(["same", "to the newest"]);
-    assert.deepEqual((await within(second.receive(), 5000, "message to the new peer")).map(text), ["to the newest"]);
+    assert.deepEqual((await within(second.receive(), 5000, "message to the new peer")).map(text), [
+      "to the newest",
+    ]);
     first.receiveTimeout = 100;
     await assert.rejects(first.receive(), { code: "EAGAIN" });
   } finally {

@@ -24,7 +24,10 @@ for (const transport of transports) {
       // Nobody sent anything, yet the ROUTER hears from each: [id, ""].
       const heard = [];
       for (let i = 0; i < 3; i++) heard.push(await within(router.receive(), 5000, `probe ${i}`));
-      assert.deepEqual(heard.map((m) => m.map(text)).sort(), [["dealer", ""], ["req", ""], ["router", ""]]);
+      assert.deepEqual(heard.map((m) => m.map(text)).sort(), [["dealer", ""], ["req", ""], [
+        "router",
+        "",
+      ]]);
       // The ROUTER can now address each without waiting for a request.
       await router.send(["dealer", "hello"]);
       assert.deepEqual((await within(peers[0]!.receive(), 5000, "dealer")).map(text), ["hello"]);
@@ -40,13 +43,18 @@ for (const transport of transports) {
       await server.bind(freshEndpoint(transport));
       const client = new Router({ context: ctx, mandatory: true });
       client.connect(server.lastEndpoint!, { routingId: "to-server" });
-      assert.throws(() => client.connect(server.lastEndpoint!, { routingId: "to-server" }), { code: "EINVAL" });
+      assert.throws(() => client.connect(server.lastEndpoint!, { routingId: "to-server" }), {
+        code: "EINVAL",
+      });
       // Mandatory: a send before the id is known would fail with EHOSTUNREACH; this one may only wait.
       await within(client.send(["to-server", "ping"]), 5000, "the send");
       const [from, body] = await within(server.receive(), 5000, "the message");
       assert.equal(text(body!), "ping");
       await server.send([from!, "pong"]);
-      assert.deepEqual((await within(client.receive(), 5000, "the reply")).map(text), ["to-server", "pong"]);
+      assert.deepEqual((await within(client.receive(), 5000, "the reply")).map(text), [
+        "to-server",
+        "pong",
+      ]);
     } finally {
       ctx.terminate();
     }
@@ -55,7 +63,12 @@ for (const transport of transports) {
   test(`a mandatory ROUTER waits (or EAGAIN) at a full peer instead of dropping (${transport})`, async () => {
     const ctx = new Context();
     try {
-      const router = new Router({ context: ctx, mandatory: true, sendHighWaterMark: 1, sendTimeout: 0 });
+      const router = new Router({
+        context: ctx,
+        mandatory: true,
+        sendHighWaterMark: 1,
+        sendTimeout: 0,
+      });
       await router.bind(freshEndpoint(transport));
       const dealer = new Dealer({ context: ctx, routingId: "slow", receiveHighWaterMark: 1 });
       dealer.connect(router.lastEndpoint!);
@@ -100,7 +113,10 @@ test("ROUTER to ROUTER with probeRouter: the bound side hears of the connecting 
     await shook;
     assert.deepEqual((await within(server.receive(), 5000, "the probe")).map(text), ["cli", ""]);
     await server.send(["cli", "welcome"]);
-    assert.deepEqual((await within(client.receive(), 5000, "the welcome")).map(text), ["srv", "welcome"]);
+    assert.deepEqual((await within(client.receive(), 5000, "the welcome")).map(text), [
+      "srv",
+      "welcome",
+    ]);
   } finally {
     ctx.terminate();
   }

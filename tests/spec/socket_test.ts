@@ -170,13 +170,29 @@ test("heartbeats: a silent peer is dropped after heartbeatTimeout", async () => 
       s.on("data", () => {});
       const g = new Uint8Array(64);
       g.set([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 1, 0x4e, 0x55, 0x4c, 0x4c]);
-      const ready = new Uint8Array([4, 26, 5, ...new TextEncoder().encode("READY"), 11,
-        ...new TextEncoder().encode("Socket-Type"), 0, 0, 0, 4, ...new TextEncoder().encode("PAIR")]);
+      const ready = new Uint8Array([
+        4,
+        26,
+        5,
+        ...new TextEncoder().encode("READY"),
+        11,
+        ...new TextEncoder().encode("Socket-Type"),
+        0,
+        0,
+        0,
+        4,
+        ...new TextEncoder().encode("PAIR"),
+      ]);
       s.write(new Uint8Array([...g, ...ready]));
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as { port: number }).port;
-    const pair = new Pair({ context: ctx, heartbeatInterval: 50, heartbeatTimeout: 100, reconnectInterval: -1 });
+    const pair = new Pair({
+      context: ctx,
+      heartbeatInterval: 50,
+      heartbeatTimeout: 100,
+      reconnectInterval: -1,
+    });
     const handshake = eventCount(pair.events, "handshake", 1);
     const dropped = eventCount(pair.events, "disconnect", 1, 3000);
     pair.connect(`tcp://127.0.0.1:${port}`);

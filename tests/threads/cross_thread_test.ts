@@ -21,7 +21,11 @@ function spawn(ctx: Context, data: Record<string, unknown>) {
     else reports.push(e.data);
   };
   const next = (what: string, ms = 10000): Promise<any> =>
-    within(reports.length > 0 ? Promise.resolve(reports.shift()) : new Promise((r) => waiters.push(r)), ms, what);
+    within(
+      reports.length > 0 ? Promise.resolve(reports.shift()) : new Promise((r) => waiters.push(r)),
+      ms,
+      what,
+    );
   return { worker, next };
 }
 
@@ -70,7 +74,12 @@ test("a message larger than the ring (4 MiB through 256 KiB rings) arrives whole
   const ep = freshEndpoint("inproc");
   const pull = new Pull({ context: ctx });
   await pull.bind(ep);
-  const { worker, next } = spawn(ctx, { role: "push", endpoint: ep, count: 3, size: 4 * 1024 * 1024 });
+  const { worker, next } = spawn(ctx, {
+    role: "push",
+    endpoint: ep,
+    count: 3,
+    size: 4 * 1024 * 1024,
+  });
   try {
     for (let i = 0; i < 3; i++) {
       const [n, body] = await within(pull.receive(), 10000, `big message ${i}`);
@@ -94,7 +103,9 @@ test("REQ here, REP in a Worker: 200 round trips", async () => {
   try {
     for (let i = 0; i < 200; i++) {
       await req.send(`hello ${i}`);
-      assert.deepEqual((await within(req.receive(), 10000, `reply ${i}`)).map(text), [`HELLO ${i}`]);
+      assert.deepEqual((await within(req.receive(), 10000, `reply ${i}`)).map(text), [
+        `HELLO ${i}`,
+      ]);
     }
     await next("done");
   } finally {
@@ -145,7 +156,10 @@ test("ROUTER here, DEALER in a Worker: the Worker's routing id crosses, replies 
     assert.equal(text(hello!), "hello");
     for (let i = 0; i < 50; i++) {
       await router.send(["worker-dealer", String(i)]);
-      assert.deepEqual((await within(router.receive(), 10000, `echo ${i}`)).map(text), ["worker-dealer", String(i)]);
+      assert.deepEqual((await within(router.receive(), 10000, `echo ${i}`)).map(text), [
+        "worker-dealer",
+        String(i),
+      ]);
     }
     await next("done");
   } finally {

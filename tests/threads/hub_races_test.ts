@@ -58,7 +58,10 @@ test("an offer reaching a thread that has just unbound goes to the next binder",
     for (let i = 0; i < 5; i++) await tick();
     const second = new Pull({ context: binder });
     await second.bind(ep);
-    assert.equal(text((await within(second.receive(), 3000, "the message at the new binder"))[0]!), "hello");
+    assert.equal(
+      text((await within(second.receive(), 3000, "the message at the new binder"))[0]!),
+      "hello",
+    );
   } finally {
     ctx.terminate();
   }
@@ -80,7 +83,10 @@ test("an offer to a thread that ends before answering goes to the next binder", 
     for (let i = 0; i < 5; i++) await tick();
     const second = new Pull({ context: ctx });
     await second.bind(ep);
-    assert.equal(text((await within(second.receive(), 3000, "the message at the new binder"))[0]!), "hello");
+    assert.equal(
+      text((await within(second.receive(), 3000, "the message at the new binder"))[0]!),
+      "hello",
+    );
   } finally {
     ctx.terminate();
   }

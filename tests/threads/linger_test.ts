@@ -11,12 +11,21 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 test("messages of a socket closed with linger before the bind arrive once bound", async () => {
   const ctx = new Context();
   const ep = freshEndpoint("inproc");
-  const worker = startWorker(new URL("./linger_worker.ts", import.meta.url), { context: ctx, data: { endpoint: ep, count: 50 } });
+  const worker = startWorker(new URL("./linger_worker.ts", import.meta.url), {
+    context: ctx,
+    data: { endpoint: ep, count: 50 },
+  });
   try {
-    await within(new Promise((r) => (worker.onmessage = r)), 10000, "the worker to close its socket");
+    await within(
+      new Promise((r) => (worker.onmessage = r)),
+      10000,
+      "the worker to close its socket",
+    );
     const pull = new Pull({ context: ctx });
     await pull.bind(ep);
-    for (let i = 0; i < 50; i++) assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
+    for (let i = 0; i < 50; i++) {
+      assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
+    }
   } finally {
     worker.terminate();
     ctx.terminate();

@@ -1,6 +1,6 @@
 // A Worker for the cross-thread tests: joins the shared context and plays one role,
 // reporting what it saw with postMessage. Roles are small so each test reads on its own.
-import { Dealer, Pair, Publisher, Pull, Push, Reply, Subscriber } from "../../mod.ts";
+import { Dealer, Pair, Pull, Push, Reply, Subscriber } from "../../mod.ts";
 import { joinContext } from "../../workers/mod.ts";
 
 interface Job {
@@ -11,7 +11,8 @@ interface Job {
 }
 
 const { data: job } = await joinContext<Job>();
-const post = (m: unknown) => (globalThis as unknown as { postMessage(m: unknown): void }).postMessage(m);
+const post = (m: unknown) =>
+  (globalThis as unknown as { postMessage(m: unknown): void }).postMessage(m);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 try {
@@ -34,7 +35,9 @@ try {
     case "rep-echo": {
       const rep = new Reply();
       rep.connect(job.endpoint);
-      for (let i = 0; i < job.count!; i++) await rep.send((await rep.receive()).map((f) => text(f).toUpperCase()));
+      for (let i = 0; i < job.count!; i++) {
+        await rep.send((await rep.receive()).map((f) => text(f).toUpperCase()));
+      }
       post({ done: true });
       break;
     }

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { asSubscription, MessageQueue } from "../../src/pipe.ts";
 
 const msg = (n: number) => [new Uint8Array([n & 0xff, n >> 8])];
-const id = (m: Uint8Array[] | undefined) => m === undefined ? undefined : m[0]![0]! | (m[0]![1]! << 8);
+const id = (m: Uint8Array[] | undefined) =>
+  m === undefined ? undefined : m[0]![0]! | (m[0]![1]! << 8);
 
 test("queue: FIFO order across wrap-around and growth", () => {
   const q = new MessageQueue(0);
@@ -14,7 +15,9 @@ test("queue: FIFO order across wrap-around and growth", () => {
   // Interleave pushes and shifts so the head moves round the ring before it has to grow.
   for (let round = 0; round < 50; round++) {
     for (let i = 0; i < round * 7 % 40 + 1; i++) q.push(msg(next++));
-    for (let i = 0; i < round * 5 % 30 + 1 && q.size > 0; i++) assert.equal(id(q.shift()), expect++);
+    for (let i = 0; i < round * 5 % 30 + 1 && q.size > 0; i++) {
+      assert.equal(id(q.shift()), expect++);
+    }
   }
   while (q.size > 0) assert.equal(id(q.shift()), expect++);
   assert.equal(expect, next);

@@ -57,7 +57,9 @@ test("a paused reader holds the writer back; resuming delivers everything", asyn
   b.pause();
   const data = Uint8Array.from({ length: 20_000 }, (_, i) => i & 0xff);
   let accepted = 0;
-  for (; accepted < 10; accepted++) if (!a.write(data.slice(accepted * 2000, (accepted + 1) * 2000))) break;
+  for (; accepted < 10; accepted++) {
+    if (!a.write(data.slice(accepted * 2000, (accepted + 1) * 2000))) break;
+  }
   assert.ok(accepted < 10, "the ring filled while the reader was paused");
   const drained = new Promise<void>((r) => (a.onDrain = r));
   const got = collect(b, 2000 * (accepted + 1));

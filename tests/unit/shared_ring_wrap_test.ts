@@ -15,7 +15,9 @@ async function throughWrap(bytes: number): Promise<void> {
   const data = Uint8Array.from({ length: size }, (_, i) => (i * 31 + (i >> 8)) & 0xff);
   const parts: Uint8Array[] = [];
   let got = 0;
-  const all = new Promise<void>((r) => (sb.onData = (c) => (parts.push(c), got += c.length, got >= size && r())));
+  const all = new Promise<void>((
+    r,
+  ) => (sb.onData = (c) => (parts.push(c), got += c.length, got >= size && r())));
   for (let at = 0; at < size;) {
     const piece = data.slice(at, at + 1 + ((at * 7919) % 700));
     at += piece.length;

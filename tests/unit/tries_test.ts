@@ -8,7 +8,12 @@ import { MessageQueue, Pipe } from "../../src/pipe.ts";
 
 const b = (s: string) => new TextEncoder().encode(s);
 const str = (u: Uint8Array) => new TextDecoder().decode(u);
-const pipe = () => new Pipe(new MessageQueue(1), new MessageQueue(1), { socketType: "SUB", identity: b(""), remoteAddress: "" }, "");
+const pipe = () =>
+  new Pipe(new MessageQueue(1), new MessageQueue(1), {
+    socketType: "SUB",
+    identity: b(""),
+    remoteAddress: "",
+  }, "");
 
 test("TopicTrie counts: two subscribes need two unsubscribes; prefixes match", () => {
   const t = new TopicTrie();
