@@ -28,9 +28,9 @@ import { Socket, type SocketConstructorOptions } from "../socket.ts";
 export class XSubscriber extends Socket {
   /** The ZMTP socket type. */
   readonly type: string = "XSUB";
-  /** The topics subscribed to, counted: SUB and XSUB resend them to each publisher they meet. */
+  /** @internal The topics subscribed to, counted: SUB and XSUB resend them to each publisher they meet. */
   protected readonly topics: TopicTrie = new TopicTrie();
-  /** The fair queue of incoming messages. */
+  /** @internal The fair queue of incoming messages. */
   protected readonly incoming: FairQueue = new FairQueue();
   #out = new FanOut();
 
