@@ -9,8 +9,8 @@
 import type { Endpoint } from "./endpoint.ts";
 import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
-import { engineHost, type SocketCore } from "./socket.ts";
-import type { Listener, Stream } from "./transports/stream.ts";
+import { engineHost, type SocketCore } from "./socket_core.ts";
+import type { Listener, Stream, StreamTransport } from "./transports/stream.ts";
 
 /** One bound endpoint of a socket. */
 export class Binding {
@@ -33,12 +33,13 @@ export class Binding {
   static async listen(
     core: SocketCore,
     ep: Exclude<Endpoint, { transport: "inproc" }>,
+    transport: StreamTransport,
   ): Promise<Binding> {
     const b = new Binding(core);
     const addr = ep.transport === "tcp"
       ? { transport: "tcp" as const, host: ep.host === "*" ? "0.0.0.0" : ep.host, port: ep.port }
       : { transport: "ipc" as const, path: ep.path };
-    b.#listener = await core.socket.context.transport.listen(addr, (s) => b.#onStream(s));
+    b.#listener = await transport.listen(addr, (s) => b.#onStream(s));
     return b;
   }
 

@@ -11,7 +11,7 @@
 import type { Endpoint } from "./endpoint.ts";
 import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
-import { engineHost, type SocketCore } from "./socket.ts";
+import { engineHost, type SocketCore } from "./socket_core.ts";
 import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
 
 /** One connect endpoint of a socket. */

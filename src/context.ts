@@ -12,7 +12,6 @@
 
 import { zmqError } from "./errors.ts";
 import { InprocRegistry } from "./inproc.ts";
-import type { Socket } from "./socket.ts";
 import type { StreamTransport } from "./transports/stream.ts";
 import { runtimeTransport } from "./transports/runtime.ts";
 import { Hub } from "./threads/hub.ts";
@@ -21,6 +20,14 @@ import type { ContextHandle, ToThread } from "./threads/protocol.ts";
 import type { Backend, NativeContext } from "./backend.ts";
 
 export type { ContextHandle };
+
+/** @internal What a context needs of the sockets it owns. */
+export interface ContextSocket {
+  /** Ends the socket's pending calls with ETERM and closes it (lingering only if `keepLinger`). */
+  terminate(keepLinger?: boolean): void;
+  /** The socket's linger (ms); a graceful shutdown may shorten it. */
+  linger: number;
+}
 
 /**
  * A context: the sockets it owns, its inproc endpoints, and their termination.
@@ -35,7 +42,7 @@ export type { ContextHandle };
  * ```
  */
 export class Context {
-  #sockets = new Set<Socket>();
+  #sockets = new Set<ContextSocket>();
   #lingering = new Set<() => void>();
   #drained: (() => void)[] = [];
   #terminated = false;
@@ -195,7 +202,7 @@ export class Context {
   }
 
   /** @internal */
-  register(socket: Socket): void {
+  register(socket: ContextSocket): void {
     if (this.#terminated) {
       throw zmqError("ETERM", "Context was terminated");
     }
@@ -203,7 +210,7 @@ export class Context {
   }
 
   /** @internal */
-  unregister(socket: Socket): void {
+  unregister(socket: ContextSocket): void {
     this.#sockets.delete(socket);
   }
 

@@ -8,20 +8,19 @@
  */
 
 import { zmqError } from "./errors.ts";
-import { asBytes } from "./options.ts";
 import type { LocalEndpoints, PendingJoin, ThreadLink } from "./threads/link.ts";
 import { combinedHwm, MessageQueue, Pipe } from "./pipe.ts";
-import type { Socket } from "./socket.ts";
+import type { SocketCore } from "./socket_core.ts";
 
 type PendingConnect = PendingJoin;
 
 /** The far socket's marks as they are now, whenever asked. */
-const marks = (s: Socket) => ({
+const marks = (s: SocketCore) => ({
   get send() {
-    return s.sendHighWaterMark;
+    return s.options().sendHighWaterMark;
   },
   get receive() {
-    return s.receiveHighWaterMark;
+    return s.options().receiveHighWaterMark;
   },
 });
 
@@ -32,7 +31,7 @@ const marks = (s: Socket) => ({
  * whichever thread binds it.
  */
 export class InprocRegistry implements LocalEndpoints {
-  #bound = new Map<string, Socket>();
+  #bound = new Map<string, SocketCore>();
   #pending = new Map<string, PendingConnect[]>();
   #link: ThreadLink | undefined;
 
@@ -45,7 +44,7 @@ export class InprocRegistry implements LocalEndpoints {
   }
 
   /** Binds `name` to `socket`, completing connects that were waiting for it. */
-  async bind(name: string, socket: Socket): Promise<void> {
+  async bind(name: string, socket: SocketCore): Promise<void> {
     if (this.#bound.has(name)) {
       throw zmqError("EADDRINUSE", `inproc://${name} is already bound`, {
         address: `inproc://${name}`,
@@ -62,25 +61,31 @@ export class InprocRegistry implements LocalEndpoints {
   }
 
   /** The socket of this thread bound to `name`. */
-  boundSocket(name: string): Socket | undefined {
+  boundSocket(name: string): SocketCore | undefined {
     return this.#bound.get(name);
   }
 
   /** Hands a waiting connect's far pipe to the binder. */
-  joinDirect(p: PendingConnect, binder: Socket): void {
+  joinDirect(p: PendingConnect, binder: SocketCore): void {
     p.far.peer = { ...p.far.peer, socketType: p.socket.type };
-    p.near.peer = { ...p.near.peer, socketType: binder.type, identity: routingIdOf(binder) };
-    if (!p.socket.core.identified(p.near)) return p.far.close(0); // e.g. a ROUTER already has that id
+    p.near.peer = { ...p.near.peer, socketType: binder.type, identity: binder.routingId() };
+    if (!p.socket.identified(p.near)) return p.far.close(0); // e.g. a ROUTER already has that id
     // Sized at connect() without the binder's marks: now they are known (libzmq does the same).
-    p.far.inbound.hwm = combinedHwm(p.socket.sendHighWaterMark, binder.receiveHighWaterMark);
-    p.far.outbound.hwm = combinedHwm(binder.sendHighWaterMark, p.socket.receiveHighWaterMark);
+    p.far.inbound.hwm = combinedHwm(
+      p.socket.options().sendHighWaterMark,
+      binder.options().receiveHighWaterMark,
+    );
+    p.far.outbound.hwm = combinedHwm(
+      binder.options().sendHighWaterMark,
+      p.socket.options().receiveHighWaterMark,
+    );
     p.far.farMarks = marks(p.socket);
     p.near.farMarks = marks(binder);
     binder.addPipe(p.far, `inproc://${p.name}`);
   }
 
   /** Removes a binding; false if `socket` did not bind `name`. */
-  unbind(name: string, socket: Socket): boolean {
+  unbind(name: string, socket: SocketCore): boolean {
     if (this.#bound.get(name) !== socket) return false;
     this.#bound.delete(name);
     this.#link?.unbind(name);
@@ -88,22 +93,25 @@ export class InprocRegistry implements LocalEndpoints {
   }
 
   /** Joins `socket` to the socket bound at `name`, or queues the join until it binds. */
-  connect(name: string, socket: Socket): void {
+  connect(name: string, socket: SocketCore): void {
     const address = `inproc://${name}`;
     const binder = this.#bound.get(name);
-    const toBinder = combinedHwm(socket.sendHighWaterMark, binder?.receiveHighWaterMark ?? 1000);
-    const toConnecter = combinedHwm(binder?.sendHighWaterMark ?? 1000, socket.receiveHighWaterMark);
+    const mine = socket.options();
+    const theirs = binder?.options();
+    // Until a binder appears, its side is sized with libzmq's default mark.
+    const toBinder = combinedHwm(mine.sendHighWaterMark, theirs?.receiveHighWaterMark ?? 1000);
+    const toConnecter = combinedHwm(theirs?.sendHighWaterMark ?? 1000, mine.receiveHighWaterMark);
     // A queue keeps only the newest message if either socket on it conflates.
-    const conflate = socket.core.conflate || (binder?.core.conflate ?? false);
+    const conflate = socket.conflate || (binder?.conflate ?? false);
     const [near, far] = Pipe.pair(
       new MessageQueue(toBinder, conflate),
       new MessageQueue(toConnecter, conflate),
       {
         socketType: binder?.type ?? "",
-        identity: binder === undefined ? new Uint8Array(0) : routingIdOf(binder),
+        identity: binder === undefined ? new Uint8Array(0) : binder.routingId(),
         remoteAddress: address,
       },
-      { socketType: socket.type, identity: routingIdOf(socket), remoteAddress: address },
+      { socketType: socket.type, identity: socket.routingId(), remoteAddress: address },
       address,
     );
     far.farMarks = marks(socket);
@@ -120,7 +128,7 @@ export class InprocRegistry implements LocalEndpoints {
   }
 
   /** Drops `socket`'s queued connects to `name`. */
-  cancel(name: string, socket: Socket): void {
+  cancel(name: string, socket: SocketCore): void {
     this.#link?.cancel(socket, name);
     const list = this.#pending.get(name)?.filter((p) => p.socket !== socket);
     if (list === undefined) return;
@@ -132,7 +140,7 @@ export class InprocRegistry implements LocalEndpoints {
    * Forgets everything of a closed socket, except, when it lingers, its
    * connects to other threads that still hold messages to deliver.
    */
-  forget(socket: Socket, linger = 0): void {
+  forget(socket: SocketCore, linger = 0): void {
     for (const [name, s] of this.#bound) if (s === socket) this.unbind(name, socket);
     for (const [name, list] of [...this.#pending]) {
       const rest = list.filter((p) => p.socket !== socket);
@@ -141,10 +149,4 @@ export class InprocRegistry implements LocalEndpoints {
     }
     this.#link?.cancel(socket, undefined, linger);
   }
-}
-
-/** A socket's routing id as bytes (empty when it has none). */
-function routingIdOf(s: Socket): Uint8Array {
-  const r = s.routingId;
-  return r === undefined ? new Uint8Array(0) : asBytes(r);
 }

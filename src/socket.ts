@@ -1,27 +1,29 @@
 /**
- * The socket base: endpoints, options, waiting sends and receives, and the
- * life of pipes. A socket type extends it and supplies four hooks
- * (libzmq's xattach_pipe / xsend / xrecv / xpipe_terminated): it routes
- * whole messages between pipes and never sees a byte of the wire.
+ * The socket base: the public API every socket type shares. It ties together
+ * the pieces that live in their own files: endpoints (socket_endpoints.ts),
+ * waiting calls (socket_pending.ts), the life of pipes (socket_pipes.ts),
+ * and, for a context with a backend, the backend's socket. A socket type
+ * extends it and supplies the routing hooks (libzmq's xattach_pipe / xsend /
+ * xrecv / xpipe_terminated): it routes whole messages between pipes and never
+ * sees a byte of the wire.
  *
  * @module
  */
 
-import { type Endpoint, parseEndpoint } from "./endpoint.ts";
 import { type ErrorCode, zmqError } from "./errors.ts";
-import { combinedHwm, type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
+import { type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
 import { asBytes, defaultOptions, type SocketOptions, validateOption } from "./options.ts";
 import { Observer, type SocketEvent } from "./observer.ts";
 import { compatible, sendsIdentity } from "./socket_types.ts";
-import { Connecter } from "./connecter.ts";
-import { Binding } from "./binding.ts";
 import { type Context, defaultContext } from "./context.ts";
-import type { EngineHost } from "./engine.ts";
 import type { NativeSocket } from "./backend.ts";
-import { setImmediate } from "node:timers";
+import type { SocketCore } from "./socket_core.ts";
+import { type MessageLike, toMessage } from "./socket_message.ts";
+import { PendingCalls } from "./socket_pending.ts";
+import { SocketPipes } from "./socket_pipes.ts";
+import { SocketEndpoints } from "./socket_endpoints.ts";
 
-/** What `send()` accepts: one frame, or an array of frames for a multipart message. */
-export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
+export { type MessageLike, toMessage };
 
 /**
  * Options for a socket's constructor: any socket option, plus the context to join, plus (on the
@@ -43,11 +45,6 @@ export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & {
   nativeOptions?: Record<number, number | string | Uint8Array>;
 };
 
-const encoder = new TextEncoder();
-
-/** How many sends may complete at once in a row before one lets the event loop run (see `#sent`). */
-const SEND_BURST = 1024;
-
 /** Socket types' own options (plain fields of their classes) that a backend is told about. */
 const TYPE_OPTIONS = [
   "conflate",
@@ -62,35 +59,6 @@ const TYPE_OPTIONS = [
   "correlate",
   "relaxed",
 ];
-
-/** What a send that completed at once returns: one settled promise serves them all. */
-const DONE: Promise<void> = Promise.resolve();
-
-function toFrame(part: MessageLike): Uint8Array {
-  if (typeof part === "string") return encoder.encode(part);
-  if (part instanceof Uint8Array) return part;
-  if (part === null) return new Uint8Array(0);
-  if (part instanceof ArrayBuffer) return new Uint8Array(part);
-  if (ArrayBuffer.isView(part)) {
-    return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
-  }
-  throw new TypeError(`cannot send a ${typeof part}: use a string, Uint8Array or ArrayBuffer`);
-}
-
-/** Turns what the user passed to `send()` into frames. */
-export function toMessage(msg: MessageLike | MessageLike[]): Message {
-  if (Array.isArray(msg)) {
-    if (msg.length === 0) throw new TypeError("a message needs at least one frame");
-    return msg.map(toFrame);
-  }
-  return [toFrame(msg)];
-}
-
-interface PendingOp<T> {
-  resolve: (v: T) => void;
-  reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
 
 /**
  * The base of every socket type. Use a concrete type (Push, Pull, Pair...).
@@ -115,18 +83,11 @@ export abstract class Socket implements SocketOptions {
   #options: SocketOptions;
   #closed = false;
   #lastEndpoint: string | undefined;
-  #bindings = new Map<string, Binding>();
-  #connecters = new Map<string, Connecter>();
-  #inproc = new Map<string, Pipe[]>();
-  #pipes = new Set<Pipe>();
-  #sendOp: (PendingOp<void> & { msg: Message }) | undefined;
-  #recvOp: PendingOp<Message> | undefined;
   #terminated = false;
   #keepLinger = false;
-  /** Sends completed at once since the event loop last had a turn. */
-  #burst = 0;
-  #burstWatched = false;
-  #readiness = new Set<() => void>();
+  #calls: PendingCalls;
+  #pipes: SocketPipes;
+  #endpoints: SocketEndpoints;
   /** Set when the context has a backend (libzmq): it routes and does the wire instead of the core. */
   #native: NativeSocket | undefined;
   /** Socket types' own options as last given to the backend. */
@@ -137,15 +98,34 @@ export abstract class Socket implements SocketOptions {
     this.#options = defaultOptions(type);
     const { context, nativeOptions, ...opts } = options;
     this.context = context ?? defaultContext();
+    this.#calls = new PendingCalls({
+      trySend: (msg) => this.#native === undefined ? this.trySend(msg) : this.native!.trySend(msg),
+      tryReceive: () => this.#native === undefined ? this.tryReceive() : this.native!.tryReceive(),
+      sendTimeout: () => this.#options.sendTimeout,
+      receiveTimeout: () => this.#options.receiveTimeout,
+    });
+    this.#pipes = new SocketPipes({
+      accepts: (peer) => this.acceptsPipe(peer),
+      attach: (pipe) => this.attachPipe(pipe),
+      detach: (pipe) => this.detachPipe(pipe),
+      readable: (pipe) => this.pipeReadable(pipe),
+      retrySend: () => this.#calls.retrySend(),
+      retryReceive: () => this.#calls.retryReceive(),
+    });
+    this.#endpoints = new SocketEndpoints(
+      this.#core,
+      this.context,
+      (pipe, linger) => this.#pipes.drop(pipe, linger),
+    );
     this.context.register(this);
     try {
       // Stored first, then given to the backend once, defaults and choices together.
       for (const [k, v] of Object.entries(opts)) this.#set(k as keyof SocketOptions, v);
       this.#native = this.context.native?.socket(type, {
         ready: (readable, writable) => {
-          if (readable) this.#kickReceive();
-          if (writable) this.#kickSend();
-          this.#notifyReadiness();
+          if (readable) this.#calls.retryReceive();
+          if (writable) this.#calls.retrySend();
+          this.#pipes.notify();
         },
         event: (e) => this.#emit(e),
         terminated: () => this.terminate(),
@@ -157,7 +137,9 @@ export abstract class Socket implements SocketOptions {
             "nativeOptions are libzmq options: they need a Context with the libzmq backend",
           );
         }
-        for (const [k, v] of Object.entries(nativeOptions)) this.#native.setRawOption(Number(k), v);
+        for (const [k, v] of Object.entries(nativeOptions)) {
+          this.#native.setRawOption(Number(k), v);
+        }
       }
       for (const [k, v] of Object.entries(this.#options)) this.#native?.setOption(k, v);
     } catch (e) {
@@ -254,64 +236,22 @@ export abstract class Socket implements SocketOptions {
    */
   async bind(address: string): Promise<void> {
     try {
-      await this.#bind(address);
+      this.#assertOpen();
+      this.#lastEndpoint = this.#native !== undefined
+        ? this.native!.bind(address)
+        : await this.#endpoints.bind(address);
+      this.#emit({ type: "bind", address: this.#lastEndpoint });
     } catch (e) {
       this.#emit({ type: "bind:error", address, error: e as Error });
       throw e;
     }
   }
 
-  async #bind(address: string): Promise<void> {
-    this.#assertOpen();
-    if (this.#native !== undefined) {
-      this.#lastEndpoint = this.native!.bind(address);
-      this.#emit({ type: "bind", address: this.#lastEndpoint });
-      return;
-    }
-    const ep = parseEndpoint(address);
-    if (ep.transport === "inproc") {
-      await this.context.inproc.bind(ep.name, this);
-      if (this.#closed) {
-        this.context.inproc.unbind(ep.name, this);
-        throw zmqError("ETERM", "socket was closed during bind", { address });
-      }
-      this.#lastEndpoint = address;
-      this.#emit({ type: "bind", address });
-      return;
-    }
-    if (ep.transport === "tcp" && ep.port === 0 && address.endsWith(":0")) {
-      throw zmqError("EINVAL", `cannot bind to port 0 in "${address}": use "*" for any port`, {
-        address,
-      });
-    }
-    const binding = await Binding.listen(this.#core, ep);
-    if (this.#closed) {
-      binding.close(0);
-      throw zmqError("ETERM", "socket was closed during bind", { address });
-    }
-    this.#bindings.set(binding.address, binding);
-    if (binding.address !== address) this.#bindings.set(address, binding);
-    this.#lastEndpoint = binding.address;
-    this.#emit({ type: "bind", address: binding.address });
-  }
-
   /** Stops accepting on an endpoint and closes the connections accepted through it. */
   async unbind(address: string): Promise<void> {
     this.#assertOpen();
     if (this.#native !== undefined) return this.native!.unbind(address);
-    const ep = parseEndpoint(address);
-    if (ep.transport === "inproc") {
-      if (!this.context.inproc.unbind(ep.name, this)) {
-        throw zmqError("ENOENT", `not bound to "${address}"`, { address });
-      }
-      for (const p of this.#inproc.get(address) ?? []) this.#dropPipe(p, 0);
-      this.#inproc.delete(address);
-      return;
-    }
-    const binding = this.#bindings.get(address);
-    if (binding === undefined) throw zmqError("ENOENT", `not bound to "${address}"`, { address });
-    for (const [k, b] of this.#bindings) if (b === binding) this.#bindings.delete(k);
-    await binding.close(0);
+    await this.#endpoints.unbind(address);
   }
 
   /**
@@ -331,40 +271,14 @@ export abstract class Socket implements SocketOptions {
   protected connectTo(address: string, routingId?: Uint8Array): void {
     this.#assertOpen();
     if (this.#native !== undefined) return this.native!.connect(address, routingId);
-    const ep = parseEndpoint(address);
-    if (ep.transport === "inproc") {
-      this.context.inproc.connect(ep.name, this);
-      return;
-    }
-    if (ep.transport === "tcp" && ep.port === 0) {
-      throw zmqError("EINVAL", `cannot connect to port ${ep.port} in "${address}"`, { address });
-    }
-    const c = new Connecter(this.#core, ep, this.context.transport);
-    this.#connecters.set(address, c);
-    c.start();
+    this.#endpoints.connect(address);
   }
 
   /** Stops connecting to an endpoint and drops its connection and queued messages. */
   disconnect(address: string): void {
     this.#assertOpen();
     if (this.#native !== undefined) return this.native!.disconnect(address);
-    const ep = parseEndpoint(address);
-    if (ep.transport === "inproc") {
-      const pipes = this.#inproc.get(address);
-      if (pipes === undefined) {
-        throw zmqError("ENOENT", `not connected to "${address}"`, { address });
-      }
-      this.context.inproc.cancel(ep.name, this);
-      for (const p of pipes) this.#dropPipe(p, 0);
-      this.#inproc.delete(address);
-      return;
-    }
-    const c = this.#connecters.get(address);
-    if (c === undefined) throw zmqError("ENOENT", `not connected to "${address}"`, { address });
-    this.#connecters.delete(address);
-    const pipe = c.pipe;
-    c.close(0);
-    if (pipe !== undefined) this.#dropPipe(pipe, 0);
+    this.#endpoints.disconnect(address);
   }
 
   /**
@@ -380,58 +294,13 @@ export abstract class Socket implements SocketOptions {
    */
   send(msg: MessageLike | MessageLike[]): Promise<void> {
     if (this.#closed) return this.#rejectClosed();
-    if (this.#sendOp !== undefined) {
-      return Promise.reject(
-        zmqError("EBUSY", "Socket is busy writing; only one send may be in progress"),
-      );
-    }
     let frames: Message;
     try {
       frames = toMessage(msg);
-      if (this.#trySend(frames)) return this.#sent();
     } catch (e) {
       return Promise.reject(e);
     }
-    if (this.#options.sendTimeout === 0) {
-      return Promise.reject(
-        zmqError("EAGAIN", "Socket is not ready to send (high-water mark or no peer)"),
-      );
-    }
-    return new Promise((resolve, reject) => {
-      const op = {
-        msg: frames,
-        resolve,
-        reject,
-        timer: undefined as ReturnType<typeof setTimeout> | undefined,
-      };
-      if (this.#options.sendTimeout > 0) {
-        op.timer = setTimeout(() => {
-          this.#sendOp = undefined;
-          reject(zmqError("EAGAIN", `Send timed out after ${this.#options.sendTimeout} ms`));
-        }, this.#options.sendTimeout);
-      }
-      this.#sendOp = op;
-    });
-  }
-
-  /**
-   * A send that completed at once. A loop of them (a PUB never waits) would
-   * keep the event loop from ever running I/O, since each resolves as a
-   * microtask: every SEND_BURST in a row, one waits for a turn of the loop.
-   */
-  #sent(): Promise<void> {
-    if (++this.#burst >= SEND_BURST) {
-      this.#burst = 0;
-      return new Promise((resolve) => setImmediate(resolve));
-    }
-    if (!this.#burstWatched) {
-      this.#burstWatched = true;
-      setImmediate(() => {
-        this.#burst = 0;
-        this.#burstWatched = false;
-      });
-    }
-    return DONE;
+    return this.#calls.send(frames);
   }
 
   /**
@@ -444,30 +313,7 @@ export abstract class Socket implements SocketOptions {
    */
   receive(): Promise<Message> {
     if (this.#closed) return this.#rejectClosed();
-    if (this.#recvOp !== undefined) {
-      return Promise.reject(
-        zmqError("EBUSY", "Socket is busy reading; only one receive may be in progress"),
-      );
-    }
-    try {
-      const msg = this.#tryReceive();
-      if (msg !== undefined) return Promise.resolve(msg);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if (this.#options.receiveTimeout === 0) {
-      return Promise.reject(zmqError("EAGAIN", "No message is waiting"));
-    }
-    return new Promise((resolve, reject) => {
-      const op: PendingOp<Message> = { resolve, reject, timer: undefined };
-      if (this.#options.receiveTimeout > 0) {
-        op.timer = setTimeout(() => {
-          this.#recvOp = undefined;
-          reject(zmqError("EAGAIN", `Receive timed out after ${this.#options.receiveTimeout} ms`));
-        }, this.#options.receiveTimeout);
-      }
-      this.#recvOp = op;
-    });
+    return this.#calls.receive();
   }
 
   /**
@@ -499,17 +345,12 @@ export abstract class Socket implements SocketOptions {
     const linger = this.#terminated && !this.#keepLinger ? 0 : this.#options.linger;
     const code: ErrorCode = this.#terminated ? "ETERM" : "EAGAIN";
     const why = this.#terminated ? "Context was terminated" : "Socket was closed";
-    this.#failPending(code, why);
+    this.#calls.failAll(code, why);
     this.#native?.close(linger);
-    for (const b of new Set(this.#bindings.values())) b.close(linger);
-    this.#bindings.clear();
-    for (const c of this.#connecters.values()) c.close(linger);
-    this.#connecters.clear();
-    this.context.inproc.forget(this, linger);
-    for (const p of [...this.#pipes]) this.#dropPipe(p, linger);
-    this.#inproc.clear();
+    this.#endpoints.close(linger);
+    this.#pipes.dropAll(linger);
     this.#emit({ type: "close", address: "" });
-    this.#notifyReadiness();
+    this.#pipes.notify();
     this.events.close();
     this.context.unregister(this);
   }
@@ -531,104 +372,49 @@ export abstract class Socket implements SocketOptions {
   }
 
   // --- options --------------------------------------------------------------
+  // Each is a property backed by the socket's option record (accessors made below, in `static`).
 
   /** As in {@link SocketOptions.sendHighWaterMark}. */
-  get sendHighWaterMark(): number {
-    return this.#options.sendHighWaterMark;
-  }
-  set sendHighWaterMark(v: number) {
-    this.#set("sendHighWaterMark", v);
-  }
+  declare sendHighWaterMark: number;
   /** As in {@link SocketOptions.receiveHighWaterMark}. */
-  get receiveHighWaterMark(): number {
-    return this.#options.receiveHighWaterMark;
-  }
-  set receiveHighWaterMark(v: number) {
-    this.#set("receiveHighWaterMark", v);
-  }
+  declare receiveHighWaterMark: number;
   /** As in {@link SocketOptions.linger}. */
-  get linger(): number {
-    return this.#options.linger;
-  }
-  set linger(v: number) {
-    this.#set("linger", v);
-  }
+  declare linger: number;
   /** As in {@link SocketOptions.sendTimeout}. */
-  get sendTimeout(): number {
-    return this.#options.sendTimeout;
-  }
-  set sendTimeout(v: number) {
-    this.#set("sendTimeout", v);
-  }
+  declare sendTimeout: number;
   /** As in {@link SocketOptions.receiveTimeout}. */
-  get receiveTimeout(): number {
-    return this.#options.receiveTimeout;
-  }
-  set receiveTimeout(v: number) {
-    this.#set("receiveTimeout", v);
-  }
+  declare receiveTimeout: number;
   /** As in {@link SocketOptions.reconnectInterval}. */
-  get reconnectInterval(): number {
-    return this.#options.reconnectInterval;
-  }
-  set reconnectInterval(v: number) {
-    this.#set("reconnectInterval", v);
-  }
+  declare reconnectInterval: number;
   /** As in {@link SocketOptions.reconnectMaxInterval}. */
-  get reconnectMaxInterval(): number {
-    return this.#options.reconnectMaxInterval;
-  }
-  set reconnectMaxInterval(v: number) {
-    this.#set("reconnectMaxInterval", v);
-  }
+  declare reconnectMaxInterval: number;
   /** As in {@link SocketOptions.handshakeInterval}. */
-  get handshakeInterval(): number {
-    return this.#options.handshakeInterval;
-  }
-  set handshakeInterval(v: number) {
-    this.#set("handshakeInterval", v);
-  }
+  declare handshakeInterval: number;
   /** As in {@link SocketOptions.heartbeatInterval}. */
-  get heartbeatInterval(): number {
-    return this.#options.heartbeatInterval;
-  }
-  set heartbeatInterval(v: number) {
-    this.#set("heartbeatInterval", v);
-  }
+  declare heartbeatInterval: number;
   /** As in {@link SocketOptions.heartbeatTimeout}. */
-  get heartbeatTimeout(): number {
-    return this.#options.heartbeatTimeout;
-  }
-  set heartbeatTimeout(v: number) {
-    this.#set("heartbeatTimeout", v);
-  }
+  declare heartbeatTimeout: number;
   /** As in {@link SocketOptions.heartbeatTimeToLive}. */
-  get heartbeatTimeToLive(): number {
-    return this.#options.heartbeatTimeToLive;
-  }
-  set heartbeatTimeToLive(v: number) {
-    this.#set("heartbeatTimeToLive", v);
-  }
+  declare heartbeatTimeToLive: number;
   /** As in {@link SocketOptions.maxMessageSize}. */
-  get maxMessageSize(): number {
-    return this.#options.maxMessageSize;
-  }
-  set maxMessageSize(v: number) {
-    this.#set("maxMessageSize", v);
-  }
+  declare maxMessageSize: number;
   /** As in {@link SocketOptions.immediate}. */
-  get immediate(): boolean {
-    return this.#options.immediate;
-  }
-  set immediate(v: boolean) {
-    this.#set("immediate", v);
-  }
+  declare immediate: boolean;
   /** As in {@link SocketOptions.routingId}. */
-  get routingId(): string | Uint8Array | undefined {
-    return this.#options.routingId;
-  }
-  set routingId(v: string | Uint8Array | undefined) {
-    this.#set("routingId", v);
+  declare routingId: string | Uint8Array | undefined;
+
+  static {
+    for (const name of Object.keys(defaultOptions("")) as (keyof SocketOptions)[]) {
+      Object.defineProperty(Socket.prototype, name, {
+        get(this: Socket) {
+          return this.#options[name];
+        },
+        set(this: Socket, value: unknown) {
+          this.#set(name, value);
+        },
+        configurable: true,
+      });
+    }
   }
 
   /** Whether a receive would complete now. */
@@ -654,91 +440,66 @@ export abstract class Socket implements SocketOptions {
     this.#native?.setOption(name, value);
     (this.#options as unknown as Record<string, unknown>)[name] = value;
     if (name === "sendHighWaterMark" || name === "receiveHighWaterMark") {
-      const { sendHighWaterMark: snd, receiveHighWaterMark: rcv } = this.#options;
-      for (const p of this.#pipes) {
-        const far = p.farMarks;
-        if (name === "sendHighWaterMark") {
-          p.outbound.hwm = far === undefined ? snd : combinedHwm(snd, far.receive);
-        } else p.inbound.hwm = far === undefined ? rcv : combinedHwm(far.send, rcv);
-      }
+      this.#pipes.applyMarks(this.#options);
     }
   }
 
-  // --- pipes and the internal interface ----------------------------------
+  // --- the internal interface ---------------------------------------------
 
   /** What connecters, bindings and the inproc registry see of this socket. */
-  readonly #core: SocketCore = {
-    socket: this,
-    get type() {
-      return this.socket.type;
-    },
-    options: () => this.#options,
-    get immediate() {
-      return this.socket.immediate;
-    },
-    identity: (): Uint8Array | undefined => {
-      if (!sendsIdentity(this.type)) return undefined;
+  readonly #core: SocketCore = this.#makeCore();
+
+  #makeCore(): SocketCore {
+    const type = () => this.type;
+    const closed = () => this.#closed;
+    const options = () => this.#options;
+    const conflate = () => this.conflates();
+    const routingId = () => {
       const id = this.#options.routingId;
       return id === undefined ? new Uint8Array(0) : asBytes(id);
-    },
-    accepts: (peerType: string) => compatible(this.type, peerType),
-    newPipe: (endpoint: string, peer: PeerInfo, inprocAddress?: string): Pipe | undefined => {
-      if (!this.acceptsPipe(peer)) return undefined;
-      const pipe = new Pipe(
-        new MessageQueue(this.#options.receiveHighWaterMark, this.conflates()),
-        new MessageQueue(this.#options.sendHighWaterMark, this.conflates()),
-        peer,
-        endpoint,
-      );
-      this.addPipe(pipe, inprocAddress);
-      return pipe;
-    },
-    emit: (e: SocketEvent) => this.#emit(e),
-    identified: (pipe: Pipe) => this.peerIdentified(pipe),
-    hiccuped: (pipe: Pipe) => this.pipeHiccuped(pipe),
-    get conflate() {
-      return this.socket.conflates();
-    },
-    linger: (cancel: () => void) => this.context.linger(cancel),
-  };
-
-  /** @internal The inproc registry's view of this socket. */
-  get core(): SocketCore {
-    return this.#core;
+    };
+    return {
+      get type() {
+        return type();
+      },
+      get closed() {
+        return closed();
+      },
+      get immediate() {
+        return options().immediate;
+      },
+      get conflate() {
+        return conflate();
+      },
+      options,
+      routingId,
+      identity: () => sendsIdentity(type()) ? routingId() : undefined,
+      accepts: (peerType: string) => compatible(type(), peerType),
+      newPipe: (endpoint: string, peer: PeerInfo, inprocAddress?: string): Pipe | undefined => {
+        if (!this.acceptsPipe(peer)) return undefined;
+        const pipe = new Pipe(
+          new MessageQueue(this.#options.receiveHighWaterMark, this.conflates()),
+          new MessageQueue(this.#options.sendHighWaterMark, this.conflates()),
+          peer,
+          endpoint,
+        );
+        this.#pipes.add(pipe);
+        if (inprocAddress !== undefined) this.#endpoints.trackInproc(inprocAddress, pipe);
+        return pipe;
+      },
+      addPipe: (pipe: Pipe, inprocAddress: string) => {
+        if (this.#pipes.add(pipe, true)) this.#endpoints.trackInproc(inprocAddress, pipe);
+      },
+      emit: (e: SocketEvent) => this.#emit(e),
+      identified: (pipe: Pipe) => this.peerIdentified(pipe),
+      hiccuped: (pipe: Pipe) => this.pipeHiccuped(pipe),
+      linger: (cancel: () => void) => this.context.linger(cancel),
+    };
   }
 
-  /** @internal Starts serving a peer's pipe: doorbells, routing, and waiting calls. */
-  addPipe(pipe: Pipe, inprocAddress?: string): void {
-    if (inprocAddress !== undefined && !this.acceptsPipe(pipe.peer)) {
-      pipe.close(0);
-      return;
-    }
-    this.#pipes.add(pipe);
-    if (inprocAddress !== undefined) {
-      const list = this.#inproc.get(inprocAddress) ?? [];
-      list.push(pipe);
-      this.#inproc.set(inprocAddress, list);
-    }
-    pipe.inbound.onReadable = () => {
-      this.pipeReadable(pipe);
-      this.#kickReceive();
-      this.#notifyReadiness();
-    };
-    pipe.outbound.onWritable = () => {
-      this.#kickSend();
-      this.#notifyReadiness();
-    };
-    pipe.onEnded = (p) => {
-      this.#pipes.delete(p);
-      this.detachPipe(p);
-      this.#kickSend();
-      this.#kickReceive(); // XPUB reports the subscriptions that left with the peer
-      this.#notifyReadiness();
-    };
-    this.attachPipe(pipe);
-    if (pipe.inbound.size > 0) pipe.inbound.onReadable();
-    this.#kickSend();
-    this.#notifyReadiness();
+  /** @internal What the layers below (connecters, bindings, inproc) see of this socket. */
+  get core(): SocketCore {
+    return this.#core;
   }
 
   /**
@@ -746,67 +507,7 @@ export abstract class Socket implements SocketOptions {
    * or writable (a Poller re-checks then). Returns a function that stops it.
    */
   onReadiness(listener: () => void): () => void {
-    this.#readiness.add(listener);
-    return () => this.#readiness.delete(listener);
-  }
-
-  #notifyReadiness(): void {
-    for (const l of [...this.#readiness]) l();
-  }
-
-  #dropPipe(pipe: Pipe, linger: number): void {
-    this.#pipes.delete(pipe);
-    pipe.close(linger); // first, so the type sees a dead, empty pipe and forgets it
-    this.detachPipe(pipe);
-  }
-
-  #kickSend(): void {
-    const op = this.#sendOp;
-    if (op === undefined) return;
-    try {
-      if (!this.#trySend(op.msg)) return;
-      this.#sendOp = undefined;
-      clearTimeout(op.timer);
-      op.resolve();
-    } catch (e) {
-      this.#sendOp = undefined;
-      clearTimeout(op.timer);
-      op.reject(e as Error);
-    }
-  }
-
-  #kickReceive(): void {
-    const op = this.#recvOp;
-    if (op === undefined) return;
-    try {
-      const msg = this.#tryReceive();
-      if (msg === undefined) return;
-      this.#recvOp = undefined;
-      clearTimeout(op.timer);
-      op.resolve(msg);
-    } catch (e) {
-      this.#recvOp = undefined;
-      clearTimeout(op.timer);
-      op.reject(e as Error);
-    }
-  }
-
-  #trySend(msg: Message): boolean {
-    return this.#native === undefined ? this.trySend(msg) : this.native!.trySend(msg);
-  }
-
-  #tryReceive(): Message | undefined {
-    return this.#native === undefined ? this.tryReceive() : this.native!.tryReceive();
-  }
-
-  #failPending(code: ErrorCode, why: string): void {
-    for (const op of [this.#sendOp, this.#recvOp]) {
-      if (op === undefined) continue;
-      clearTimeout(op.timer);
-      op.reject(zmqError(code, why));
-    }
-    this.#sendOp = undefined;
-    this.#recvOp = undefined;
+    return this.#pipes.onReadiness(listener);
   }
 
   #rejectClosed<T>(): Promise<T> {
@@ -828,59 +529,3 @@ export abstract class Socket implements SocketOptions {
     this.events.emit(e);
   }
 }
-
-/** @internal What the connection machinery sees of a socket. */
-export interface SocketCore {
-  readonly socket: Socket;
-  readonly type: string;
-  readonly immediate: boolean;
-  options(): SocketOptions;
-  identity(): Uint8Array | undefined;
-  accepts(peerType: string): boolean;
-  /**
-   * Makes and attaches a pipe with this socket's high-water marks; undefined
-   * if the type refuses the peer. An inproc pipe names its address, so that
-   * unbind and disconnect find it.
-   */
-  newPipe(endpoint: string, peer: PeerInfo, inprocAddress?: string): Pipe | undefined;
-  emit(e: SocketEvent): void;
-  /** A pipe made before its handshake now knows its peer; false turns the peer away. */
-  identified(pipe: Pipe): boolean;
-  /** A pipe made at connect() lost its connection and waits for the next one. */
-  hiccuped(pipe: Pipe): void;
-  /** Whether this socket's queues keep only the newest message. */
-  readonly conflate: boolean;
-  /** Registers work that lingers after close; the context cancels it on terminate. Returns an unregister function. */
-  linger(cancel: () => void): () => void;
-}
-
-/**
- * @internal The engine's view of a socket, with connection-specific attach
- * and detach. `heartbeats: false` for inproc, where libzmq has none.
- */
-export function engineHost(
-  core: SocketCore,
-  attach: EngineHost["attach"],
-  detach: EngineHost["detach"],
-  heartbeats = true,
-): EngineHost {
-  return {
-    get socketType() {
-      return core.type;
-    },
-    get identity() {
-      return core.identity();
-    },
-    get options() {
-      const o = core.options();
-      return heartbeats
-        ? o
-        : { ...o, heartbeatInterval: 0, heartbeatTimeout: 0, heartbeatTimeToLive: 0 };
-    },
-    accepts: (peerType) => core.accepts(peerType),
-    attach,
-    detach,
-  };
-}
-
-export type { Endpoint };

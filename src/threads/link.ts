@@ -9,14 +9,14 @@
 
 import { zmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import type { Socket } from "../socket.ts";
+import type { SocketCore } from "../socket_core.ts";
 import { createRings, RingStream } from "../transports/shared_ring.ts";
 import { type ToHub, type ToThread, transfers } from "./protocol.ts";
 import { serveBound, serveConnecting } from "./ring_connection.ts";
 
 /** A connect of this thread waiting for a binder. */
 export interface PendingJoin {
-  socket: Socket;
+  socket: SocketCore;
   name: string;
   /** The socket's pipe, made at connect(). */
   near: Pipe;
@@ -29,9 +29,9 @@ export interface PendingJoin {
 /** What the link needs from the thread's inproc registry. */
 export interface LocalEndpoints {
   /** The socket of this thread bound to `name`, if any. */
-  boundSocket(name: string): Socket | undefined;
+  boundSocket(name: string): SocketCore | undefined;
   /** Joins a waiting connect to a binder of this same thread, pipe to pipe. */
-  joinDirect(join: PendingJoin, binder: Socket): void;
+  joinDirect(join: PendingJoin, binder: SocketCore): void;
 }
 
 /**
@@ -80,7 +80,7 @@ export class ThreadLink {
    * `lingerMs` other than 0 (a socket closing), a connect with messages
    * queued stays for that long (-1: until a binder appears), to deliver them.
    */
-  cancel(socket: Socket, name?: string, lingerMs = 0): void {
+  cancel(socket: SocketCore, name?: string, lingerMs = 0): void {
     for (const [conn, j] of this.#joins) {
       if (j.socket !== socket || (name !== undefined && j.name !== name)) continue;
       if (lingerMs !== 0 && j.near.outbound.size > 0) {

@@ -9,23 +9,23 @@
 
 import { Engine, type EngineHost } from "../engine.ts";
 import type { PeerInfo, Pipe } from "../pipe.ts";
-import { engineHost, type Socket } from "../socket.ts";
+import { engineHost, type SocketCore } from "../socket_core.ts";
 import { type RingEnd, RingStream } from "../transports/shared_ring.ts";
 
 /** The engine's view of a socket over rings: no heartbeats (libzmq has none for inproc). */
 function host(
-  socket: Socket,
+  socket: SocketCore,
   attach: EngineHost["attach"],
   detach: EngineHost["detach"],
 ): EngineHost {
-  return engineHost(socket.core, attach, detach, false);
+  return engineHost(socket, attach, detach, false);
 }
 
 /**
  * The bound side: a pipe is made when the handshake completes, and ends
  * with the connection (like an accepted tcp connection).
  */
-export function serveBound(socket: Socket, address: string, end: RingEnd): RingStream {
+export function serveBound(socket: SocketCore, address: string, end: RingEnd): RingStream {
   const stream = new RingStream(end, address);
   let pipe: Pipe | undefined;
   new Engine(
@@ -34,7 +34,7 @@ export function serveBound(socket: Socket, address: string, end: RingEnd): RingS
       socket,
       (_engine, peer: PeerInfo) => {
         if (socket.closed) return undefined; // closed during the handshake: the engine closes the connection
-        pipe = socket.core.newPipe(address, peer, address);
+        pipe = socket.newPipe(address, peer, address);
         return pipe;
       },
       () => pipe?.end(),
@@ -50,7 +50,7 @@ export function serveBound(socket: Socket, address: string, end: RingEnd): RingS
  * reconnect.
  */
 export function serveConnecting(
-  socket: Socket,
+  socket: SocketCore,
   pipe: Pipe,
   address: string,
   end: RingEnd,
@@ -59,8 +59,8 @@ export function serveConnecting(
   const stream = new RingStream(end, address);
   // Sized for a pipe shared with the peer socket; over rings each side keeps its own mark.
   pipe.farMarks = undefined;
-  pipe.outbound.hwm = socket.sendHighWaterMark;
-  pipe.inbound.hwm = socket.receiveHighWaterMark;
+  pipe.outbound.hwm = socket.options().sendHighWaterMark;
+  pipe.inbound.hwm = socket.options().receiveHighWaterMark;
   let lingerMs: number | undefined;
   const engine = new Engine(
     stream,
@@ -74,7 +74,7 @@ export function serveConnecting(
           queueMicrotask(() => pipe.onClosed?.(linger));
           return pipe;
         }
-        return pipe.alive && socket.core.identified(pipe) ? pipe : undefined;
+        return pipe.alive && socket.identified(pipe) ? pipe : undefined;
       },
       () => pipe.end(),
     ),

@@ -1,0 +1,40 @@
+/**
+ * What `send()` accepts, and how it becomes frames.
+ *
+ * @module
+ */
+
+import type { Message } from "./pipe.ts";
+
+/** What `send()` accepts: one frame, or an array of frames for a multipart message. */
+export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
+
+const encoder = new TextEncoder();
+
+function toFrame(part: MessageLike): Uint8Array {
+  if (typeof part === "string") return encoder.encode(part);
+  if (part instanceof Uint8Array) return part;
+  if (part === null) return new Uint8Array(0);
+  if (part instanceof ArrayBuffer) return new Uint8Array(part);
+  if (ArrayBuffer.isView(part)) {
+    return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+  }
+  throw new TypeError(`cannot send a ${typeof part}: use a string, Uint8Array or ArrayBuffer`);
+}
+
+/**
+ * Turns what the user passed to `send()` into frames. A Uint8Array is used as
+ * it is, not copied.
+ *
+ * @example
+ * ```ts
+ * const frames = toMessage(["topic", new Uint8Array([1, 2, 3])]); // two frames
+ * ```
+ */
+export function toMessage(msg: MessageLike | MessageLike[]): Message {
+  if (Array.isArray(msg)) {
+    if (msg.length === 0) throw new TypeError("a message needs at least one frame");
+    return msg.map(toFrame);
+  }
+  return [toFrame(msg)];
+}

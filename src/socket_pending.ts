@@ -1,0 +1,179 @@
+/**
+ * A socket's waiting calls: at most one `send()` and one `receive()` wait at
+ * a time (zeromq.js's rule), each with its timeout. The socket's routing is
+ * reached through two functions; the calls are retried when the socket says
+ * a pipe became writable or readable.
+ *
+ * @module
+ */
+
+import { type ErrorCode, zmqError } from "./errors.ts";
+import type { Message } from "./pipe.ts";
+import { setImmediate } from "node:timers";
+
+/** How many sends may complete at once in a row before one lets the event loop run (see `#sent`). */
+const SEND_BURST = 1024;
+
+/** What a send that completed at once returns: one settled promise serves them all. */
+const DONE: Promise<void> = Promise.resolve();
+
+interface PendingOp<T> {
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** The routing a socket offers its waiting calls. */
+export interface CallRouting {
+  /** Queues a message; false when it must wait. Throws a ZmqError (EFSM...) to fail the call. */
+  trySend(msg: Message): boolean;
+  /** The next message, if one is waiting. Throws a ZmqError to fail the call. */
+  tryReceive(): Message | undefined;
+  /** The socket's current send timeout (ms; -1 = forever, 0 = fail at once). */
+  sendTimeout(): number;
+  /** The socket's current receive timeout (ms; -1 = forever, 0 = fail at once). */
+  receiveTimeout(): number;
+}
+
+/**
+ * @internal The send and receive waiting on one socket.
+ *
+ * @example
+ * ```ts
+ * const calls = new PendingCalls(routing);
+ * const sent = calls.send([bytes]);   // queued now, or waits for calls.retrySend()
+ * ```
+ */
+export class PendingCalls {
+  #routing: CallRouting;
+  #send: (PendingOp<void> & { msg: Message }) | undefined;
+  #receive: PendingOp<Message> | undefined;
+  /** Sends completed at once since the event loop last had a turn. */
+  #burst = 0;
+  #burstWatched = false;
+
+  constructor(routing: CallRouting) {
+    this.#routing = routing;
+  }
+
+  /** Sends now if routing takes the message, otherwise waits up to the send timeout. */
+  send(frames: Message): Promise<void> {
+    if (this.#send !== undefined) {
+      return Promise.reject(
+        zmqError("EBUSY", "Socket is busy writing; only one send may be in progress"),
+      );
+    }
+    try {
+      if (this.#routing.trySend(frames)) return this.#sent();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const timeout = this.#routing.sendTimeout();
+    if (timeout === 0) {
+      return Promise.reject(
+        zmqError("EAGAIN", "Socket is not ready to send (high-water mark or no peer)"),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const op = { msg: frames, resolve, reject, timer: undefined as PendingOp<void>["timer"] };
+      if (timeout > 0) {
+        op.timer = setTimeout(() => {
+          this.#send = undefined;
+          reject(zmqError("EAGAIN", `Send timed out after ${timeout} ms`));
+        }, timeout);
+      }
+      this.#send = op;
+    });
+  }
+
+  /**
+   * A send that completed at once. A loop of them (a PUB never waits) would
+   * keep the event loop from ever running I/O, since each resolves as a
+   * microtask: every SEND_BURST in a row, one waits for a turn of the loop.
+   */
+  #sent(): Promise<void> {
+    if (++this.#burst >= SEND_BURST) {
+      this.#burst = 0;
+      return new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!this.#burstWatched) {
+      this.#burstWatched = true;
+      setImmediate(() => {
+        this.#burst = 0;
+        this.#burstWatched = false;
+      });
+    }
+    return DONE;
+  }
+
+  /** Receives now if a message waits, otherwise waits up to the receive timeout. */
+  receive(): Promise<Message> {
+    if (this.#receive !== undefined) {
+      return Promise.reject(
+        zmqError("EBUSY", "Socket is busy reading; only one receive may be in progress"),
+      );
+    }
+    try {
+      const msg = this.#routing.tryReceive();
+      if (msg !== undefined) return Promise.resolve(msg);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const timeout = this.#routing.receiveTimeout();
+    if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "No message is waiting"));
+    return new Promise((resolve, reject) => {
+      const op: PendingOp<Message> = { resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        op.timer = setTimeout(() => {
+          this.#receive = undefined;
+          reject(zmqError("EAGAIN", `Receive timed out after ${timeout} ms`));
+        }, timeout);
+      }
+      this.#receive = op;
+    });
+  }
+
+  /** A pipe may have room: the waiting send tries again. */
+  retrySend(): void {
+    const op = this.#send;
+    if (op === undefined) return;
+    try {
+      if (!this.#routing.trySend(op.msg)) return;
+      this.#send = undefined;
+      clearTimeout(op.timer);
+      op.resolve();
+    } catch (e) {
+      this.#send = undefined;
+      clearTimeout(op.timer);
+      op.reject(e as Error);
+    }
+  }
+
+  /** A message may be waiting: the waiting receive tries again. */
+  retryReceive(): void {
+    const op = this.#receive;
+    if (op === undefined) return;
+    try {
+      const msg = this.#routing.tryReceive();
+      if (msg === undefined) return;
+      this.#receive = undefined;
+      clearTimeout(op.timer);
+      op.resolve(msg);
+    } catch (e) {
+      this.#receive = undefined;
+      clearTimeout(op.timer);
+      op.reject(e as Error);
+    }
+  }
+
+  /** Ends both waiting calls with `code` (the socket closed, or its context ended). */
+  failAll(code: ErrorCode, why: string): void {
+    for (const op of [this.#send, this.#receive]) {
+      if (op === undefined) continue;
+      clearTimeout(op.timer);
+      op.reject(zmqError(code, why));
+    }
+    this.#send = undefined;
+    this.#receive = undefined;
+  }
+}
