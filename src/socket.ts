@@ -274,7 +274,16 @@ export abstract class Socket implements SocketOptions {
     this.#endpoints.connect(address);
   }
 
-  /** Stops connecting to an endpoint and drops its connection and queued messages. */
+  /**
+   * Stops connecting to an endpoint and drops its connection and queued
+   * messages. An address connected more than once has a connection per
+   * `connect()` (as in libzmq); disconnecting it ends all of them.
+   *
+   * @example
+   * ```ts
+   * dealer.disconnect("tcp://127.0.0.1:5555");
+   * ```
+   */
   disconnect(address: string): void {
     this.#assertOpen();
     if (this.#native !== undefined) return this.native!.disconnect(address);

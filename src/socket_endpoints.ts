@@ -36,7 +36,8 @@ export class SocketEndpoints {
   #context: EndpointContext;
   #drop: (pipe: Pipe, linger: number) => void;
   #bindings = new Map<string, Binding>();
-  #connecters = new Map<string, Connecter>();
+  /** A list per address: connecting twice makes two connections, as in libzmq. */
+  #connecters = new Map<string, Connecter[]>();
   /** Pipes joined over inproc, by the address they were bound or connected with. */
   #inproc = new Map<string, Pipe[]>();
 
@@ -104,11 +105,16 @@ export class SocketEndpoints {
       throw zmqError("EINVAL", `cannot connect to port ${ep.port} in "${address}"`, { address });
     }
     const c = new Connecter(this.#core, ep, this.#context.transport);
-    this.#connecters.set(address, c);
+    const list = this.#connecters.get(address);
+    if (list === undefined) this.#connecters.set(address, [c]);
+    else list.push(c);
     c.start();
   }
 
-  /** Stops connecting to an endpoint and drops its connection and queued messages. */
+  /**
+   * Stops connecting to an endpoint and drops its connections and queued
+   * messages: every connection made to that address, if it was connected more than once.
+   */
   disconnect(address: string): void {
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
@@ -121,12 +127,14 @@ export class SocketEndpoints {
       this.#inproc.delete(address);
       return;
     }
-    const c = this.#connecters.get(address);
-    if (c === undefined) throw zmqError("ENOENT", `not connected to "${address}"`, { address });
+    const list = this.#connecters.get(address);
+    if (list === undefined) throw zmqError("ENOENT", `not connected to "${address}"`, { address });
     this.#connecters.delete(address);
-    const pipe = c.pipe;
-    c.close(0);
-    if (pipe !== undefined) this.#drop(pipe, 0);
+    for (const c of list) {
+      const pipe = c.pipe;
+      c.close(0);
+      if (pipe !== undefined) this.#drop(pipe, 0);
+    }
   }
 
   /** Records a pipe joined over inproc, so that unbind and disconnect find it. */
@@ -140,7 +148,7 @@ export class SocketEndpoints {
   close(linger: number): void {
     for (const b of new Set(this.#bindings.values())) b.close(linger);
     this.#bindings.clear();
-    for (const c of this.#connecters.values()) c.close(linger);
+    for (const list of this.#connecters.values()) for (const c of list) c.close(linger);
     this.#connecters.clear();
     this.#context.inproc.forget(this.#core, linger);
     this.#inproc.clear();
