@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { Publisher, Push } from "../mod.ts";
-import { LibzmqPeer } from "./helpers/libzmq.ts";
+import { LibzmqPeer, peerTest } from "./helpers/libzmq.ts";
 import { until, within } from "./helpers/timeout.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -35,65 +35,71 @@ async function endpoints(out: () => string, pattern: RegExp): Promise<string[]> 
 }
 
 for (const broker of ["msgqueue", "rrbroker"]) {
-  test(`examples/${broker}.ts carries requests and replies between libzmq REQs and libzmq REPs`, async () => {
-    const ex = start(
-      `examples/${broker}.ts`,
-      "--frontend",
-      "tcp://127.0.0.1:*",
-      "--backend",
-      "tcp://127.0.0.1:*",
-    );
-    const peers: LibzmqPeer[] = [];
-    try {
-      const [front, back] = await endpoints(ex.out, /frontend (tcp:\S+), backend (tcp:\S+)/);
-      const rep = await LibzmqPeer.start("REP");
-      const req = await LibzmqPeer.start("REQ");
-      peers.push(rep, req);
-      await rep.connect(back!);
-      await req.connect(front!);
-      const served = rep.echo(5);
-      for (let i = 0; i < 5; i++) {
-        assert.deepEqual((await req.request([`Hello ${i}`])).map(text), [`Hello ${i}`]);
+  peerTest(
+    `examples/${broker}.ts carries requests and replies between libzmq REQs and libzmq REPs`,
+    async () => {
+      const ex = start(
+        `examples/${broker}.ts`,
+        "--frontend",
+        "tcp://127.0.0.1:*",
+        "--backend",
+        "tcp://127.0.0.1:*",
+      );
+      const peers: LibzmqPeer[] = [];
+      try {
+        const [front, back] = await endpoints(ex.out, /frontend (tcp:\S+), backend (tcp:\S+)/);
+        const rep = await LibzmqPeer.start("REP");
+        const req = await LibzmqPeer.start("REQ");
+        peers.push(rep, req);
+        await rep.connect(back!);
+        await req.connect(front!);
+        const served = rep.echo(5);
+        for (let i = 0; i < 5; i++) {
+          assert.deepEqual((await req.request([`Hello ${i}`])).map(text), [`Hello ${i}`]);
+        }
+        await within(served, 10000, "the worker to serve 5");
+      } finally {
+        ex.child.kill("SIGKILL");
+        for (const p of peers) await p.stop();
       }
-      await within(served, 10000, "the worker to serve 5");
-    } finally {
-      ex.child.kill("SIGKILL");
-      for (const p of peers) await p.stop();
-    }
-  });
+    },
+  );
 }
 
-test("examples/wuproxy.ts carries weather from a libzmq PUB to a libzmq SUB, subscriptions going up", async () => {
-  const pub = await LibzmqPeer.start("PUB");
-  const sub = await LibzmqPeer.start("SUB");
-  const upstream = await pub.bind("tcp://127.0.0.1:*");
-  const ex = start(
-    "examples/wuproxy.ts",
-    "--upstream",
-    upstream,
-    "--endpoint",
-    "tcp://127.0.0.1:*",
-  );
-  try {
-    const [endpoint] = await endpoints(ex.out, /to (tcp:\S+)/);
-    await sub.subscribe("10001 ");
-    await sub.connect(endpoint!);
-    let got: Uint8Array[][] | undefined;
-    const arrived = sub.receive(1, 20000).then((m) => (got = m));
-    const start_ = Date.now();
-    while (got === undefined) {
-      if (Date.now() - start_ > 20000) assert.fail("no update came through the proxy");
-      await pub.send(["10002 1 1"]); // not subscribed: filtered upstream
-      await pub.send(["10001 25 60"]);
+peerTest(
+  "examples/wuproxy.ts carries weather from a libzmq PUB to a libzmq SUB, subscriptions going up",
+  async () => {
+    const pub = await LibzmqPeer.start("PUB");
+    const sub = await LibzmqPeer.start("SUB");
+    const upstream = await pub.bind("tcp://127.0.0.1:*");
+    const ex = start(
+      "examples/wuproxy.ts",
+      "--upstream",
+      upstream,
+      "--endpoint",
+      "tcp://127.0.0.1:*",
+    );
+    try {
+      const [endpoint] = await endpoints(ex.out, /to (tcp:\S+)/);
+      await sub.subscribe("10001 ");
+      await sub.connect(endpoint!);
+      let got: Uint8Array[][] | undefined;
+      const arrived = sub.receive(1, 20000).then((m) => (got = m));
+      const start_ = Date.now();
+      while (got === undefined) {
+        if (Date.now() - start_ > 20000) assert.fail("no update came through the proxy");
+        await pub.send(["10002 1 1"]); // not subscribed: filtered upstream
+        await pub.send(["10001 25 60"]);
+      }
+      await arrived;
+      assert.deepEqual(got!.map((m) => m.map(text)), [["10001 25 60"]]);
+    } finally {
+      ex.child.kill("SIGKILL");
+      await pub.stop();
+      await sub.stop();
     }
-    await arrived;
-    assert.deepEqual(got!.map((m) => m.map(text)), [["10001 25 60"]]);
-  } finally {
-    ex.child.kill("SIGKILL");
-    await pub.stop();
-    await sub.stop();
-  }
-});
+  },
+);
 
 test("examples/mspoller.ts serves its task socket and its weather socket", async () => {
   const tasks = new Push({ linger: 0 });

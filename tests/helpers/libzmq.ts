@@ -2,7 +2,8 @@
  * Drives a real libzmq socket (npm `zeromq` under Node) in a child process,
  * for interop tests. Both Deno and Bun run this through node:child_process.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { test } from "node:test";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { Buffer } from "node:buffer";
 import process from "node:process";
@@ -17,6 +18,21 @@ const b64 = (f: Uint8Array | string) =>
   (typeof f === "string" ? Buffer.from(f) : Buffer.from(f.buffer, f.byteOffset, f.byteLength))
     .toString("base64");
 const unb64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
+
+/**
+ * Why no libzmq peer can run here, or undefined. The peer needs `node` and the npm `zeromq`
+ * package (`npm install`); a fresh clone tested with only Deno or Bun has neither.
+ */
+export const peerMissing: string | undefined = (() => {
+  const probe = spawnSync("node", ["-e", "require.resolve('zeromq')"], { cwd: root });
+  if (probe.error !== undefined) return "no node on PATH to run the libzmq peer";
+  if (probe.status !== 0) return "the npm zeromq package is not installed (npm install)";
+  return undefined;
+})();
+if (peerMissing !== undefined) console.log(`skipping the tests with a libzmq peer: ${peerMissing}`);
+
+/** node:test's `test`, or `test.skip` where no libzmq peer can run (see {@link peerMissing}). */
+export const peerTest: typeof test.skip = peerMissing === undefined ? test : test.skip;
 
 /** A libzmq socket in a Node child process. */
 export class LibzmqPeer {

@@ -1,11 +1,10 @@
 // ZMTP heartbeats (PING/PONG) against libzmq: a heartbeating libzmq peer keeps a zmq-ts
 // connection that only answers its PINGs, and a heartbeating zmq-ts socket drops a libzmq peer
 // that has frozen (SIGSTOP) and gets it back once it thaws (SIGCONT).
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createConnection } from "node:net";
 import { Dealer, Pull, Push } from "../../mod.ts";
-import { LibzmqPeer } from "../helpers/libzmq.ts";
+import { LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

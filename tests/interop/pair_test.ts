@@ -1,8 +1,7 @@
 // zmq-ts PAIR against libzmq PAIR, both ways, over tcp and ipc, each side binding in turn.
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Pair } from "../../mod.ts";
-import { LibzmqPeer } from "../helpers/libzmq.ts";
+import { LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { within } from "../helpers/timeout.ts";
 

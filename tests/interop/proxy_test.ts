@@ -1,9 +1,8 @@
 // A zmq-ts proxy() between libzmq peers: libzmq REQ clients -> ROUTER | DEALER -> libzmq REP workers
 // (the Guide's msgqueue), and a PULL/PUSH streamer between a libzmq PUSH and a libzmq PULL.
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dealer, proxy, Pull, Push, Router } from "../../mod.ts";
-import { LibzmqPeer } from "../helpers/libzmq.ts";
+import { LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
 import { within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -1,9 +1,8 @@
 // Pub-sub with libzmq: PUB-SUB and XPUB-XSUB each way, each side binding in turn;
 // subscriptions resent after a reconnect; a zmq-ts XSUB/XPUB proxy between libzmq peers.
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type Message, Publisher, Subscriber, XPublisher, XSubscriber } from "../../mod.ts";
-import { join, LibzmqPeer } from "../helpers/libzmq.ts";
+import { join, LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

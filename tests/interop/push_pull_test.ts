@@ -1,8 +1,7 @@
 // zmq-ts PUSH/PULL against libzmq 4.3.5, over tcp and ipc, each side binding in turn.
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Pull, Push } from "../../mod.ts";
-import { LibzmqPeer } from "../helpers/libzmq.ts";
+import { LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { within } from "../helpers/timeout.ts";
 

@@ -1,8 +1,7 @@
 // Request-reply with libzmq: every valid pairing of REQ, REP, DEALER and ROUTER, each side binding in turn.
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dealer, Reply, Request, Router } from "../../mod.ts";
-import { join, LibzmqPeer } from "../helpers/libzmq.ts";
+import { join, LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -1,10 +1,9 @@
 // A publisher with one stalled subscriber (a libzmq SUB frozen with SIGSTOP) keeps its memory
 // bounded and never blocks, while a fast subscriber on the same socket keeps receiving.
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { Publisher, Subscriber } from "../../mod.ts";
-import { LibzmqPeer } from "../helpers/libzmq.ts";
+import { LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
 import { until, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
