@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { Pull, Push } from "./mod.ts";
+ * import { Pull, Push } from "@zmq-ts/zmq";
  * const pull = new Pull();
  * await pull.bind("tcp://127.0.0.1:*");
  * const push = new Push();
@@ -50,3 +50,4 @@ export { XSubscriber } from "./src/sockets/xsub.ts";
 export { Poller, type PollEvents, type PollItem } from "./src/poller.ts";
 export { Proxy, proxy, type ProxySideStatistics, type ProxyStatistics } from "./src/proxy.ts";
 export { shutdownOnSignals, type ShutdownOptions } from "./src/shutdown.ts";
+export { type Capability, capability, packageVersion, version } from "./src/version.ts";
