@@ -29,6 +29,7 @@
  * @module
  */
 
+import process from "node:process";
 import { Context, defaultContext, setDefaultContext } from "../src/context.ts";
 import { zmqError } from "../src/errors.ts";
 import { Socket } from "../src/socket.ts";
@@ -51,6 +52,12 @@ export interface StartWorkerOptions {
  * Starts a module Worker that shares `context`. When the Worker is
  * terminated (or dies of an uncaught error), its connections are closed in
  * every other thread, so no peer waits on it.
+ *
+ * A Worker whose module cannot load, or that dies of an uncaught error,
+ * ends the program with exit code 1 and a message naming the module, on
+ * Deno and Bun alike, unless an `error` listener on the returned Worker
+ * calls `preventDefault()`. In a compiled program the Worker's module must
+ * be compiled in (see the README's "Single binaries").
  *
  * @example
  * ```ts
@@ -84,9 +91,35 @@ export function startWorker(url: string | URL, options: StartWorkerOptions = {})
     terminate();
     ended();
   };
-  worker.addEventListener("error", ended);
+  worker.addEventListener("error", (e) => {
+    ended();
+    endUnlessHandled(e, url);
+  });
   worker.addEventListener("close", ended); // Bun reports a Worker's end this way
   return worker;
+}
+
+/**
+ * A Worker's error that no listener handled (with preventDefault) ends the program with a message
+ * naming the module, so a module that cannot load, or a Worker that dies, is never silent. Deno
+ * does this itself; Bun only ends the Worker, and does not even exit on an uncaught error while
+ * the main module awaits, so the parent would wait forever for a peer that never comes. Bun's
+ * ErrorEvent is not cancelable (preventDefault leaves defaultPrevented false), so the call itself
+ * is noted. Checked a turn later, once every listener has seen the event.
+ */
+function endUnlessHandled(e: Event, url: string | URL): void {
+  let handled = false;
+  const preventDefault = e.preventDefault.bind(e);
+  e.preventDefault = () => {
+    handled = true;
+    preventDefault();
+  };
+  setTimeout(() => {
+    if (handled || e.defaultPrevented) return;
+    const detail = (e as ErrorEvent).message ?? String(e);
+    console.error(`error: zmq-ts: the Worker ${String(url)} failed: ${detail}`);
+    process.exit(1);
+  }, 0);
 }
 
 /**
