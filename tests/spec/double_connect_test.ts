@@ -11,7 +11,6 @@ import { eventCount, within } from "../helpers/timeout.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const isBun = "Bun" in globalThis;
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** Receives `n` messages on a ROUTER and returns the distinct routing ids they came from. */
 async function peersOf(router: Router, n: number): Promise<Set<string>> {
