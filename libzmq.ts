@@ -4,8 +4,8 @@
  *
  * @example
  * ```ts
- * import { Context, Pull } from "./mod.ts";
- * import { libzmq } from "./libzmq.ts";
+ * import { Context, Pull } from "@zmq-ts/zmq";
+ * import { libzmq } from "@zmq-ts/zmq/libzmq";
  * const context = new Context({ backend: await libzmq() });
  * const pull = new Pull({ context });
  * await pull.bind("tcp://127.0.0.1:*");

@@ -7,19 +7,20 @@
  * the context; in the Worker, {@link joinContext} returns it (and makes it
  * the Worker's default context, so sockets made without one join it too).
  *
- * @example
+ * @example The parent thread (main.ts)
  * ```ts
- * // main.ts
- * import { Pair } from "../mod.ts";
- * import { startWorker } from "../workers/mod.ts";
+ * import { Pair } from "@zmq-ts/zmq";
+ * import { startWorker } from "@zmq-ts/zmq/workers";
  * const pair = new Pair();
  * await pair.bind("inproc://step");
  * startWorker(new URL("./step.ts", import.meta.url));
  * console.log(await pair.receive());
+ * ```
  *
- * // step.ts
- * import { Pair } from "../mod.ts";
- * import { joinContext } from "../workers/mod.ts";
+ * @example The Worker (step.ts)
+ * ```ts
+ * import { Pair } from "@zmq-ts/zmq";
+ * import { joinContext } from "@zmq-ts/zmq/workers";
  * await joinContext();
  * const pair = new Pair();
  * pair.connect("inproc://step");
