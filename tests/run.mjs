@@ -4,6 +4,7 @@
 // comes from bunfig.toml's preload, as for a bare `bun test`.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { delimiter } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -37,8 +38,13 @@ function count(name, text) {
     : undefined;
 }
 
-// NO_COLOR, and no FORCE_COLOR at all: Deno turns colours on when it sees one, even "0".
-const { FORCE_COLOR: _, ...env } = { ...process.env, NO_COLOR: "1" };
+// NO_COLOR, and no FORCE_COLOR at all: Deno turns colours on when it sees one, even "0". The
+// runtimes npm installed come first on PATH, for the tests that start one (e.g. deno doc).
+const { FORCE_COLOR: _, ...env } = {
+  ...process.env,
+  NO_COLOR: "1",
+  PATH: `${root}node_modules/.bin${delimiter}${process.env.PATH ?? ""}`,
+};
 
 function run({ name, cmd, argv }) {
   return new Promise((resolve) => {
