@@ -19,7 +19,8 @@ export interface CliOutput {
 }
 
 /**
- * stdout and stderr of this process.
+ * stdout and stderr of this process. When the reader of stdout goes away (`zmq ... | head -3`),
+ * the command ends at once with status 0, as there is no one left to print for.
  *
  * @example
  * ```ts
@@ -36,9 +37,20 @@ export function processOutput(): CliOutput {
     for (const w of waiters) w();
     waiters = [];
   };
+  // Deno throws EPIPE from write(); Bun reports it too, then waits forever unless told to exit.
+  const readerGone = (e: unknown) => {
+    if ((e as { code?: string }).code !== "EPIPE") throw e;
+    process.exit(0);
+  };
+  process.stdout.on("error", readerGone);
   const write = (stream: { write(text: string, done: () => void): unknown }, text: string) => {
     pending++;
-    stream.write(`${text}\n`, done);
+    try {
+      stream.write(`${text}\n`, done);
+    } catch (e) {
+      done();
+      readerGone(e);
+    }
   };
   return {
     line: (text) => write(process.stdout, text),

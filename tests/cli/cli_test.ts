@@ -42,6 +42,11 @@ class Zmq {
     }
   }
 
+  /** Stops reading the command's stdout, as `| head -1` does once it has its line. */
+  closeStdout(): void {
+    this.#child.stdout!.destroy();
+  }
+
   /** The command's stdout lines. */
   get lines(): string[] {
     return this.out.split("\n").filter((l) => l !== "");
@@ -83,6 +88,32 @@ peerTest("bind pull --count 3: prints three messages from a libzmq PUSH, then ex
     await push.stop();
   }
 });
+
+peerTest(
+  "when the reader of its output goes away (| head), the command ends with status 0",
+  async () => {
+    const push = await LibzmqPeer.start("PUSH");
+    const z = new Zmq(["bind", "pull", "tcp://127.0.0.1:*"]);
+    try {
+      await push.connect(await z.bound());
+      await push.send(["first"]);
+      await until(() => z.lines.length > 0, 10000, "the first line");
+      z.closeStdout();
+      let exited = false;
+      z.ended.then(() => (exited = true));
+      const deadline = Date.now() + 15000;
+      while (!exited) { // the next line written finds the pipe closed
+        assert.ok(Date.now() < deadline, `still running 15 s after its reader left: ${z.err}`);
+        await push.send(["more"]);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(await z.status(), 0, z.err);
+    } finally {
+      await z.status().catch(() => {});
+      await push.stop();
+    }
+  },
+);
 
 peerTest("connect push: each line of stdin is a message, a tab separates its frames", async () => {
   const pull = await LibzmqPeer.start("PULL");
