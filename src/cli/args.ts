@@ -78,14 +78,17 @@ Usage:
                                                role both sides run here over tcp loopback
   zmq --help | --version
 
-Types: ${types} (or zeromq.js's names: request, publisher, ...)
+Types: ${types}
+       (zeromq.js's names work too: request, reply, publisher, subscriber, ...)
 Endpoints: tcp://host:port, tcp://*:port, tcp://127.0.0.1:* (any free port), ipc:///path
 
 What each type does:
-  req      sends each message (--send, or each line of stdin) and prints its reply
-  rep      prints each request and answers with the --send messages in turn (none: echoes it)
-  push, pub                  send the --send messages, or each line of stdin, then exit
-  pull, sub                  print each message received
+  req                                sends each message (--send, or each line of stdin) and
+                                     prints its reply
+  rep                                prints each request and answers with the --send messages
+                                     in turn (none: echoes it)
+  push, pub                          send the --send messages, or each line of stdin, then exit
+  pull, sub                          print each message received
   dealer, router, pair, xpub, xsub   both at once
 
 Options:
@@ -97,7 +100,8 @@ Options:
       --linger <ms>     how long queued messages may take to go at exit (default: until sent,
                         or the --timeout)
       --identity <id>   the socket's routing id (as a ROUTER sees it)
-      --size <bytes>    bench: message size (default 64)
+      --size <bytes>    bench: message size (default 64); --count: messages (default
+                        100000) or round trips (default 10000)
   -h, --help            this text
   -V, --version         zmq-ts's version and the libzmq behaviour it follows
 
