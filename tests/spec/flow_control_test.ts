@@ -48,7 +48,7 @@ for (const order of ["bind first", "connect first"] as const) {
         const accepted = await fill(push);
         assert.equal(accepted, expected);
         for (let i = 0; i < accepted; i++) {
-          assert.equal(text((await pull.receive())[0]!), String(i));
+          assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
         }
         assert.equal(pull.readable, false);
       } finally {
@@ -127,7 +127,9 @@ test("a mark changed after connecting applies to the existing pipe, still added 
     push.connect(ep);
     push.sendHighWaterMark = 5;
     assert.equal(await fill(push), 6);
-    for (let i = 0; i < 6; i++) assert.equal(text((await pull.receive())[0]!), String(i));
+    for (let i = 0; i < 6; i++) {
+      assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
+    }
     pull.receiveHighWaterMark = 10;
     push.sendHighWaterMark = 2;
     assert.equal(await fill(push), 12);

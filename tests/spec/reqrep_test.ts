@@ -49,7 +49,7 @@ for (const transport of ["tcp", "ipc", "inproc"] as const) {
         await req.send("who?");
         answers.push(text((await within(req.receive(), 5000, "reply"))[0]!));
       }
-      await Promise.all(served);
+      await within(Promise.all(served), 5000, "each REP to serve two requests");
       assert.deepEqual([...answers].sort(), ["rep 0", "rep 0", "rep 1", "rep 1", "rep 2", "rep 2"]);
       assert.deepEqual(answers.slice(3), answers.slice(0, 3), "the same rotation twice");
     } finally {
