@@ -22,6 +22,7 @@ import {
 import { libzmq } from "../../libzmq.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { nextEvent, until, within } from "../helpers/timeout.ts";
+import { publishUntil } from "../helpers/pubsub.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 const loaded = await libzmq().then((b) => b, (e: Error) => e);
@@ -105,41 +106,41 @@ for (const b of backends) {
       sub.connect(pub.lastEndpoint!);
       sub.subscribe("A");
       // A subscription reaches the publisher in the background: publish until the first arrives.
-      let first: Uint8Array[] | undefined;
-      sub.receiveTimeout = 20;
-      while (first === undefined) {
-        await pub.send(["B", "never"]);
-        await pub.send(["A", "first"]);
-        first = await sub.receive().catch(() => undefined);
-      }
-      sub.receiveTimeout = -1;
+      const first = await publishUntil(
+        async () => {
+          await pub.send(["B", "never"]);
+          await pub.send(["A", "first"]);
+        },
+        sub.receive(),
+        "the first message",
+      );
       assert.deepEqual(first.map(text), ["A", "first"]);
       for (let i = 0; i < 10; i++) {
         await pub.send(["B", "no"]);
         await pub.send(["A", String(i)]);
       }
-      let seen = 0;
-      sub.receiveTimeout = 500;
+      await pub.send(["A", "end"]);
+      // More "first" messages may have been in flight; then the ten, in order, then the end marker.
+      const seen: string[] = [];
       for (;;) {
-        const msg = await sub.receive().catch(() => undefined);
-        if (msg === undefined) break;
-        assert.equal(text(msg[0]), "A");
-        if (text(msg[1]) !== "first") seen++;
+        const [topic, body] = await within(sub.receive(), 5000, `message ${seen.length}`);
+        assert.equal(text(topic), "A");
+        if (text(body) === "end") break;
+        if (text(body) !== "first") seen.push(text(body));
       }
-      assert.equal(seen, 10);
+      assert.deepEqual(seen, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
       sub.unsubscribe("A");
       sub.subscribe("C");
-      let marker = false;
-      sub.receiveTimeout = 20;
-      while (!marker) {
-        await pub.send(["A", "after"]);
-        await pub.send(["C", "marker"]);
-        const msg = await sub.receive().catch(() => undefined);
-        if (msg !== undefined) {
-          assert.notEqual(text(msg[1]), "after");
-          marker = true;
-        }
-      }
+      // The SUB filters "A" itself from now on; "C" flows once its subscription has arrived.
+      const next = await publishUntil(
+        async () => {
+          await pub.send(["A", "after"]);
+          await pub.send(["C", "marker"]);
+        },
+        sub.receive(),
+        "the marker",
+      );
+      assert.deepEqual(next.map(text), ["C", "marker"]);
     } finally {
       ctx.terminate();
     }
