@@ -14,6 +14,12 @@ import { transfers } from "./protocol.ts";
 export type Deliver = (msg: ToThread) => void;
 
 /**
+ * @internal A step an offer took at the hub: sent to a binder, kept until a name is bound, turned
+ * down by a binder that had let go of the name, or taken back from a binder whose thread ended.
+ */
+export type OfferStep = "offered" | "waiting" | "declined" | "binder gone";
+
+/**
  * @example
  * ```ts
  * const hub = new Hub();
@@ -28,6 +34,8 @@ export class Hub {
   #waiting = new Map<string, Offer[]>();
   /** Offers sent to a binder and not yet answered by rings (or a decline): requeued if it goes. */
   #offered = new Map<string, { offer: Offer; to: string }>();
+  /** @internal Told each step an offer takes: lets tests see that the race they set up happened. */
+  onOfferStep: ((step: OfferStep, offer: Offer) => void) | undefined;
 
   /** Adds a thread reached by a function call (the hub's own thread). */
   addThread(thread: string, deliver: Deliver): void {
@@ -73,7 +81,9 @@ export class Hub {
       case "decline": {
         const o = this.#offered.get(msg.conn);
         this.#offered.delete(msg.conn);
-        if (o !== undefined && this.#threads.has(o.offer.from)) this.#place(o.offer);
+        if (o === undefined) return;
+        this.onOfferStep?.("declined", o.offer);
+        if (this.#threads.has(o.offer.from)) this.#place(o.offer);
         return;
       }
       case "cancel":
@@ -120,6 +130,7 @@ export class Hub {
       if (o.offer.from === thread) this.#offered.delete(conn);
       else if (o.to === thread) {
         this.#offered.delete(conn);
+        this.onOfferStep?.("binder gone", o.offer);
         this.#place(o.offer);
       }
     }
@@ -132,11 +143,13 @@ export class Hub {
     const list = this.#waiting.get(offer.name) ?? [];
     list.push(offer);
     this.#waiting.set(offer.name, list);
+    this.onOfferStep?.("waiting", offer);
   }
 
   #offerTo(binder: string, offer: Offer): void {
     this.#offered.set(offer.conn, { offer, to: binder });
     this.#send(binder, { t: "offer", ...offer });
+    this.onOfferStep?.("offered", offer);
   }
 
   #send(thread: string, msg: ToThread): void {
