@@ -163,6 +163,29 @@ for (const b of backends) {
     }
   });
 
+  it("XPUB subscribe() and unsubscribe() apply a subscriber's request only in manual mode: EINVAL otherwise", async () => {
+    const ctx = b.context();
+    try {
+      const xpub = new XPublisher({ context: ctx });
+      await xpub.bind(freshEndpoint("tcp"));
+      assert.throws(() => xpub.subscribe("t"), expectCode("EINVAL"));
+      assert.throws(() => xpub.unsubscribe("t"), expectCode("EINVAL"));
+      // Manual: applied for the subscriber that asked last.
+      const manual = new XPublisher({ context: ctx, manual: true });
+      await manual.bind(freshEndpoint("tcp"));
+      const sub = new Subscriber({ context: ctx });
+      sub.connect(manual.lastEndpoint!);
+      sub.subscribe("t");
+      const [request] = await within(manual.receive(), 5000, "the subscription");
+      assert.deepEqual([...request!], [1, 0x74]);
+      manual.subscribe("t");
+      const got = await publishUntil(() => manual.send(["t", "yes"]), sub.receive(), "a message");
+      assert.deepEqual(got.map(text), ["t", "yes"]);
+    } finally {
+      ctx.terminate();
+    }
+  });
+
   it("ROUTER sees a DEALER's routing id, routes replies by it, and with mandatory refuses unknown peers", async () => {
     const ctx = b.context();
     try {
