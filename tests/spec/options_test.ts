@@ -199,3 +199,32 @@ for (const transport of ["tcp", "ipc"] as const) {
     }
   });
 }
+
+test("a bad option value is refused, naming the option, in the constructor and as a property", () => {
+  const ctx = new Context();
+  try {
+    const refused: [Record<string, unknown>, ErrorConstructor, RegExp][] = [
+      [{ immediate: 1 }, TypeError, /immediate must be a boolean/],
+      [{ routingId: 7 }, TypeError, /routingId must be a string or Uint8Array/],
+      [{ routingId: "" }, RangeError, /routingId must be 1-255 bytes, got 0/],
+      [{ routingId: new Uint8Array(256) }, RangeError, /routingId must be 1-255 bytes, got 256/],
+      [{ heartbeatInterval: -1 }, RangeError, /heartbeatInterval must be >= 0/],
+      [{ handshakeInterval: -5 }, RangeError, /handshakeInterval must be >= 0/],
+      [{ reconnectInterval: -2 }, RangeError, /reconnectInterval must be >= -1/],
+      [{ linger: "forever" }, TypeError, /linger must be an integer/],
+      [{ nonsense: 1 }, TypeError, /unknown socket option "nonsense"/],
+    ];
+    for (const [options, type, message] of refused) {
+      assert.throws(() => new Dealer({ context: ctx, ...options }), { name: type.name, message });
+    }
+    const dealer = new Dealer({ context: ctx });
+    assert.throws(() => (dealer.immediate = "yes" as unknown as boolean), TypeError);
+    assert.throws(() => (dealer.maxMessageSize = -2), RangeError);
+    assert.equal(dealer.maxMessageSize, -1, "a refused value changes nothing");
+    dealer.routingId = new Uint8Array([0, 1]);
+    dealer.routingId = undefined;
+    assert.equal(dealer.routingId, undefined);
+  } finally {
+    ctx.terminate();
+  }
+});
