@@ -128,3 +128,56 @@ for (const shared of [false, true]) {
     },
   );
 }
+
+test("send() takes text, bytes, an ArrayBuffer, any typed-array view and null, each as one frame", async () => {
+  const ctx = new Context();
+  try {
+    const { pull, push } = await pair(ctx);
+    const buffer = new Uint8Array([9, 8, 7, 6]).buffer;
+    await push.send([
+      "héllo",
+      new Uint8Array([1, 2]),
+      buffer,
+      new DataView(buffer, 1, 2),
+      new Uint16Array([0x0102]),
+      null,
+    ]);
+    const frames = await within(pull.receive(), 5000, "the message");
+    assert.deepEqual(frames.map((f) => [...f]), [
+      [...new TextEncoder().encode("héllo")],
+      [1, 2],
+      [9, 8, 7, 6],
+      [8, 7],
+      [...new Uint8Array(new Uint16Array([0x0102]).buffer)],
+      [],
+    ]);
+    await push.send(new ArrayBuffer(3));
+    assert.deepEqual([...(await within(pull.receive(), 5000, "one frame"))[0]!], [0, 0, 0]);
+    await assert.rejects(push.send([]), { name: "TypeError", message: /at least one frame/ });
+    await assert.rejects(push.send(5 as unknown as string), {
+      name: "TypeError",
+      message: /cannot send a number/,
+    });
+    await assert.rejects(push.send([{}] as unknown as string[]), { name: "TypeError" });
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("bind errors from the runtime: an address not on this host is EADDRNOTAVAIL, an ipc path in a missing directory EINVAL", async () => {
+  const ctx = new Context();
+  try {
+    const pull = new Pull({ context: ctx });
+    // 192.0.2.0/24 is reserved for documentation (RFC 5737): no host has it.
+    await assert.rejects(pull.bind("tcp://192.0.2.1:*"), {
+      code: "EADDRNOTAVAIL",
+      address: "tcp://192.0.2.1:0",
+    });
+    const missing = `ipc:///tmp/zmq-ts-no-such-dir-${Date.now()}/x.sock`;
+    await assert.rejects(pull.bind(missing), { code: "EINVAL", address: missing });
+    // The socket is still usable.
+    await pull.bind(freshEndpoint("ipc"));
+  } finally {
+    ctx.terminate();
+  }
+});
