@@ -117,3 +117,77 @@ test("an offer to a thread that ends before answering goes to the next binder", 
     ctx.terminate();
   }
 });
+
+test("a connect withdrawn while it waits at the hub is forgotten there: a later binder is not offered it", async () => {
+  const ctx = new Context();
+  const other = Context.attach(ctx.handle());
+  const steps = watchOffers(ctx);
+  const ep = freshEndpoint("inproc");
+  try {
+    const push = new Push({ context: other });
+    push.connect(ep);
+    await until(() => steps.includes("waiting"), 3000, "the connect to wait at the hub");
+    push.disconnect(ep);
+    await until(() => steps.includes("withdrawn"), 3000, "the connect to be withdrawn");
+    const pull = new Pull({ context: ctx });
+    await pull.bind(ep); // the hub has answered this bind, with any offers it held
+    assert.deepEqual(steps, ["waiting", "withdrawn"]);
+    assert.equal(pull.readable, false);
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("a socket closed with a linger while its connect waits for a binder withdraws it once the linger is over", async () => {
+  const ctx = new Context();
+  const other = Context.attach(ctx.handle());
+  const steps = watchOffers(ctx);
+  const ep = freshEndpoint("inproc");
+  try {
+    const push = new Push({ context: other, linger: 50 });
+    push.connect(ep);
+    await push.send("never delivered");
+    await until(() => steps.includes("waiting"), 3000, "the connect to wait at the hub");
+    push.close(); // its message may wait for a binder for 50 ms, no more
+    await until(() => steps.includes("withdrawn"), 3000, "the lingering connect to be withdrawn");
+    const pull = new Pull({ context: ctx });
+    await pull.bind(ep);
+    assert.deepEqual(steps, ["waiting", "withdrawn"]);
+    assert.equal(pull.readable, false);
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("a connecting thread that ends while its binder makes the rings: the binder drops its side", async () => {
+  const ctx = new Context();
+  const binder = Context.attach(ctx.handle());
+  const h = ctx.handle();
+  const connecter = Context.attach(h);
+  const ep = freshEndpoint("inproc");
+  // The connecting thread ends after the hub sent its offer, before the binder's rings come back.
+  const steps = watchOffers(ctx, (step) => {
+    if (step === "offered" && steps.length === 1) ctx.threadGone(h.thread);
+  });
+  try {
+    const pull = new Pull({ context: binder });
+    await pull.bind(ep);
+    const push = new Push({ context: connecter });
+    push.connect(ep);
+    await push.send("from a thread that is gone");
+    await until(() => steps.length === 2, 3000, "the binder's rings to come back");
+    assert.deepEqual(steps, ["offered", "connecter gone"]);
+    // The binder has dropped its side; a live thread's connect still gets through.
+    const live = new Push({ context: ctx });
+    live.connect(ep);
+    await live.send("from the live thread");
+    assert.equal(
+      text((await within(pull.receive(), 3000, "the live thread's message"))[0]!),
+      "from the live thread",
+    );
+    assert.equal(pull.readable, false, "nothing from the gone thread");
+    assert.deepEqual(steps, ["offered", "connecter gone", "offered"]);
+  } finally {
+    ctx.terminate();
+  }
+});
