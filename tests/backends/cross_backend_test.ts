@@ -320,6 +320,49 @@ for (const b of backends) {
     }
   });
 
+  it("readable and writable follow the socket's state", async () => {
+    const ctx = b.context();
+    try {
+      const pull = new Pull({ context: ctx });
+      const push = new Push({ context: ctx });
+      assert.deepEqual([push.writable, pull.readable], [false, false], "no peer, no message");
+      await pull.bind(freshEndpoint("tcp"));
+      const up = nextEvent(push.events, "handshake");
+      push.connect(pull.lastEndpoint!);
+      await up;
+      assert.deepEqual([push.readable, push.writable, pull.writable], [false, true, false]);
+      await push.send("m");
+      await until(() => pull.readable, 5000, "the PULL to be readable");
+      await within(pull.receive(), 5000, "m");
+      assert.equal(pull.readable, false);
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  it("disconnect and unbind end an endpoint; one not connected or bound is ENOENT", async () => {
+    const ctx = b.context();
+    try {
+      const pull = new Pull({ context: ctx });
+      await pull.bind(freshEndpoint("tcp"));
+      const ep = pull.lastEndpoint!;
+      const push = new Push({ context: ctx, sendTimeout: 0 });
+      const up = nextEvent(push.events, "handshake");
+      push.connect(ep);
+      await up;
+      await push.send("before");
+      assert.equal(text((await within(pull.receive(), 5000, "before"))[0]), "before");
+      push.disconnect(ep);
+      await until(() => !push.writable, 5000, "the PUSH to lose its only peer");
+      await assert.rejects(push.send("after"), expectCode("EAGAIN"));
+      assert.throws(() => push.disconnect(ep), expectCode("ENOENT"));
+      await pull.unbind(ep);
+      await assert.rejects(pull.unbind(ep), expectCode("ENOENT"));
+    } finally {
+      ctx.terminate();
+    }
+  });
+
   it("Poller, async iteration and proxy() work on its sockets", async () => {
     const ctx = b.context();
     try {
@@ -479,3 +522,44 @@ both(
     }
   },
 );
+
+both("a libzmq context is joined only through the libzmq backend", () => {
+  const backend = loaded as Exclude<typeof loaded, Error>;
+  const ctx = new Context({ backend });
+  try {
+    assert.match(backend.path, /libzmq/);
+    const handle = ctx.handle();
+    assert.throws(() => Context.attach(handle), {
+      code: "EINVAL",
+      message: /runs on libzmq: pass that backend/,
+    });
+    assert.throws(
+      () => backend.open({ ...handle.native!, backend: "another" } as typeof handle.native),
+      expectCode("EINVAL"),
+    );
+  } finally {
+    ctx.terminate();
+  }
+});
+
+both(
+  "Context.shutdown(graceMs) on the libzmq backend ends a linger that cannot deliver",
+  async () => {
+    const ctx = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+    const push = new Push({ context: ctx }); // the default linger waits for ever
+    push.connect("tcp://127.0.0.1:1"); // nothing will ever take its message
+    await push.send("undeliverable");
+    await within(ctx.shutdown(200), 5000, "the shutdown to end after its grace period");
+    assert.equal(push.closed, true);
+    // With nothing lingering, it ends at once.
+    const quiet = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+    new Pull({ context: quiet });
+    await within(quiet.shutdown(), 5000, "a shutdown with nothing to deliver");
+  },
+);
+
+test("libzmq(): a library that cannot be loaded is reported with how to install it", async () => {
+  await assert.rejects(libzmq({ path: "/nonexistent/libzmq.so.5" }), {
+    message: /cannot load libzmq from "\/nonexistent\/libzmq.so.5".*apt-get install libzmq5/s,
+  });
+});
