@@ -11,17 +11,28 @@ import { until, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
+/** A PUSH of `context` connected to `ep` (bound or not yet), with `body` queued. */
+async function pushFrom(context: Context, ep: string, body: string, linger = -1): Promise<Push> {
+  const push = new Push({ context, linger });
+  push.connect(ep);
+  await push.send(body);
+  return push;
+}
+
+/** The first frame of `pull`'s next message, as text. */
+async function next(pull: Pull, what: string): Promise<string> {
+  return text((await within(pull.receive(), 3000, what))[0]!);
+}
+
 test("shared context, one thread: a connect made before the bind is joined", async () => {
   const ctx = new Context();
   ctx.handle().port!.close(); // shared: names now go through the hub
   const ep = freshEndpoint("inproc");
   try {
-    const push = new Push({ context: ctx });
-    push.connect(ep);
-    await push.send("early");
+    await pushFrom(ctx, ep, "early");
     const pull = new Pull({ context: ctx });
     await pull.bind(ep);
-    assert.equal(text((await within(pull.receive(), 3000, "the early message"))[0]!), "early");
+    assert.equal(await next(pull, "the early message"), "early");
   } finally {
     ctx.terminate();
   }
@@ -43,13 +54,11 @@ test("a connect from another thread waiting at the hub reaches a bind in the hub
   const steps = watchOffers(ctx);
   const ep = freshEndpoint("inproc");
   try {
-    const push = new Push({ context: other });
-    push.connect(ep);
-    await push.send("early");
+    await pushFrom(other, ep, "early");
     await until(() => steps.includes("waiting"), 3000, "the connect to wait at the hub");
     const pull = new Pull({ context: ctx });
     await pull.bind(ep);
-    assert.equal(text((await within(pull.receive(), 3000, "the early message"))[0]!), "early");
+    assert.equal(await next(pull, "the early message"), "early");
     assert.deepEqual(steps, ["waiting", "offered"]);
   } finally {
     ctx.terminate();
@@ -69,18 +78,13 @@ test("an offer reaching a thread that has just unbound goes to the next binder",
   });
   try {
     await first.bind(ep);
-    const push = new Push({ context: connecter });
-    push.connect(ep);
-    await push.send("hello");
+    await pushFrom(connecter, ep, "hello");
     await until(() => steps.length === 3, 3000, "the offer to be declined and wait again");
     await unbound;
     assert.deepEqual(steps, ["offered", "declined", "waiting"]);
     const second = new Pull({ context: binder });
     await second.bind(ep);
-    assert.equal(
-      text((await within(second.receive(), 3000, "the message at the new binder"))[0]!),
-      "hello",
-    );
+    assert.equal(await next(second, "the message at the new binder"), "hello");
     assert.deepEqual(steps, ["offered", "declined", "waiting", "offered"]);
   } finally {
     ctx.terminate();
@@ -101,17 +105,12 @@ test("an offer to a thread that ends before answering goes to the next binder", 
   try {
     const first = new Pull({ context: doomed });
     await first.bind(ep);
-    const push = new Push({ context: connecter });
-    push.connect(ep);
-    await push.send("hello");
+    await pushFrom(connecter, ep, "hello");
     await until(() => steps.length === 3, 3000, "the offer to come back and wait");
     assert.deepEqual(steps, ["offered", "binder gone", "waiting"]);
     const second = new Pull({ context: ctx });
     await second.bind(ep);
-    assert.equal(
-      text((await within(second.receive(), 3000, "the message at the new binder"))[0]!),
-      "hello",
-    );
+    assert.equal(await next(second, "the message at the new binder"), "hello");
     assert.deepEqual(steps, ["offered", "binder gone", "waiting", "offered"]);
   } finally {
     ctx.terminate();
@@ -144,9 +143,7 @@ test("a socket closed with a linger while its connect waits for a binder withdra
   const steps = watchOffers(ctx);
   const ep = freshEndpoint("inproc");
   try {
-    const push = new Push({ context: other, linger: 50 });
-    push.connect(ep);
-    await push.send("never delivered");
+    const push = await pushFrom(other, ep, "never delivered", 50);
     await until(() => steps.includes("waiting"), 3000, "the connect to wait at the hub");
     push.close(); // its message may wait for a binder for 50 ms, no more
     await until(() => steps.includes("withdrawn"), 3000, "the lingering connect to be withdrawn");
@@ -172,19 +169,12 @@ test("a connecting thread that ends while its binder makes the rings: the binder
   try {
     const pull = new Pull({ context: binder });
     await pull.bind(ep);
-    const push = new Push({ context: connecter });
-    push.connect(ep);
-    await push.send("from a thread that is gone");
+    await pushFrom(connecter, ep, "from a thread that is gone");
     await until(() => steps.length === 2, 3000, "the binder's rings to come back");
     assert.deepEqual(steps, ["offered", "connecter gone"]);
     // The binder has dropped its side; a live thread's connect still gets through.
-    const live = new Push({ context: ctx });
-    live.connect(ep);
-    await live.send("from the live thread");
-    assert.equal(
-      text((await within(pull.receive(), 3000, "the live thread's message"))[0]!),
-      "from the live thread",
-    );
+    await pushFrom(ctx, ep, "from the live thread");
+    assert.equal(await next(pull, "the live thread's message"), "from the live thread");
     assert.equal(pull.readable, false, "nothing from the gone thread");
     assert.deepEqual(steps, ["offered", "connecter gone", "offered"]);
   } finally {
