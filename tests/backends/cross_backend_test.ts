@@ -523,6 +523,21 @@ both(
   },
 );
 
+both("a raw libzmq option libzmq does not take is refused with its own error (EINVAL)", () => {
+  const ctx = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+  try {
+    assert.throws(() => new Push({ context: ctx, nativeOptions: { 9999: 1 } }), {
+      code: "EINVAL",
+      message: /cannot set libzmq option 9999/,
+    });
+    assert.throws(() => new Push({ context: ctx, nativeOptions: { 9999: "text" } }), {
+      code: "EINVAL",
+    });
+  } finally {
+    ctx.terminate();
+  }
+});
+
 both("a libzmq context is joined only through the libzmq backend", () => {
   const backend = loaded as Exclude<typeof loaded, Error>;
   const ctx = new Context({ backend });
