@@ -39,7 +39,12 @@ export class Binding {
     const addr = ep.transport === "tcp"
       ? { transport: "tcp" as const, host: ep.host === "*" ? "0.0.0.0" : ep.host, port: ep.port }
       : { transport: "ipc" as const, path: ep.path };
-    b.#listener = await transport.listen(addr, (s) => b.#onStream(s));
+    b.#listener = await transport.listen(
+      addr,
+      (s) => b.#onStream(s),
+      (error) =>
+        core.emit({ type: "accept:error", address: b.#listener?.address ?? ep.address, error }),
+    );
     return b;
   }
 

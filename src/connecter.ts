@@ -29,6 +29,8 @@ export class Connecter {
   #unlinger: (() => void) | undefined;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
   #host: EngineHost;
+  /** `immediate` as it was at connect(): a later change applies to later connects (libzmq). */
+  #immediate = false;
 
   constructor(
     core: SocketCore,
@@ -50,7 +52,8 @@ export class Connecter {
 
   /** Makes the first attempt at once. */
   start(): void {
-    if (!this.#core.immediate) {
+    this.#immediate = this.#core.immediate;
+    if (!this.#immediate) {
       const peer: PeerInfo = {
         socketType: "",
         identity: new Uint8Array(0),
@@ -171,8 +174,11 @@ export class Connecter {
         address: this.#address,
         error: end.error,
       });
+    } else if (end.kind === "timeout" && !end.wasReady) {
+      // The peer never finished its handshake (handshakeInterval): reported as the bind side does.
+      this.#core.emit({ type: "handshake:error:other", address: this.#address, error: end.error });
     }
-    if (this.#core.immediate && this.#pipe !== undefined) {
+    if (this.#immediate && this.#pipe !== undefined) {
       this.#pipe.end();
       this.#pipe = undefined;
     }

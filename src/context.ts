@@ -143,6 +143,11 @@ export class Context {
     return { id: this.id, thread, port: port2 };
   }
 
+  /** @internal The hub, in the thread whose context was shared first (tests watch it). */
+  get hub(): Hub | undefined {
+    return this.#hub;
+  }
+
   /** @internal A thread that had a handle has ended: its connections are closed everywhere. */
   threadGone(thread: string): void {
     this.#link?.toHub({ t: "gone", thread });

@@ -117,6 +117,9 @@ export class InprocRegistry implements LocalEndpoints {
     far.farMarks = marks(socket);
     if (binder !== undefined) near.farMarks = marks(binder);
     socket.addPipe(near, address);
+    // Turned away by its own socket (a PAIR that has its peer, a ROUTER that knows the binder's
+    // routing id): nothing to join, and the binder must not be handed the dead far end.
+    if (!near.alive) return;
     const join = { socket, name, far, near };
     if (binder !== undefined) binder.addPipe(far, address);
     else if (this.#link !== undefined) this.#link.connect(join);

@@ -9,6 +9,7 @@ export type EventType =
   | "bind"
   | "bind:error"
   | "accept"
+  // A connection could not be accepted (e.g. out of file descriptors). Bun does not report it.
   | "accept:error"
   | "connect"
   | "connect:delay"

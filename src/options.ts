@@ -4,7 +4,14 @@
  * @module
  */
 
-/** Options every socket has. Pass any of them to a socket's constructor, or set them as properties. */
+/**
+ * Options every socket has. Pass any of them to a socket's constructor, or set them as properties.
+ * A change applies at once to the high-water marks (existing pipes too), timeouts and linger; from
+ * the next reconnect attempt to the reconnect intervals; to connections made afterwards (accepted
+ * or connected) for the handshake and heartbeat timings, `maxMessageSize` and `routingId`; and to
+ * later `connect()` calls for `immediate`. (libzmq takes the last group when `bind()` or `connect()`
+ * is called; here a bound socket's later connections get the new values too.)
+ */
 export interface SocketOptions {
   /** Messages queued per peer for sending before the socket waits or drops (0 = no limit). Default 1000. */
   sendHighWaterMark: number;

@@ -69,7 +69,7 @@ export class SocketEndpoints {
     }
     const binding = await Binding.listen(this.#core, ep, this.#context.transport);
     if (this.#core.closed) {
-      binding.close(0);
+      await binding.close(0); // the port is free once the bind has failed
       throw zmqError("ETERM", "socket was closed during bind", { address });
     }
     this.#bindings.set(binding.address, binding);

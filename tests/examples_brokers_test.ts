@@ -9,6 +9,7 @@ import process from "node:process";
 import { Publisher, Push } from "../mod.ts";
 import { LibzmqPeer, peerTest } from "./helpers/libzmq.ts";
 import { until, within } from "./helpers/timeout.ts";
+import { publishUntil } from "./helpers/pubsub.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const isBun = "Bun" in globalThis;
@@ -83,16 +84,16 @@ peerTest(
       const [endpoint] = await endpoints(ex.out, /to (tcp:\S+)/);
       await sub.subscribe("10001 ");
       await sub.connect(endpoint!);
-      let got: Uint8Array[][] | undefined;
-      const arrived = sub.receive(1, 20000).then((m) => (got = m));
-      const start_ = Date.now();
-      while (got === undefined) {
-        if (Date.now() - start_ > 20000) assert.fail("no update came through the proxy");
-        await pub.send(["10002 1 1"]); // not subscribed: filtered upstream
-        await pub.send(["10001 25 60"]);
-      }
-      await arrived;
-      assert.deepEqual(got!.map((m) => m.map(text)), [["10001 25 60"]]);
+      const got = await publishUntil(
+        async () => {
+          await pub.send(["10002 1 1"]); // not subscribed: filtered upstream
+          await pub.send(["10001 25 60"]);
+        },
+        sub.receive(1, 20000),
+        "an update through the proxy",
+        20000,
+      );
+      assert.deepEqual(got.map((m) => m.map(text)), [["10001 25 60"]]);
     } finally {
       ex.child.kill("SIGKILL");
       await pub.stop();
@@ -119,14 +120,17 @@ test("examples/mspoller.ts serves its task socket and its weather socket", async
     try {
       await tasks.send("task 1");
       await tasks.send("task 2");
-      let done = false;
-      void ex.exited.then(() => (done = true));
-      while (!done) {
-        await weather.send("10001 20 50");
-        await weather.send("99999 0 0");
-        await new Promise((r) => setTimeout(r, 10)); // a weather server's pace; the exit ends the loop
-      }
-      assert.equal(await ex.exited, 0);
+      // At a weather server's pace until the example has read its four messages and exits.
+      const code = await publishUntil(
+        async () => {
+          await weather.send("10001 20 50");
+          await weather.send("99999 0 0");
+        },
+        ex.exited,
+        "mspoller to exit",
+        20000,
+      );
+      assert.equal(code, 0);
       const lines = ex.out().trim().split("\n");
       assert.equal(lines.length, 4);
       assert.deepEqual(lines.filter((l) => l.startsWith("task: ")).sort(), [

@@ -205,13 +205,13 @@ test("examples/wuserver.ts + wuclient.ts: the client averages one zip code's tem
     );
   }));
 
-/** taskvent -> `workers` x taskwork -> tasksink; returns the sink's elapsed time (ms). */
+/** taskvent -> `workers` x taskwork -> tasksink: every task done, and dealt evenly. */
 async function pipeline(
   peers: Peers,
   workers: number,
   tasks: number,
   workMs: string,
-): Promise<number> {
+): Promise<void> {
   const sink = peers.start("tasksink", "--endpoint", ANY, "--tasks", String(tasks));
   const sinkAt = await peers.endpoint(sink, "collecting results on");
   const vent = peers.start(
@@ -235,19 +235,19 @@ async function pipeline(
   const summary = await peers.exit(sink);
   assert.equal(/^[.:]+$/m.exec(summary)?.[0].length, tasks, summary); // one mark per result
   await peers.exit(vent);
-  // Each worker prints "<ms>." per task; the ventilator waited for all of them, so each got some.
+  // Each worker prints "<ms>." per task. The ventilator waited for all of them to connect, so its
+  // PUSH dealt the tasks round-robin: the same share to each (how much sooner that ends is the
+  // machine's business, not a test's).
   const done = crew.map((w) => count(w.out(), /\d+\./g));
-  assert.equal(done.reduce((a, b) => a + b), tasks, `tasks per worker: ${done}`);
-  for (const n of done) assert.ok(n > 0, `tasks per worker: ${done}`);
+  assert.deepEqual(done, done.map(() => tasks / workers), `tasks per worker: ${done}`);
   for (const w of crew) w.kill();
-  return Number(/^Total elapsed time: (\d+) msec$/m.exec(summary)![1]);
+  assert.match(summary, /^Total elapsed time: \d+ msec$/m);
 }
 
-test("examples/taskvent.ts + taskwork.ts + tasksink.ts: the sink gets every task, sooner with more workers", () =>
+test("examples/taskvent.ts + taskwork.ts + tasksink.ts: the sink gets every task, dealt evenly to the workers", () =>
   withPeers(async (peers) => {
-    const one = await pipeline(peers, 1, 40, "10-20"); // >= 400 ms of work in one worker
-    const four = await pipeline(peers, 4, 40, "10-20"); // about a quarter of that per worker
-    assert.ok(four < one * 0.6, `1 worker took ${one} ms, 4 workers ${four} ms`);
+    await pipeline(peers, 1, 40, "10-20");
+    await pipeline(peers, 4, 40, "10-20");
   }));
 
 test("examples/msreader.ts reads tasks from taskvent and weather from wuserver", () =>

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { zmqError } from "../errors.ts";
 import { asBytes } from "../options.ts";
 import type { Message, Pipe } from "../pipe.ts";
 import { FanOut } from "../routing/fan_out.ts";
@@ -94,7 +95,8 @@ export class XPublisher extends Socket {
 
   /**
    * Manual mode: subscribes the subscriber whose subscription was received
-   * last to each topic (libzmq's ZMQ_SUBSCRIBE on an XPUB).
+   * last to each topic (libzmq's ZMQ_SUBSCRIBE on an XPUB). Throws EINVAL
+   * when the socket is not `manual`.
    *
    * @example
    * ```ts
@@ -112,7 +114,15 @@ export class XPublisher extends Socket {
   }
 
   #manualChange(subscribe: boolean, topics: (string | Uint8Array)[]): void {
-    if (!this.manual) return; // only a manual XPUB subscribes for its subscribers
+    if (!this.manual) {
+      // Only a manual XPUB subscribes for its subscribers; libzmq refuses the option otherwise.
+      throw zmqError(
+        "EINVAL",
+        `${
+          subscribe ? "subscribe" : "unsubscribe"
+        }() applies a subscriber's request: only a manual XPUB takes it`,
+      );
+    }
     const native = this.native;
     if (native !== undefined) {
       for (const t of topics.length === 0 ? [""] : topics) {

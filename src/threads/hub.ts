@@ -14,6 +14,20 @@ import { transfers } from "./protocol.ts";
 export type Deliver = (msg: ToThread) => void;
 
 /**
+ * @internal A step an offer took at the hub: sent to a binder, kept until a name is bound, turned
+ * down by a binder that had let go of the name, taken back from a binder whose thread ended,
+ * withdrawn by its connecting socket while it waited, or dropped because the connecting thread
+ * ended before the binder's rings reached it.
+ */
+export type OfferStep =
+  | "offered"
+  | "waiting"
+  | "declined"
+  | "binder gone"
+  | "withdrawn"
+  | "connecter gone";
+
+/**
  * @example
  * ```ts
  * const hub = new Hub();
@@ -28,6 +42,8 @@ export class Hub {
   #waiting = new Map<string, Offer[]>();
   /** Offers sent to a binder and not yet answered by rings (or a decline): requeued if it goes. */
   #offered = new Map<string, { offer: Offer; to: string }>();
+  /** @internal Told each step an offer takes: lets tests see that the race they set up happened. */
+  onOfferStep: ((step: OfferStep, conn: string) => void) | undefined;
 
   /** Adds a thread reached by a function call (the hub's own thread). */
   addThread(thread: string, deliver: Deliver): void {
@@ -73,21 +89,29 @@ export class Hub {
       case "decline": {
         const o = this.#offered.get(msg.conn);
         this.#offered.delete(msg.conn);
-        if (o !== undefined && this.#threads.has(o.offer.from)) this.#place(o.offer);
+        if (o === undefined) return;
+        this.onOfferStep?.("declined", msg.conn);
+        if (this.#threads.has(o.offer.from)) this.#place(o.offer);
         return;
       }
       case "cancel":
         this.#offered.delete(msg.conn);
         for (const [name, list] of this.#waiting) {
-          const rest = list.filter((o) => o.conn !== msg.conn);
+          const withdrawn = list.find((o) => o.conn === msg.conn);
+          if (withdrawn === undefined) continue;
+          const rest = list.filter((o) => o !== withdrawn);
           if (rest.length === 0) this.#waiting.delete(name);
           else this.#waiting.set(name, rest);
+          this.onOfferStep?.("withdrawn", msg.conn);
         }
         return;
       case "ring":
         this.#offered.delete(msg.conn);
         // The connecting thread went meanwhile: the binder drops its side (and any other to that thread).
-        if (!this.#threads.has(msg.to)) return this.#send(msg.from, { t: "gone", thread: msg.to });
+        if (!this.#threads.has(msg.to)) {
+          this.onOfferStep?.("connecter gone", msg.conn);
+          return this.#send(msg.from, { t: "gone", thread: msg.to });
+        }
         return this.#send(msg.to, { t: "ring", conn: msg.conn, from: msg.from, end: msg.end });
       case "adopt":
         return this.addPort(msg.thread, msg.port);
@@ -120,6 +144,7 @@ export class Hub {
       if (o.offer.from === thread) this.#offered.delete(conn);
       else if (o.to === thread) {
         this.#offered.delete(conn);
+        this.onOfferStep?.("binder gone", conn);
         this.#place(o.offer);
       }
     }
@@ -132,11 +157,13 @@ export class Hub {
     const list = this.#waiting.get(offer.name) ?? [];
     list.push(offer);
     this.#waiting.set(offer.name, list);
+    this.onOfferStep?.("waiting", offer.conn);
   }
 
   #offerTo(binder: string, offer: Offer): void {
     this.#offered.set(offer.conn, { offer, to: binder });
     this.#send(binder, { t: "offer", ...offer });
+    this.onOfferStep?.("offered", offer.conn);
   }
 
   #send(thread: string, msg: ToThread): void {

@@ -152,6 +152,8 @@ const handlers: BunHandlers = {
 
 /** The Bun adapter. */
 export const bunTransport: StreamTransport = {
+  // No onAcceptError: Bun's listener accepts in native code and tells JavaScript nothing of a
+  // connection it failed to accept (measured: none of its handlers is called at the fd limit).
   listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener> {
     const wanted = addr.transport === "tcp"
       ? tcpAddress(addr.host, addr.port)

@@ -195,7 +195,11 @@ function listenError(e: unknown, address: string): Error {
 
 /** The Deno adapter. */
 export const denoTransport: StreamTransport = {
-  listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener> {
+  listen(
+    addr: StreamAddress,
+    onStream: (s: Stream) => void,
+    onAcceptError?: (error: Error) => void,
+  ): Promise<Listener> {
     const wanted = addr.transport === "tcp"
       ? tcpAddress(addr.host, addr.port)
       : `ipc://${addr.path}`;
@@ -222,8 +226,9 @@ export const denoTransport: StreamTransport = {
         let conn: DenoConn;
         try {
           conn = await l.accept();
-        } catch {
+        } catch (e) {
           if (!open) return;
+          onAcceptError?.(e as Error);
           // e.g. out of file descriptors: back off rather than spin.
           await new Promise((r) => setTimeout(r, 10));
           continue;

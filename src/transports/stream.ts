@@ -45,8 +45,16 @@ export type StreamAddress =
 
 /** What each runtime provides. */
 export interface StreamTransport {
-  /** Listens; `onStream` is called for each accepted stream. Rejects with a ZmqError (EADDRINUSE...). */
-  listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener>;
+  /**
+   * Listens; `onStream` is called for each accepted stream, `onAcceptError` for each connection the
+   * runtime failed to accept (e.g. out of file descriptors; listening goes on). Rejects with a
+   * ZmqError (EADDRINUSE...).
+   */
+  listen(
+    addr: StreamAddress,
+    onStream: (s: Stream) => void,
+    onAcceptError?: (error: Error) => void,
+  ): Promise<Listener>;
   /** Connects; rejects when the peer cannot be reached. */
   connect(addr: StreamAddress): Promise<Stream>;
 }

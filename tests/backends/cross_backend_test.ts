@@ -22,6 +22,7 @@ import {
 import { libzmq } from "../../libzmq.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { nextEvent, until, within } from "../helpers/timeout.ts";
+import { publishUntil } from "../helpers/pubsub.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 const loaded = await libzmq().then((b) => b, (e: Error) => e);
@@ -105,41 +106,41 @@ for (const b of backends) {
       sub.connect(pub.lastEndpoint!);
       sub.subscribe("A");
       // A subscription reaches the publisher in the background: publish until the first arrives.
-      let first: Uint8Array[] | undefined;
-      sub.receiveTimeout = 20;
-      while (first === undefined) {
-        await pub.send(["B", "never"]);
-        await pub.send(["A", "first"]);
-        first = await sub.receive().catch(() => undefined);
-      }
-      sub.receiveTimeout = -1;
+      const first = await publishUntil(
+        async () => {
+          await pub.send(["B", "never"]);
+          await pub.send(["A", "first"]);
+        },
+        sub.receive(),
+        "the first message",
+      );
       assert.deepEqual(first.map(text), ["A", "first"]);
       for (let i = 0; i < 10; i++) {
         await pub.send(["B", "no"]);
         await pub.send(["A", String(i)]);
       }
-      let seen = 0;
-      sub.receiveTimeout = 500;
+      await pub.send(["A", "end"]);
+      // More "first" messages may have been in flight; then the ten, in order, then the end marker.
+      const seen: string[] = [];
       for (;;) {
-        const msg = await sub.receive().catch(() => undefined);
-        if (msg === undefined) break;
-        assert.equal(text(msg[0]), "A");
-        if (text(msg[1]) !== "first") seen++;
+        const [topic, body] = await within(sub.receive(), 5000, `message ${seen.length}`);
+        assert.equal(text(topic), "A");
+        if (text(body) === "end") break;
+        if (text(body) !== "first") seen.push(text(body));
       }
-      assert.equal(seen, 10);
+      assert.deepEqual(seen, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
       sub.unsubscribe("A");
       sub.subscribe("C");
-      let marker = false;
-      sub.receiveTimeout = 20;
-      while (!marker) {
-        await pub.send(["A", "after"]);
-        await pub.send(["C", "marker"]);
-        const msg = await sub.receive().catch(() => undefined);
-        if (msg !== undefined) {
-          assert.notEqual(text(msg[1]), "after");
-          marker = true;
-        }
-      }
+      // The SUB filters "A" itself from now on; "C" flows once its subscription has arrived.
+      const next = await publishUntil(
+        async () => {
+          await pub.send(["A", "after"]);
+          await pub.send(["C", "marker"]);
+        },
+        sub.receive(),
+        "the marker",
+      );
+      assert.deepEqual(next.map(text), ["C", "marker"]);
     } finally {
       ctx.terminate();
     }
@@ -157,6 +158,29 @@ for (const b of backends) {
       assert.deepEqual([...sub!], [1, 0x74]);
       await xpub.send(["t", "yes"]);
       assert.deepEqual((await within(xsub.receive(), 5000, "the message")).map(text), ["t", "yes"]);
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  it("XPUB subscribe() and unsubscribe() apply a subscriber's request only in manual mode: EINVAL otherwise", async () => {
+    const ctx = b.context();
+    try {
+      const xpub = new XPublisher({ context: ctx });
+      await xpub.bind(freshEndpoint("tcp"));
+      assert.throws(() => xpub.subscribe("t"), expectCode("EINVAL"));
+      assert.throws(() => xpub.unsubscribe("t"), expectCode("EINVAL"));
+      // Manual: applied for the subscriber that asked last.
+      const manual = new XPublisher({ context: ctx, manual: true });
+      await manual.bind(freshEndpoint("tcp"));
+      const sub = new Subscriber({ context: ctx });
+      sub.connect(manual.lastEndpoint!);
+      sub.subscribe("t");
+      const [request] = await within(manual.receive(), 5000, "the subscription");
+      assert.deepEqual([...request!], [1, 0x74]);
+      manual.subscribe("t");
+      const got = await publishUntil(() => manual.send(["t", "yes"]), sub.receive(), "a message");
+      assert.deepEqual(got.map(text), ["t", "yes"]);
     } finally {
       ctx.terminate();
     }
@@ -291,6 +315,49 @@ for (const b of backends) {
       assert.equal((await connected).address, pull.lastEndpoint);
       await accepted;
       await handshake;
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  it("readable and writable follow the socket's state", async () => {
+    const ctx = b.context();
+    try {
+      const pull = new Pull({ context: ctx });
+      const push = new Push({ context: ctx });
+      assert.deepEqual([push.writable, pull.readable], [false, false], "no peer, no message");
+      await pull.bind(freshEndpoint("tcp"));
+      const up = nextEvent(push.events, "handshake");
+      push.connect(pull.lastEndpoint!);
+      await up;
+      assert.deepEqual([push.readable, push.writable, pull.writable], [false, true, false]);
+      await push.send("m");
+      await until(() => pull.readable, 5000, "the PULL to be readable");
+      await within(pull.receive(), 5000, "m");
+      assert.equal(pull.readable, false);
+    } finally {
+      ctx.terminate();
+    }
+  });
+
+  it("disconnect and unbind end an endpoint; one not connected or bound is ENOENT", async () => {
+    const ctx = b.context();
+    try {
+      const pull = new Pull({ context: ctx });
+      await pull.bind(freshEndpoint("tcp"));
+      const ep = pull.lastEndpoint!;
+      const push = new Push({ context: ctx, sendTimeout: 0 });
+      const up = nextEvent(push.events, "handshake");
+      push.connect(ep);
+      await up;
+      await push.send("before");
+      assert.equal(text((await within(pull.receive(), 5000, "before"))[0]), "before");
+      push.disconnect(ep);
+      await until(() => !push.writable, 5000, "the PUSH to lose its only peer");
+      await assert.rejects(push.send("after"), expectCode("EAGAIN"));
+      assert.throws(() => push.disconnect(ep), expectCode("ENOENT"));
+      await pull.unbind(ep);
+      await assert.rejects(pull.unbind(ep), expectCode("ENOENT"));
     } finally {
       ctx.terminate();
     }
@@ -455,3 +522,59 @@ both(
     }
   },
 );
+
+both("a raw libzmq option libzmq does not take is refused with its own error (EINVAL)", () => {
+  const ctx = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+  try {
+    assert.throws(() => new Push({ context: ctx, nativeOptions: { 9999: 1 } }), {
+      code: "EINVAL",
+      message: /cannot set libzmq option 9999/,
+    });
+    assert.throws(() => new Push({ context: ctx, nativeOptions: { 9999: "text" } }), {
+      code: "EINVAL",
+    });
+  } finally {
+    ctx.terminate();
+  }
+});
+
+both("a libzmq context is joined only through the libzmq backend", () => {
+  const backend = loaded as Exclude<typeof loaded, Error>;
+  const ctx = new Context({ backend });
+  try {
+    assert.match(backend.path, /libzmq/);
+    const handle = ctx.handle();
+    assert.throws(() => Context.attach(handle), {
+      code: "EINVAL",
+      message: /runs on libzmq: pass that backend/,
+    });
+    assert.throws(
+      () => backend.open({ ...handle.native!, backend: "another" } as typeof handle.native),
+      expectCode("EINVAL"),
+    );
+  } finally {
+    ctx.terminate();
+  }
+});
+
+both(
+  "Context.shutdown(graceMs) on the libzmq backend ends a linger that cannot deliver",
+  async () => {
+    const ctx = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+    const push = new Push({ context: ctx }); // the default linger waits for ever
+    push.connect("tcp://127.0.0.1:1"); // nothing will ever take its message
+    await push.send("undeliverable");
+    await within(ctx.shutdown(200), 5000, "the shutdown to end after its grace period");
+    assert.equal(push.closed, true);
+    // With nothing lingering, it ends at once.
+    const quiet = new Context({ backend: loaded as Exclude<typeof loaded, Error> });
+    new Pull({ context: quiet });
+    await within(quiet.shutdown(), 5000, "a shutdown with nothing to deliver");
+  },
+);
+
+test("libzmq(): a library that cannot be loaded is reported with how to install it", async () => {
+  await assert.rejects(libzmq({ path: "/nonexistent/libzmq.so.5" }), {
+    message: /cannot load libzmq from "\/nonexistent\/libzmq.so.5".*apt-get install libzmq5/s,
+  });
+});

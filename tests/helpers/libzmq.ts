@@ -94,6 +94,11 @@ export class LibzmqPeer {
     const r = await this.call({ op: "recv", count }, ms);
     return r.msgs.map((m: string[]) => m.map(unb64));
   }
+  /** Receives until a message whose first frame is `until` (text); resolves with the ones before it. */
+  async receiveUntil(until: string, ms?: number): Promise<Uint8Array[][]> {
+    const r = await this.call({ op: "recvUntil", until }, ms);
+    return r.msgs.map((m: string[]) => m.map(unb64));
+  }
   async request(frames: (Uint8Array | string)[]): Promise<Uint8Array[]> {
     const r = await this.call({ op: "request", frames: frames.map(b64) });
     return r.msgs[0].map(unb64);

@@ -47,6 +47,14 @@ async function run(cmd) {
       for (let i = 0; i < (cmd.count || 1); i++) msgs.push(b64(await sock.receive()));
       return { msgs };
     }
+    case "recvUntil": { // receives until a message whose first frame is `until`; returns those before it
+      const msgs = [];
+      for (;;) {
+        const msg = await sock.receive();
+        if (msg[0].toString() === cmd.until) return { msgs };
+        msgs.push(b64(msg));
+      }
+    }
     case "recvSeq": { // expects the last frame of message i to be String(i)
       let inOrder = true;
       let sizes = [];

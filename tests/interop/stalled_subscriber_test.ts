@@ -5,6 +5,7 @@ import process from "node:process";
 import { Publisher, Subscriber } from "../../mod.ts";
 import { LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
 import { until, within } from "../helpers/timeout.ts";
+import { publishUntil } from "../helpers/pubsub.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const BATCH = 500; // below the fast subscriber's high-water mark, so it loses nothing
@@ -18,7 +19,10 @@ test("a stalled subscriber costs bounded memory and never blocks the publisher; 
   const stalled = await LibzmqPeer.start("SUB");
   let frozen = false;
   try {
+    let lost = 0;
+    pub.events.on("disconnect", () => lost++);
     await pub.bind("tcp://127.0.0.1:*");
+    await stalled.watch("disconnect");
     await stalled.subscribe("");
     await stalled.connect(pub.lastEndpoint!);
     fast.subscribe("");
@@ -28,9 +32,11 @@ test("a stalled subscriber costs bounded memory and never blocks the publisher; 
     const stalledJoined = stalled.receive(1, 10000);
     let stalledIn = false;
     void stalledJoined.then(() => (stalledIn = true), () => {});
+    let syncs = 0;
     await until(
       () => {
         void pub.send("sync");
+        syncs++;
         return stalledIn && fast.readable;
       },
       10000,
@@ -48,7 +54,8 @@ test("a stalled subscriber costs bounded memory and never blocks the publisher; 
     const rss0 = process.memoryUsage().rss;
     let peakGrowth = 0;
     for (let b = 0; b < BATCHES; b++) {
-      for (let i = 0; i < BATCH; i++) await pub.send(["data", PAYLOAD]); // rejects with EAGAIN if it would block
+      // Each send rejects with EAGAIN if it would block.
+      for (let i = 0; i < BATCH; i++) await pub.send(["data", String(b * BATCH + i), PAYLOAD]);
       await until(
         () => received === (b + 1) * BATCH,
         10000,
@@ -71,11 +78,27 @@ test("a stalled subscriber costs bounded memory and never blocks the publisher; 
       `RSS grew ${peakGrowth} bytes while ${offered} were offered`,
     );
 
-    // The frozen subscriber is still connected: thawed, it reads what was queued for it.
+    // The frozen subscriber is still connected: thawed, it reads what was queued for it: the syncs
+    // it had not read, then the first messages sent, in order and whole, at least a high-water
+    // mark's worth (its pipe was full), and no more (the rest was dropped); then what comes next.
     stalled.signal("SIGCONT");
     frozen = false;
-    const [first] = await stalled.receive(1, 10000);
-    assert.ok(first!.length >= 1);
+    const drained = await publishUntil(
+      () => pub.send("thawed"), // dropped for it while its queue is still full
+      stalled.receiveUntil("thawed", 20000),
+      "the thawed subscriber to drain its queue and get a new message",
+      20000,
+    );
+    const data = drained.filter(([kind]) => text(kind!) !== "sync");
+    assert.ok(drained.length - data.length < syncs, "only syncs before the data");
+    assert.ok(data.length >= 1000, `${data.length} messages kept for the stalled subscriber`);
+    assert.ok(data.length < BATCHES * BATCH, "the stalled subscriber's queue was bounded");
+    data.forEach(([kind, n, payload], i) => {
+      assert.deepEqual([text(kind!), text(n!)], ["data", String(i)]);
+      assert.deepEqual(payload, PAYLOAD);
+    });
+    assert.equal(lost, 0, "the publisher never dropped a connection");
+    assert.equal((await stalled.eventCounts()).disconnect, 0, "the subscriber never lost one");
     pub.close();
     fast.close();
     await within(reader, 5000, "the reader to end");

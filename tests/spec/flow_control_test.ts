@@ -2,7 +2,7 @@
 // `immediate`, and `conflate`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Context, Pull, Push } from "../../mod.ts";
+import { Context, Dealer, Pull, Push } from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 
@@ -48,7 +48,7 @@ for (const order of ["bind first", "connect first"] as const) {
         const accepted = await fill(push);
         assert.equal(accepted, expected);
         for (let i = 0; i < accepted; i++) {
-          assert.equal(text((await pull.receive())[0]!), String(i));
+          assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
         }
         assert.equal(pull.readable, false);
       } finally {
@@ -93,28 +93,32 @@ for (const transport of ["tcp", "ipc"] as const) {
   });
 }
 
-for (const transport of ["tcp", "ipc", "inproc"] as const) {
-  test(`conflate: a PULL keeps only the newest message (${transport})`, async () => {
-    const ctx = new Context();
-    try {
-      const pull = new Pull({ context: ctx, conflate: true });
-      await pull.bind(freshEndpoint(transport));
-      const push = new Push({ context: ctx });
-      push.connect(pull.lastEndpoint!);
-      // All ten are queued before the handshake, so they travel together and arrive together.
-      for (let i = 1; i <= 10; i++) await push.send(String(i));
-      const got: string[] = [];
-      while (got.at(-1) !== "10") {
-        got.push(text((await within(pull.receive(), 5000, "a message"))[0]!));
+for (
+  const [name, Receiver, Sender] of [["PULL", Pull, Push], ["DEALER", Dealer, Dealer]] as const
+) {
+  for (const transport of ["tcp", "ipc", "inproc"] as const) {
+    test(`conflate: a ${name} keeps only the newest message (${transport})`, async () => {
+      const ctx = new Context();
+      try {
+        const receiver = new Receiver({ context: ctx, conflate: true });
+        await receiver.bind(freshEndpoint(transport));
+        const sender = new Sender({ context: ctx });
+        sender.connect(receiver.lastEndpoint!);
+        // All ten are queued before the handshake, so they travel together and arrive together.
+        for (let i = 1; i <= 10; i++) await sender.send(String(i));
+        const got: string[] = [];
+        while (got.at(-1) !== "10") {
+          got.push(text((await within(receiver.receive(), 5000, "a message"))[0]!));
+        }
+        assert.ok(got.length < 10, `conflated: got ${got.join(",")}`);
+        if (transport === "inproc") assert.deepEqual(got, ["10"]);
+        assert.deepEqual(got, [...got].sort((a, b) => Number(a) - Number(b)));
+        assert.equal(receiver.readable, false);
+      } finally {
+        ctx.terminate();
       }
-      assert.ok(got.length < 10, `conflated: got ${got.join(",")}`);
-      if (transport === "inproc") assert.deepEqual(got, ["10"]);
-      assert.deepEqual(got, [...got].sort((a, b) => Number(a) - Number(b)));
-      assert.equal(pull.readable, false);
-    } finally {
-      ctx.terminate();
-    }
-  });
+    });
+  }
 }
 
 test("a mark changed after connecting applies to the existing pipe, still added to the peer's (inproc)", async () => {
@@ -127,7 +131,9 @@ test("a mark changed after connecting applies to the existing pipe, still added 
     push.connect(ep);
     push.sendHighWaterMark = 5;
     assert.equal(await fill(push), 6);
-    for (let i = 0; i < 6; i++) assert.equal(text((await pull.receive())[0]!), String(i));
+    for (let i = 0; i < 6; i++) {
+      assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
+    }
     pull.receiveHighWaterMark = 10;
     push.sendHighWaterMark = 2;
     assert.equal(await fill(push), 12);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Context, Pair, Pull, Push } from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
-import { eventCount, within } from "../helpers/timeout.ts";
+import { eventCount, nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const transports = ["tcp", "ipc", "inproc"] as const;
@@ -115,20 +115,34 @@ for (const transport of transports) {
     const a = new Pair({ context: ctx });
     await a.bind(freshEndpoint(transport));
     const b = new Pair({ context: ctx });
-    const c = new Pair({ context: ctx });
+    const c = new Pair({ context: ctx, sendTimeout: 0 });
     try {
       b.connect(a.lastEndpoint!);
       await b.send("ping");
       assert.equal(text((await within(a.receive(), 5000, "ping"))[0]!), "ping");
       await a.send("pong");
       assert.equal(text((await within(b.receive(), 5000, "pong"))[0]!), "pong");
-      c.connect(a.lastEndpoint!);
-      c.sendTimeout = 200;
-      await c.send("intruder").catch(() => {});
+      if (transport === "inproc") {
+        // The binder refuses the pipe as it is offered: the intruder is left with no peer at once.
+        c.connect(a.lastEndpoint!);
+        assert.equal(c.writable, false, "the intruder has no peer");
+        await assert.rejects(c.send("intruder"), { code: "EAGAIN" });
+      } else {
+        // Its pipe exists from connect(), so the message is queued and written once the handshake
+        // is done; then the binder drops the connection.
+        const handshake = nextEvent(c.events, "handshake");
+        const dropped = nextEvent(c.events, "disconnect");
+        c.connect(a.lastEndpoint!);
+        await c.send("intruder");
+        await handshake;
+        await dropped;
+      }
+      // `a` still serves b alone: b's next message is the next one `a` reads, and a reply reaches b.
+      await b.send("from b");
+      assert.equal(text((await within(a.receive(), 5000, "b's message"))[0]!), "from b");
       await a.send("only b");
       assert.equal(text((await within(b.receive(), 5000, "reply to b"))[0]!), "only b");
-      a.receiveTimeout = 300;
-      await assert.rejects(a.receive(), { code: "EAGAIN" });
+      assert.equal(a.readable, false, "nothing from the intruder");
     } finally {
       ctx.terminate();
     }

@@ -160,7 +160,10 @@ test("Poller: readable sockets, a timeout with none, writability, fairness, a cl
     // Writable: a full PUSH is not writable until its peer drains.
     const w = new Poller().add(toA, { writable: true });
     toA.sendTimeout = 0;
-    while ((await w.poll(0)).length > 0) await toA.send("fill");
+    for (let n = 0; (await w.poll(0)).length > 0; n++) {
+      assert.ok(n < 100, "a PUSH with marks of 1 and 1 stays writable after 100 sends");
+      await toA.send("fill");
+    }
     const writable = w.poll(5000);
     await a.receive();
     const [item] = await within(writable, 5000, "toA to become writable");

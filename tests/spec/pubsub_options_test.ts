@@ -19,7 +19,7 @@ import {
   XSubscriber,
 } from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
-import { until, within } from "../helpers/timeout.ts";
+import { nextEvent, until, within } from "../helpers/timeout.ts";
 import { joined, publishUntil } from "../helpers/pubsub.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -680,3 +680,41 @@ test("a conflating SUB still sends every subscription (they are never conflated 
     ctx.terminate();
   }
 });
+
+for (const transport of ["tcp", "ipc"] as const) {
+  test(`XSUB resubscribes after a reconnect: the new publisher hears each held topic once (${transport})`, async () => {
+    const ctx = new Context();
+    try {
+      const first = new XPublisher({ context: ctx, verbosity: "allSubsUnsubs" });
+      await first.bind(freshEndpoint(transport));
+      const endpoint = first.lastEndpoint!;
+      const xsub = new XSubscriber({ context: ctx, reconnectInterval: 20 });
+      xsub.connect(endpoint);
+      for (const t of ["A", "B", "C"]) await xsub.send(bytes(`\x01${t}`));
+      assert.deepEqual([await report(first), await report(first), await report(first)], [
+        "1A",
+        "1B",
+        "1C",
+      ]);
+      await xsub.send(bytes("\x00C"));
+      assert.equal(await report(first), "0C");
+
+      // The publisher goes; the XSUB keeps its topics, and adds one while disconnected.
+      const lost = nextEvent(xsub.events, "disconnect");
+      await first.unbind(endpoint); // the port or path is free once this resolves
+      first.close();
+      await lost;
+      await xsub.send(bytes("\x01D"));
+
+      const second = new XPublisher({ context: ctx, verbosity: "allSubsUnsubs" });
+      await second.bind(endpoint);
+      const resent = [await report(second), await report(second), await report(second)];
+      assert.deepEqual(resent.sort(), ["1A", "1B", "1D"], "held topics, not the cancelled one");
+      assert.deepEqual(await reportsBefore(second, xsub, "m"), [], "each topic once");
+      await second.send(["A", "after the reconnect"]);
+      assert.deepEqual(await next(xsub), ["A", "after the reconnect"]);
+    } finally {
+      ctx.terminate();
+    }
+  });
+}

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { Context, Publisher, Subscriber, XPublisher, XSubscriber } from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { within } from "../helpers/timeout.ts";
-import { joined } from "../helpers/pubsub.ts";
+import { joined, publishUntil } from "../helpers/pubsub.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const transports = ["tcp", "ipc", "inproc"] as const;
@@ -20,17 +20,19 @@ for (const transport of transports) {
       sub.subscribe("A", "BC");
       await joined(pub, [sub]);
       for (const t of ["A1", "B1", "BC1", "X", "A", "BD", "BCD"]) await pub.send([t, "body"]);
-      await pub.send("end");
+      // "end" reaches the SUB once its subscription has reached the publisher, which may take a
+      // while: publish it until it arrives (it used to be sent once, racing the subscription).
       sub.subscribe("end");
-      const got: string[] = [];
-      // "end" was sent before subscribing to it: publish it again until it arrives.
-      for (;;) {
-        const m = await within(sub.receive(), 5000, "a message");
-        if (text(m[0]!) === "end") break;
-        assert.equal(text(m[1]!), "body");
-        got.push(text(m[0]!));
-        if (got.length === 4) await pub.send("end");
-      }
+      const reading = (async () => {
+        const got: string[] = [];
+        for (;;) {
+          const m = await within(sub.receive(), 10000, "a message");
+          if (text(m[0]!) === "end") return got;
+          assert.equal(text(m[1]!), "body");
+          got.push(text(m[0]!));
+        }
+      })();
+      const got = await publishUntil(() => pub.send("end"), reading, "the end marker");
       assert.deepEqual(got, ["A1", "BC1", "A", "BCD"]);
     } finally {
       ctx.terminate();

@@ -49,7 +49,7 @@ for (const transport of ["tcp", "ipc", "inproc"] as const) {
         await req.send("who?");
         answers.push(text((await within(req.receive(), 5000, "reply"))[0]!));
       }
-      await Promise.all(served);
+      await within(Promise.all(served), 5000, "each REP to serve two requests");
       assert.deepEqual([...answers].sort(), ["rep 0", "rep 0", "rep 1", "rep 1", "rep 2", "rep 2"]);
       assert.deepEqual(answers.slice(3), answers.slice(0, 3), "the same rotation twice");
     } finally {
@@ -185,3 +185,63 @@ for (const transport of ["tcp", "ipc", "inproc"] as const) {
     }
   });
 }
+
+for (const transport of ["tcp", "ipc", "inproc"] as const) {
+  test(`REQ drops replies that are not led by an empty delimiter and takes the next valid one (${transport})`, async () => {
+    const ctx = new Context();
+    try {
+      const router = new Router({ context: ctx });
+      await router.bind(freshEndpoint(transport));
+      const req = new Request({ context: ctx });
+      req.connect(router.lastEndpoint!);
+      await req.send("question");
+      const [id, delimiter, body] = await within(router.receive(), 5000, "the request");
+      assert.deepEqual([delimiter!.length, text(body!)], [0, "question"]);
+      // One connection, so these arrive in this order: only the last is a reply.
+      await router.send([id!, "no delimiter"]);
+      await router.send([id!, "x", "", "a frame before the delimiter"]);
+      await router.send([id!, ""]); // a delimiter and no body
+      await router.send([id!, "", "answer"]);
+      assert.deepEqual((await within(req.receive(), 5000, "the reply")).map(text), ["answer"]);
+      assert.equal(req.readable, false, "nothing else was queued as a reply");
+      await req.send("next");
+      assert.deepEqual(
+        (await within(router.receive(), 5000, "the next request")).slice(1).map(text),
+        ["", "next"],
+      );
+    } finally {
+      ctx.terminate();
+    }
+  });
+}
+
+test("REQ relaxed without correlate: a late reply from the peer it no longer asks is dropped", async () => {
+  // inproc, where a message sent is in the REQ's queue at once: the late reply is seen (and
+  // dropped) while the REQ waits for the other peer, an order no other transport can promise.
+  const ctx = new Context();
+  try {
+    const routers = [new Router({ context: ctx }), new Router({ context: ctx })];
+    const req = new Request({ context: ctx, relaxed: true });
+    for (const r of routers) {
+      await r.bind(freshEndpoint("inproc"));
+      req.connect(r.lastEndpoint!);
+    }
+    await req.send("one"); // to the first peer
+    const [id1] = await within(routers[0]!.receive(), 5000, "the first request");
+    await req.send("two"); // relaxed: a new request, to the second peer
+    const [id2] = await within(routers[1]!.receive(), 5000, "the second request");
+    const reply = req.receive();
+    await routers[0]!.send([id1!, "", "late reply to one"]);
+    await routers[1]!.send([id2!, "", "reply to two"]);
+    assert.deepEqual((await within(reply, 5000, "the reply")).map(text), ["reply to two"]);
+    // The late reply is gone, not queued: the next request to the first peer gets its own reply.
+    await req.send("three");
+    const [id3] = await within(routers[0]!.receive(), 5000, "the third request");
+    await routers[0]!.send([id3!, "", "reply to three"]);
+    assert.deepEqual((await within(req.receive(), 5000, "the third reply")).map(text), [
+      "reply to three",
+    ]);
+  } finally {
+    ctx.terminate();
+  }
+});

@@ -41,19 +41,24 @@ try {
       post({ done: true });
       break;
     }
-    case "sub": { // subscribe to "A"; report the first message, then count until ["A", "end"]
+    case "sub": { // subscribe to "A"; report the first message, then what came until ["A", "end"]
       const sub = new Subscriber();
       sub.connect(job.endpoint);
       sub.subscribe("A");
-      let count = 0;
+      let first = true;
       let foreign = 0;
+      /** The numbered bodies (sent once the first message was seen), in the order they came. */
+      const numbered: number[] = [];
       for (;;) {
         const [topic, body] = await sub.receive();
         if (text(topic!) !== "A") foreign++;
-        if (count++ === 0) post({ first: true });
+        if (first) post({ first: true });
+        first = false;
         if (text(body!) === "end") break;
+        if (/^\d+$/.test(text(body!))) numbered.push(Number(text(body!)));
       }
-      post({ done: true, count, foreign });
+      const inOrder = numbered.every((n, i) => n === i);
+      post({ done: true, numbered: numbered.length, inOrder, foreign });
       break;
     }
     case "dealer": { // named DEALER: say hello, then echo `count` messages

@@ -1,0 +1,159 @@
+// A socket's events read as a stream (events.receive(), for await), the backlog they keep, and
+// accept:error (the runtime failing to accept a connection).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createConnection, type Socket as NetSocket } from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import process from "node:process";
+import { Context, Pull, Push, type SocketEvent } from "../../mod.ts";
+import { freshEndpoint } from "../helpers/endpoints.ts";
+import { within } from "../helpers/timeout.ts";
+
+const isBun = "Bun" in globalThis;
+
+/** A bind that fails at once (a malformed endpoint), reported as bind:error naming `address`. */
+const failBind = (sock: Pull, address: string) =>
+  assert.rejects(sock.bind(address), { code: "EINVAL" });
+
+test("events.receive() hands out events in order, and undefined once the socket is closed", async () => {
+  const ctx = new Context();
+  try {
+    const pull = new Pull({ context: ctx });
+    const first = pull.events.receive(); // waits: nothing has happened yet
+    await pull.bind(freshEndpoint("tcp"));
+    assert.deepEqual(await within(first, 5000, "the bind event"), {
+      type: "bind",
+      address: pull.lastEndpoint,
+    });
+    const push = new Push({ context: ctx });
+    push.connect(pull.lastEndpoint!);
+    // From the first receive() on, events wait to be read.
+    const types: string[] = [];
+    while (types.at(-1) !== "handshake") {
+      types.push((await within(pull.events.receive(), 5000, "the next event"))!.type);
+    }
+    assert.deepEqual(types, ["accept", "handshake"]);
+    pull.close();
+    assert.equal((await within(pull.events.receive(), 5000, "the close event"))?.type, "close");
+    assert.equal((await within(pull.events.receive(), 5000, "the end event"))?.type, "end");
+    assert.equal(await within(pull.events.receive(), 5000, "the end of events"), undefined);
+    assert.equal(await pull.events.receive(), undefined, "and for every receive after");
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("for await over events yields each one and ends when the socket closes", async () => {
+  const ctx = new Context();
+  try {
+    const pull = new Pull({ context: ctx });
+    const seen: SocketEvent[] = [];
+    const loop = (async () => {
+      for await (const e of pull.events) seen.push(e);
+    })();
+    await pull.bind(freshEndpoint("ipc"));
+    await failBind(pull, "tcp://nowhere");
+    pull.close();
+    await within(loop, 5000, "the loop to end");
+    assert.deepEqual(seen.map((e) => e.type), ["bind", "bind:error", "close", "end"]);
+    assert.equal(seen[1]!.address, "tcp://nowhere");
+    assert.equal((seen[1]!.error as { code?: string }).code, "EINVAL");
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("events are kept only once they are read as a stream, and then only the newest 1000", async () => {
+  const ctx = new Context();
+  try {
+    const pull = new Pull({ context: ctx });
+    // Unwatched: nothing is kept for a later receive().
+    for (let i = 0; i < 5; i++) await failBind(pull, `tcp://unwatched-${i}`);
+    const next = pull.events.receive();
+    await failBind(pull, "tcp://watched");
+    assert.equal((await within(next, 5000, "the first watched event"))?.address, "tcp://watched");
+    // Watched: 1200 more events wait for a reader; the oldest 200 make room for newer ones.
+    for (let i = 0; i < 1200; i++) await failBind(pull, `tcp://backlog-${i}`);
+    await failBind(pull, "tcp://last");
+    const kept: string[] = [];
+    for (let i = 0; i < 1000; i++) kept.push((await pull.events.receive())!.address);
+    assert.deepEqual(kept.slice(0, 2), ["tcp://backlog-201", "tcp://backlog-202"]);
+    assert.equal(kept.at(-1), "tcp://last");
+    const after = pull.events.receive(); // nothing left: waits for the next event
+    pull.close();
+    assert.equal((await within(after, 5000, "the close event"))?.type, "close");
+  } finally {
+    ctx.terminate();
+  }
+});
+
+// Bun's listener accepts in native code and reports nothing of a connection it failed to accept.
+(isBun ? test.skip : test)(
+  "accept:error: a socket out of file descriptors reports each failed accept, and accepts again once some are free",
+  async () => {
+    // A child with a low descriptor limit binds a PULL; raw connections use up its descriptors.
+    const child = spawn(
+      "sh",
+      [
+        "-c",
+        `ulimit -n 64 && exec "${process.execPath}" run -A "${
+          fileURLToPath(new URL("../helpers/accept_limit_peer.ts", import.meta.url))
+        }"`,
+      ],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    );
+    const lines: Record<string, string>[] = [];
+    const waiters: (() => void)[] = [];
+    createInterface({ input: child.stdout! }).on("line", (l) => {
+      lines.push(JSON.parse(l));
+      for (const w of waiters.splice(0)) w();
+    });
+    const exited = new Promise((r) => child.on("exit", r));
+    /** Resolves with the first line that `pick` accepts, from any seen so far. */
+    const line = (pick: (l: Record<string, string>) => boolean, what: string) =>
+      within(
+        new Promise<Record<string, string>>((resolve) => {
+          const look = () => {
+            const found = lines.find(pick);
+            if (found !== undefined) resolve(found);
+            else waiters.push(look);
+          };
+          look();
+        }),
+        20000,
+        what,
+      );
+    const raw: NetSocket[] = [];
+    const ctx = new Context();
+    try {
+      const { endpoint } = await line((l) => l.endpoint !== undefined, "the child's endpoint");
+      const port = Number(endpoint!.split(":").at(-1));
+      const failed = line((l) => l.event === "accept:error", "an accept:error event");
+      let gaveUp = false;
+      void failed.then(() => (gaveUp = true), () => {});
+      // One at a time: the kernel completes each connection (it waits in the listen backlog) and
+      // the child accepts it, until it has no descriptor left to accept with.
+      for (let i = 0; i < 200 && !gaveUp; i++) {
+        const s = createConnection({ host: "127.0.0.1", port });
+        s.on("error", () => {}); // reset once the child gives up on it
+        raw.push(s);
+        await within(new Promise((r) => s.once("connect", r)), 5000, `raw connection ${i}`);
+      }
+      const e = await failed;
+      assert.match(e.error!, /open files/i);
+      // Descriptors freed, the same listener accepts again: a PUSH gets through.
+      for (const s of raw) s.destroy();
+      const push = new Push({ context: ctx });
+      push.connect(endpoint!);
+      await push.send("after the storm");
+      await line((l) => l.message === "after the storm", "the message after the failures");
+    } finally {
+      for (const s of raw) s.destroy();
+      ctx.terminate();
+      child.stdin!.end();
+      await within(exited, 10000, "the child to exit");
+    }
+  },
+);
