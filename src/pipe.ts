@@ -210,8 +210,10 @@ export class Pipe {
   end(): void {
     if (!this.alive) return;
     this.alive = false;
-    this.outbound.clear();
+    // The socket forgets the pipe before the dropped messages ring its writer: no send, woken
+    // by that, may look at this pipe again.
     this.onEnded?.(this);
+    this.outbound.clear();
   }
 
   /**
@@ -221,10 +223,13 @@ export class Pipe {
   close(lingerMs: number): void {
     this.alive = false;
     this.onEnded = undefined;
-    this.inbound.clear();
-    if (lingerMs === 0) this.outbound.clear();
     const far = this.onClosed;
     this.onClosed = undefined;
+    // The far end hears first. Over inproc the queues are shared: emptying them rings the far
+    // socket's writer, and a pending send it retries then must no longer see this pipe as alive,
+    // or it would queue its message where nobody reads and report it sent.
     far?.(lingerMs);
+    this.inbound.clear();
+    if (lingerMs === 0) this.outbound.clear();
   }
 }

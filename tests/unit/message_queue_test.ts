@@ -2,7 +2,7 @@
 // hold while its ring of slots wraps around, grows, and shrinks back after a burst.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { asSubscription, MessageQueue } from "../../src/pipe.ts";
+import { asSubscription, MessageQueue, Pipe } from "../../src/pipe.ts";
 
 const msg = (n: number) => [new Uint8Array([n & 0xff, n >> 8])];
 const id = (m: Uint8Array[] | undefined) =>
@@ -69,4 +69,25 @@ test("queue: conflate keeps the newest message but every subscription, across wr
   assert.equal(id(q.shift()), 2);
   assert.equal(q.shift()![0]![1], 0x61);
   assert.equal(id(q.shift()), 4);
+});
+
+test("pipe: closing one end of a pair ends the far end before any queue rings its writer (issue #12)", () => {
+  const peer = { socketType: "PULL", identity: new Uint8Array(0), remoteAddress: "inproc://x" };
+  for (const linger of [0, -1]) {
+    const [near, far] = Pipe.pair(
+      new MessageQueue(1),
+      new MessageQueue(1),
+      peer,
+      peer,
+      "inproc://x",
+    );
+    const seen: string[] = [];
+    far.onEnded = () => seen.push("far ended");
+    // The far socket writes into the queue the near one reads: it is full, so its writer waits.
+    far.outbound.push(msg(1));
+    assert.equal(far.outbound.full, true);
+    far.outbound.onWritable = () => seen.push(`far writable, far ${far.alive ? "alive" : "dead"}`);
+    near.close(linger);
+    assert.deepEqual(seen, ["far ended", "far writable, far dead"], `linger ${linger}`);
+  }
 });
