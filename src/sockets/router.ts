@@ -129,21 +129,21 @@ export class Router extends Socket {
 
   #identify(pipe: Pipe): void {
     let id = this.#connectIds.get(pipe.endpoint) ?? pipe.peer.identity;
-    if (id.length === 0) {
+    const generated = id.length === 0;
+    if (generated) {
       id = new Uint8Array(5);
       new DataView(id.buffer).setUint32(1, this.#nextId);
       this.#nextId = (this.#nextId + 1) >>> 0;
-    } else {
-      const old = this.#byId.get(key(id));
-      if (old !== undefined && old !== pipe) {
-        // handover: the newcomer takes the id, the old peer goes.
-        this.#byId.delete(key(id));
-        old.close(0);
-        this.detachPipe(old);
-      }
     }
+    const old = generated ? undefined : this.#byId.get(key(id));
     pipe.routingId = id;
     this.#byId.set(key(id), pipe);
+    if (old !== undefined && old !== pipe) {
+      // handover: the newcomer takes the id, the old peer goes. The id is the newcomer's before
+      // the old pipe closes, so that a send waiting on the old one, retried then, goes to it.
+      old.close(0);
+      this.detachPipe(old);
+    }
   }
 
   #forget(pipe: Pipe): void {

@@ -6,7 +6,7 @@
 // The same scenes across threads (a Worker terminated) are in tests/threads/peer_loss_test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Context, Pair } from "../../mod.ts";
+import { Context, Pair, Router } from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { within } from "../helpers/timeout.ts";
 import {
@@ -99,6 +99,29 @@ test("mandatory ROUTER: a send waiting on a full peer that closes fails with EHO
     peer.close();
     await within(waiting.done, 5000, "the waiting send");
     assert.equal(waiting.outcome(), "failed: EHOSTUNREACH");
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("mandatory ROUTER with handover: a send waiting on a full peer goes to the peer that takes its routing id over (inproc)", async () => {
+  const ctx = new Context();
+  try {
+    const router = new Router({
+      context: ctx,
+      mandatory: true,
+      handover: true,
+      sendHighWaterMark: 1,
+    });
+    const ep = freshEndpoint("inproc");
+    await router.bind(ep);
+    localPeer(ctx, "DEALER", ep, "B");
+    await fill(router, mandatoryRouter, "B");
+    const waiting = await waitingSend(router, mandatoryRouter, "B");
+    const heir = localPeer(ctx, "DEALER", ep, "B");
+    assert.equal(await within(mandatoryRouter.read(heir), 5000, "the waiting message"), waiting.n);
+    await within(waiting.done, 5000, "the waiting send");
+    assert.equal(waiting.outcome(), "sent");
   } finally {
     ctx.terminate();
   }
