@@ -184,15 +184,31 @@ export class RingStream implements Stream {
 
   /** Copies into the outbound ring, and pokes the reader if it sleeps on an empty ring. */
   #writeNow(bytes: Uint8Array): number {
-    if (this.#out.flag(READER_CLOSED)) return bytes.length; // nobody will read: discard
     const n = this.#out.write(bytes);
     if (n > 0 && this.#out.claim(READER_WAITING)) this.#poke();
     return n;
   }
 
-  /** Writes what is held while the ring has room; true once nothing is held. */
+  /**
+   * The other side has ended: it reads no more (a close), or it wrote its last byte (an end: the
+   * connection is then over both ways once its bytes are read, as at a tcp EOF).
+   */
+  #peerEnded(): boolean {
+    return this.#out.flag(READER_CLOSED) || this.#in.flag(WRITER_CLOSED);
+  }
+
+  /**
+   * Writes what is held while the ring has room; true once nothing is held. Nothing is written
+   * to a side that has ended: what is held stays held until the close that comes next. Bytes
+   * written there would be lost, and a side that reads after its end makes room that is no room:
+   * a writer told of it would take more (a waiting send) for a connection that is over.
+   */
   #pump(): boolean {
     while (this.#held.length > 0) {
+      if (this.#peerEnded()) {
+        queueMicrotask(() => this.#service()); // which closes, once the peer's last bytes are read
+        return false;
+      }
       const next = this.#held[0]!;
       const n = this.#writeNow(next);
       if (n === next.length) {
@@ -219,9 +235,11 @@ export class RingStream implements Stream {
     if (this.#closed || this.#servicing) return;
     this.#servicing = true;
     try {
-      this.#flushHeld();
-      if (this.#closed) return;
+      // The other side's end is heard before its room: a drain reported first would have the
+      // writer fill a ring nobody reads.
       if (this.#out.flag(READER_CLOSED)) return this.#close();
+      if (!this.#in.flag(WRITER_CLOSED)) this.#flushHeld();
+      if (this.#closed) return;
       this.#readAll();
     } finally {
       this.#servicing = false;

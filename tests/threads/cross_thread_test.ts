@@ -7,28 +7,10 @@ import { startWorker } from "../../workers/mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { until, within } from "../helpers/timeout.ts";
 import { publishUntil } from "../helpers/pubsub.ts";
+import { spawn } from "./spawn.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const peer = new URL("./peer_worker.ts", import.meta.url);
-
-/** Starts a peer Worker; `next()` resolves with its next report. */
-function spawn(ctx: Context, data: Record<string, unknown>) {
-  const worker = startWorker(peer, { context: ctx, data });
-  const reports: unknown[] = [];
-  const waiters: ((r: any) => void)[] = [];
-  worker.onmessage = (e) => {
-    const w = waiters.shift();
-    if (w) w(e.data);
-    else reports.push(e.data);
-  };
-  const next = (what: string, ms = 10000): Promise<any> =>
-    within(
-      reports.length > 0 ? Promise.resolve(reports.shift()) : new Promise((r) => waiters.push(r)),
-      ms,
-      what,
-    );
-  return { worker, next };
-}
 
 test("PAIR across threads: multipart messages echoed whole, both ways", async () => {
   const ctx = new Context();

@@ -2,15 +2,29 @@
 // reporting what it saw with postMessage. Roles are small so each test reads on its own.
 import { Dealer, Pair, Pull, Push, Reply, Subscriber } from "../../mod.ts";
 import { joinContext } from "../../workers/mod.ts";
+import { localPeer, type PeerType } from "../helpers/blocked_send.ts";
 
 interface Job {
-  role: "pair-echo" | "push" | "rep-echo" | "sub" | "dealer" | "pull-bind" | "wait-receive";
+  role:
+    | "pair-echo"
+    | "push"
+    | "rep-echo"
+    | "sub"
+    | "dealer"
+    | "pull-bind"
+    | "wait-receive"
+    | "hold"
+    | "drain";
   endpoint: string;
+  /** For "hold": the socket type that connects and never reads. */
+  type?: PeerType;
+  /** For "hold": Int32 [frozen, open], for a peer that freezes its thread and closes when opened. */
+  gate?: SharedArrayBuffer;
   count?: number;
   size?: number;
 }
 
-const { data: job } = await joinContext<Job>();
+const { context, data: job } = await joinContext<Job>();
 const post = (m: unknown) =>
   (globalThis as unknown as { postMessage(m: unknown): void }).postMessage(m);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -83,6 +97,45 @@ try {
         if (text(n!) !== String(i)) throw new Error(`out of order at ${i}`);
       }
       post({ done: true });
+      break;
+    }
+    case "hold": { // connect with a receive mark of 1 and never read (DEALER: say hi first)
+      const sock = localPeer(context, job.type!, job.endpoint, "held");
+      if (sock instanceof Dealer) await sock.send("hi"); // so that a ROUTER knows this peer
+      if (job.gate !== undefined) {
+        // Told {freeze}: block this thread (so nothing here reads), then close the socket the
+        // moment the gate opens, before this thread's event loop handles anything else; say so
+        // (gate[2]) a turn later, once what was waiting here (a doorbell) has been handled.
+        globalThis.addEventListener("message", (e) => {
+          if ((e as MessageEvent).data?.freeze !== true) return;
+          const gate = new Int32Array(job.gate!);
+          Atomics.store(gate, 0, 1);
+          Atomics.wait(gate, 1, 0);
+          sock.close();
+          setTimeout(() => {
+            Atomics.store(gate, 2, 1);
+            Atomics.notify(gate, 2);
+            post({ closed: true });
+          }, 0);
+        });
+      }
+      post({ holding: true });
+      break;
+    }
+    case "drain": { // a PULL that holds until told {drainUntil}, then reads up to it and reports
+      const pull = new Pull({ receiveHighWaterMark: 1 });
+      const until = new Promise<string>((resolve) =>
+        globalThis.addEventListener("message", (e) => {
+          const last = (e as MessageEvent).data?.drainUntil;
+          if (typeof last === "string") resolve(last);
+        })
+      );
+      pull.connect(job.endpoint);
+      post({ holding: true });
+      const last = await until;
+      const got: string[] = [];
+      while (got[got.length - 1] !== last) got.push(text((await pull.receive())[0]!));
+      post({ got });
       break;
     }
     case "wait-receive": { // a receive that only the context's termination can end

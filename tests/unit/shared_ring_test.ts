@@ -88,3 +88,21 @@ test("end() closes both sides after the data; destroy() closes the other side at
     await within(closedB, 5000, "the other side to see the close");
   }
 });
+
+for (const how of ["ends", "is destroyed"] as const) {
+  test(`a writer whose peer ${how} is told of the close, never of room (issue #12)`, async () => {
+    const [a, b] = pair(64);
+    await new Promise((r) => setTimeout(r, 0)); // both ends opened: b sleeps on an empty ring
+    b.pause();
+    assert.equal(a.write(new Uint8Array(100)), false, "64 bytes fit, 36 wait for room");
+    const seen: string[] = [];
+    a.onDrain = () => seen.push("drain");
+    const closed = new Promise<void>((r) => (a.onClose = () => (seen.push("close"), r())));
+    if (how === "ends") b.end();
+    else b.destroy();
+    b.resume(); // b reads the ring (making room) before a hears of anything
+    await within(closed, 5000, "a to close");
+    assert.deepEqual(seen, ["close"]);
+    assert.equal(a.write(new Uint8Array(1)), true, "a closed stream swallows writes");
+  });
+}
