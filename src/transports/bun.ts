@@ -6,6 +6,7 @@
 
 import { zmqError } from "../errors.ts";
 import { tcpAddress } from "../endpoint.ts";
+import { listenAtPath, type SocketFiles } from "./ipc_file.ts";
 import type { Listener, Stream, StreamAddress, StreamTransport } from "./stream.ts";
 
 // The few Bun APIs used, declared locally so the rest of the code needs no Bun types.
@@ -168,12 +169,13 @@ export const bunTransport: StreamTransport = {
       },
     };
     let server: BunServer;
+    let release: (() => void) | undefined;
     try {
       if (addr.transport === "tcp") {
         server = B.listen({ hostname: addr.host, port: addr.port, socket });
       } else {
-        unlinkQuietly(addr.path);
-        server = B.listen({ unix: addr.path, socket });
+        const unix = (path: string) => B.listen({ unix: path, socket });
+        ({ listener: server, release } = listenAtPath(addr.path, files, unix, (l) => l.stop(true)));
       }
     } catch (e) {
       const code = (e as { code?: string }).code;
@@ -210,7 +212,7 @@ export const bunTransport: StreamTransport = {
         if (open) {
           open = false;
           server.stop(false);
-          if (addr.transport === "ipc") unlinkQuietly(addr.path);
+          release?.();
         }
         return Promise.resolve();
       },
@@ -237,15 +239,28 @@ export const bunTransport: StreamTransport = {
   },
 };
 
-function unlinkQuietly(path: string): void {
-  try {
-    // node:fs is available in Bun; only this adapter uses it.
-    (globalThis as unknown as {
-      process: { getBuiltinModule(n: string): { unlinkSync(p: string): void } };
-    })
-      .process.getBuiltinModule("node:fs").unlinkSync(path);
-  } catch { /* none there */ }
+/** node:fs, which Bun has; only this adapter uses it. */
+interface NodeFs {
+  unlinkSync(path: string): void;
+  renameSync(from: string, to: string): void;
+  lstatSync(path: string, o: { bigint: true }): { dev: bigint; ino: bigint; ctimeNs: bigint };
 }
+const fs = (globalThis as unknown as {
+  process: { getBuiltinModule(n: "node:fs"): NodeFs };
+}).process.getBuiltinModule("node:fs");
+
+const files: SocketFiles = {
+  identity(path) {
+    try {
+      const s = fs.lstatSync(path, { bigint: true });
+      return `${s.dev}:${s.ino}:${s.ctimeNs}`;
+    } catch {
+      return undefined;
+    }
+  },
+  remove: (path) => fs.unlinkSync(path),
+  rename: (from, to) => fs.renameSync(from, to),
+};
 
 /** What a partial write left: a small remainder is copied, since a view would keep the whole (maybe shared) buffer alive while the peer stalls. */
 function remainder(bytes: Uint8Array, written: number): Uint8Array {

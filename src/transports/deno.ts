@@ -6,6 +6,7 @@
 
 import { zmqError } from "../errors.ts";
 import { tcpAddress } from "../endpoint.ts";
+import { listenAtPath, type SocketFiles } from "./ipc_file.ts";
 import type { Listener, Stream, StreamAddress, StreamTransport } from "./stream.ts";
 
 // The few Deno APIs used, declared locally so the rest of the code needs no Deno types.
@@ -29,9 +30,26 @@ interface DenoApi {
   listen(o: Record<string, unknown>): DenoListener;
   connect(o: Record<string, unknown>): Promise<DenoConn>;
   removeSync(path: string): void;
+  renameSync(from: string, to: string): void;
+  lstatSync(
+    path: string,
+  ): { dev: number; ino: number | null; mtime: Date | null; birthtime: Date | null };
   errors: Record<string, new (...a: unknown[]) => Error>;
 }
 const D = (globalThis as unknown as { Deno: DenoApi }).Deno;
+
+const files: SocketFiles = {
+  identity(path) {
+    try {
+      const s = D.lstatSync(path);
+      return `${s.dev}:${s.ino}:${s.mtime?.getTime()}:${s.birthtime?.getTime()}`;
+    } catch {
+      return undefined;
+    }
+  },
+  remove: (path) => D.removeSync(path),
+  rename: (from, to) => D.renameSync(from, to),
+};
 
 const SLAB = 256 * 1024;
 const MIN_READ = 16 * 1024;
@@ -204,15 +222,13 @@ export const denoTransport: StreamTransport = {
       ? tcpAddress(addr.host, addr.port)
       : `ipc://${addr.path}`;
     let l: DenoListener;
+    let release: (() => void) | undefined;
     try {
       if (addr.transport === "tcp") {
         l = D.listen({ hostname: addr.host, port: addr.port });
       } else {
-        // libzmq replaces a stale socket file left by an earlier process.
-        try {
-          D.removeSync(addr.path);
-        } catch { /* none there */ }
-        l = D.listen({ transport: "unix", path: addr.path });
+        const unix = (path: string) => D.listen({ transport: "unix", path });
+        ({ listener: l, release } = listenAtPath(addr.path, files, unix, (l) => l.close()));
       }
     } catch (e) {
       return Promise.reject(listenError(e, wanted));
@@ -244,11 +260,7 @@ export const denoTransport: StreamTransport = {
         try {
           l.close();
         } catch { /* closed */ }
-        if (addr.transport === "ipc") {
-          try {
-            D.removeSync(addr.path);
-          } catch { /* gone */ }
-        }
+        release?.();
         // Deno frees the port only once the pending accept has been cancelled.
         return loop;
       },
