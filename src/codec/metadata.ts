@@ -5,6 +5,11 @@
  * @module
  */
 
+/** Malformed metadata from the peer. */
+export class MetadataError extends Error {
+  override name = "MetadataError";
+}
+
 /** Property name to raw value. Names are kept as sent (libzmq compares them case-sensitively). */
 export type Metadata = Record<string, Uint8Array>;
 
@@ -39,7 +44,7 @@ export function encodeMetadata(props: Metadata): Uint8Array {
 }
 
 /**
- * Decodes properties; throws on a truncated property or trailing bytes.
+ * Decodes properties; throws {@link MetadataError} on an empty name or a truncated property.
  *
  * @example
  * ```ts
@@ -54,14 +59,14 @@ export function decodeMetadata(data: Uint8Array): Metadata {
   let at = 0;
   while (at < data.length) {
     const nameLen = data[at]!;
-    if (nameLen === 0) throw new Error("property name is empty");
-    if (at + 1 + nameLen + 4 > data.length) throw new Error("property is truncated");
+    if (nameLen === 0) throw new MetadataError("property name is empty");
+    if (at + 1 + nameLen + 4 > data.length) throw new MetadataError("property is truncated");
     let name = "";
     for (let i = 0; i < nameLen; i++) name += String.fromCharCode(data[at + 1 + i]!);
     at += 1 + nameLen;
     const valueLen = view.getUint32(at);
     at += 4;
-    if (at + valueLen > data.length) throw new Error(`value of "${name}" is truncated`);
+    if (at + valueLen > data.length) throw new MetadataError(`value of "${name}" is truncated`);
     props[name] = data.subarray(at, at + valueLen);
     at += valueLen;
   }

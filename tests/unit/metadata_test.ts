@@ -1,7 +1,12 @@
 // ZMTP metadata properties: name-len(1) name value-len(4, BE) value (zmtp.md §1.7).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeMetadata, encodeMetadata, type Metadata } from "../../src/codec/metadata.ts";
+import {
+  decodeMetadata,
+  encodeMetadata,
+  type Metadata,
+  MetadataError,
+} from "../../src/codec/metadata.ts";
 
 const hex = (s: string): Uint8Array =>
   Uint8Array.from(s.split(/\s+/).filter(Boolean), (h) => parseInt(h, 16));
@@ -60,7 +65,7 @@ test("decodeMetadata: every truncation of a valid encoding throws", () => {
   const boundary = 1 + 11 + 4 + 4; // end of the first property: a valid prefix
   for (let n = 1; n < bytes.length; n++) {
     if (n === boundary) continue;
-    assert.throws(() => decodeMetadata(bytes.subarray(0, n)), Error, `length ${n}`);
+    assert.throws(() => decodeMetadata(bytes.subarray(0, n)), MetadataError, `length ${n}`);
   }
   assert.equal(Object.keys(decodeMetadata(bytes.subarray(0, boundary))).length, 1);
 });
@@ -76,7 +81,7 @@ test("decodeMetadata: a trailing single byte throws", () => {
     const bad = new Uint8Array(good.length + 1);
     bad.set(good);
     bad[good.length] = b;
-    assert.throws(() => decodeMetadata(bad), Error, `trailing ${b}`);
+    assert.throws(() => decodeMetadata(bad), MetadataError, `trailing ${b}`);
   }
 });
 
@@ -104,4 +109,13 @@ test("decodeMetadata: a property named __proto__ is an own property, not the pro
   assert.deepEqual(Object.keys(d), ["__proto__"]);
   assert.ok(!(Object.getPrototypeOf(d) instanceof Uint8Array), "prototype was replaced");
   assert.deepEqual([...(Object.getOwnPropertyDescriptor(d, "__proto__")?.value ?? [])], [1, 2]);
+});
+
+// Found by the codec fuzzer (tests/fuzz/): decodeMetadata refused with plain Errors, which nothing
+// told apart from a bug of ours; a peer's bad metadata is now a MetadataError, like the codec's
+// other protocol errors.
+test("decodeMetadata: every refusal is a MetadataError", () => {
+  for (const bad of ["00", "01 41 00 00", "01 41 00 00 00 05 01 02", "01 41 FF FF FF FF"]) {
+    assert.throws(() => decodeMetadata(hex(bad)), MetadataError, bad);
+  }
 });
