@@ -226,7 +226,9 @@ const half = fc.oneof(
   fc.nat({ max: 0xffff_ffff }),
 );
 /** A declared 64-bit frame size, built from two halves. */
-const declaredSize = fc.tuple(half, half).map(([hi, lo]) => (BigInt(hi) << 32n) | BigInt(lo));
+export const declaredSize = fc.tuple(half, half).map(([hi, lo]) =>
+  (BigInt(hi) << 32n) | BigInt(lo)
+);
 
 const frameProperties: NamedProperty[] = [
   {
