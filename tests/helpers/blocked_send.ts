@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import {
-  type Context,
+  Context,
   Dealer,
   Pair,
   Pull,
@@ -17,6 +17,7 @@ import {
   Subscriber,
   XPublisher,
 } from "../../mod.ts";
+import { freshEndpoint } from "./endpoints.ts";
 import { within } from "./timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -187,4 +188,33 @@ export async function readUntil(scene: Scene, survivor: Socket, n: string): Prom
     got.push(await within(scene.read(survivor), 10000, `${n} (after ${got.length} messages)`));
   }
   return got;
+}
+
+/** Runs `scene` with its sender bound to a fresh inproc endpoint, in a context of its own. */
+export async function withSender(
+  scene: Scene,
+  run: (sender: Socket, ep: string) => Promise<void>,
+): Promise<void> {
+  const ctx = new Context();
+  try {
+    const ep = freshEndpoint("inproc");
+    const sender = scene.sender(ctx);
+    await sender.bind(ep);
+    await run(sender, ep);
+  } finally {
+    ctx.terminate();
+  }
+}
+
+/**
+ * A PAIR whose peer went away while `waiting` waited: the send still waits, and a new peer
+ * connecting to `ep` gets it first, which completes the send.
+ */
+export async function nextPairGets(sender: Socket, ep: string, waiting: WaitingSend) {
+  assert.equal(waiting.outcome(), "waiting", "no peer took it yet");
+  const next = new Pair({ context: sender.context });
+  next.connect(ep);
+  assert.equal(await within(pair.read(next), 5000, "the waiting message"), waiting.n);
+  await within(waiting.done, 5000, "the waiting send");
+  assert.equal(waiting.outcome(), "sent");
 }

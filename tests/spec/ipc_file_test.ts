@@ -14,6 +14,16 @@ import { LibzmqPeer } from "../helpers/libzmq.ts";
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const pathOf = (ep: string) => ep.slice("ipc://".length);
 
+/** Two PULLs bound to the same fresh ipc path, the second replacing the first's file. */
+async function twoBinders(ctx: Context): Promise<[string, Pull, Pull]> {
+  const ep = freshEndpoint("ipc");
+  const first = new Pull({ context: ctx });
+  await first.bind(ep);
+  const second = new Pull({ context: ctx });
+  await second.bind(ep);
+  return [ep, first, second];
+}
+
 /** A new PUSH connecting to `ep` gets a message through to `pull`. */
 async function reachable(ctx: Context, ep: string, pull: Pull, what: string): Promise<void> {
   const push = new Push({ context: ctx, linger: 0 });
@@ -27,11 +37,7 @@ for (const leave of ["close", "unbind"] as const) {
   test(`ipc: a socket that rebinds a bound path stays reachable when the first binder ${leave}s`, async () => {
     const ctx = new Context();
     try {
-      const ep = freshEndpoint("ipc");
-      const first = new Pull({ context: ctx });
-      await first.bind(ep);
-      const second = new Pull({ context: ctx });
-      await second.bind(ep);
+      const [ep, first, second] = await twoBinders(ctx);
       if (leave === "close") first.close();
       else await first.unbind(ep);
       // A round trip later, so that a runtime deleting the file as the listener goes has done so.
@@ -48,11 +54,7 @@ for (const leave of ["close", "unbind"] as const) {
 test("ipc: the second binder closing first removes its file; the first then removes nothing", async () => {
   const ctx = new Context();
   try {
-    const ep = freshEndpoint("ipc");
-    const first = new Pull({ context: ctx });
-    await first.bind(ep);
-    const second = new Pull({ context: ctx });
-    await second.bind(ep);
+    const [ep, first, second] = await twoBinders(ctx);
     second.close();
     assert.ok(!existsSync(pathOf(ep)));
     const third = new Pull({ context: ctx });

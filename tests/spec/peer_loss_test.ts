@@ -6,30 +6,27 @@
 // The same scenes across threads (a Worker terminated) are in tests/threads/peer_loss_test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Context, Pair, Router } from "../../mod.ts";
-import { freshEndpoint } from "../helpers/endpoints.ts";
+import type { Router } from "../../mod.ts";
 import { within } from "../helpers/timeout.ts";
 import {
   balancing,
   fill,
   localPeer,
   mandatoryRouter,
+  nextPairGets,
   pair,
   readUntil,
   subscribed,
   waitingSend,
+  withSender,
 } from "../helpers/blocked_send.ts";
 
 for (const scene of balancing) {
   for (const gone of ["closed", "disconnected"] as const) {
-    test(`${scene.name}: a send waiting on two full peers goes to the survivor when one is ${gone} (inproc)`, async () => {
-      const ctx = new Context();
-      try {
-        const sender = scene.sender(ctx);
-        const ep = freshEndpoint("inproc");
-        await sender.bind(ep);
-        const survivor = localPeer(ctx, scene.peerType, ep, "A");
-        const victim = localPeer(ctx, scene.peerType, ep, "B");
+    test(`${scene.name}: a send waiting on two full peers goes to the survivor when one is ${gone} (inproc)`, () =>
+      withSender(scene, async (sender, ep) => {
+        const survivor = localPeer(sender.context, scene.peerType, ep, "A");
+        const victim = localPeer(sender.context, scene.peerType, ep, "B");
         await subscribed(sender, 2);
         const accepted = await fill(sender, scene, "");
         const waiting = await waitingSend(sender, scene, "");
@@ -41,88 +38,49 @@ for (const scene of balancing) {
         assert.deepEqual(before, accepted.filter((n) => before.includes(n)), "in order");
         await within(waiting.done, 5000, "the waiting send");
         assert.equal(waiting.outcome(), "sent");
-      } finally {
-        ctx.terminate();
-      }
-    });
+      }));
   }
 }
 
-test("PAIR: a send waiting on a full peer that closes waits for the next peer, and reaches it (inproc)", async () => {
-  const ctx = new Context();
-  try {
-    const sender = pair.sender(ctx);
-    const ep = freshEndpoint("inproc");
-    await sender.bind(ep);
-    const first = localPeer(ctx, "PAIR", ep, "");
+test("PAIR: a send waiting on a full peer that closes waits for the next peer, and reaches it (inproc)", () =>
+  withSender(pair, async (sender, ep) => {
+    const first = localPeer(sender.context, "PAIR", ep, "");
     await fill(sender, pair, "");
     const waiting = await waitingSend(sender, pair, "");
     first.close();
     await Promise.resolve();
-    assert.equal(waiting.outcome(), "waiting", "no peer took it yet");
-    const next = new Pair({ context: ctx });
-    next.connect(ep);
-    assert.equal(await within(pair.read(next), 5000, "the waiting message"), waiting.n);
-    await within(waiting.done, 5000, "the waiting send");
-    assert.equal(waiting.outcome(), "sent");
-  } finally {
-    ctx.terminate();
-  }
-});
+    await nextPairGets(sender, ep, waiting);
+  }));
 
-test("PAIR: a send waiting on a full peer that closes fails with EAGAIN at sendTimeout when no peer comes (inproc)", async () => {
-  const ctx = new Context();
-  try {
-    const sender = pair.sender(ctx);
-    const ep = freshEndpoint("inproc");
-    await sender.bind(ep);
-    const first = localPeer(ctx, "PAIR", ep, "");
+test("PAIR: a send waiting on a full peer that closes fails with EAGAIN at sendTimeout when no peer comes (inproc)", () =>
+  withSender(pair, async (sender, ep) => {
+    const first = localPeer(sender.context, "PAIR", ep, "");
     await fill(sender, pair, "");
-    sender.sendTimeout = 200;
-    const waiting = sender.send("last");
+    const waiting = await waitingSend(sender, pair, "", [], 200);
     first.close();
-    await assert.rejects(within(waiting, 5000, "the send's timeout"), { code: "EAGAIN" });
-  } finally {
-    ctx.terminate();
-  }
-});
+    await within(waiting.done, 5000, "the send's timeout");
+    assert.equal(waiting.outcome(), "failed: EAGAIN");
+  }));
 
-test("mandatory ROUTER: a send waiting on a full peer that closes fails with EHOSTUNREACH (inproc)", async () => {
-  const ctx = new Context();
-  try {
-    const router = mandatoryRouter.sender(ctx);
-    const ep = freshEndpoint("inproc");
-    await router.bind(ep);
-    const peer = localPeer(ctx, "DEALER", ep, "B");
+test("mandatory ROUTER: a send waiting on a full peer that closes fails with EHOSTUNREACH (inproc)", () =>
+  withSender(mandatoryRouter, async (router, ep) => {
+    const peer = localPeer(router.context, "DEALER", ep, "B");
     await fill(router, mandatoryRouter, "B");
     const waiting = await waitingSend(router, mandatoryRouter, "B");
     peer.close();
     await within(waiting.done, 5000, "the waiting send");
     assert.equal(waiting.outcome(), "failed: EHOSTUNREACH");
-  } finally {
-    ctx.terminate();
-  }
-});
+  }));
 
-test("mandatory ROUTER with handover: a send waiting on a full peer goes to the peer that takes its routing id over (inproc)", async () => {
-  const ctx = new Context();
-  try {
-    const router = new Router({
-      context: ctx,
-      mandatory: true,
-      handover: true,
-      sendHighWaterMark: 1,
-    });
-    const ep = freshEndpoint("inproc");
-    await router.bind(ep);
-    localPeer(ctx, "DEALER", ep, "B");
+test("mandatory ROUTER with handover: a send waiting on a full peer goes to the peer that takes its routing id over (inproc)", () =>
+  withSender(mandatoryRouter, async (sender, ep) => {
+    const router = sender as Router;
+    router.handover = true;
+    localPeer(router.context, "DEALER", ep, "B");
     await fill(router, mandatoryRouter, "B");
     const waiting = await waitingSend(router, mandatoryRouter, "B");
-    const heir = localPeer(ctx, "DEALER", ep, "B");
+    const heir = localPeer(router.context, "DEALER", ep, "B");
     assert.equal(await within(mandatoryRouter.read(heir), 5000, "the waiting message"), waiting.n);
     await within(waiting.done, 5000, "the waiting send");
     assert.equal(waiting.outcome(), "sent");
-  } finally {
-    ctx.terminate();
-  }
-});
+  }));

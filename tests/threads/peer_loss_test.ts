@@ -6,21 +6,21 @@
 // ROUTER), never be reported as sent into the connection that ended.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Context, Pair, type Socket, XPublisher } from "../../mod.ts";
-import { freshEndpoint } from "../helpers/endpoints.ts";
+import { type Context, type Socket, XPublisher } from "../../mod.ts";
 import { until, within } from "../helpers/timeout.ts";
 import {
   balancing,
   fill,
   localPeer,
   mandatoryRouter,
+  nextPairGets,
   pair,
   type PeerType,
   push,
   readUntil,
-  type Scene,
   subscribed,
   waitingSend,
+  withSender,
 } from "../helpers/blocked_send.ts";
 import { spawn } from "./spawn.ts";
 
@@ -67,19 +67,6 @@ async function victimOf(ctx: Context, sender: Socket, type: PeerType, ep: string
       victim.worker.terminate();
     },
   };
-}
-
-/** Runs `scene` with its sender bound here; `run` gets the sender and the endpoint. */
-async function withSender(scene: Scene, run: (sender: Socket, ep: string) => Promise<void>) {
-  const ctx = new Context();
-  try {
-    const ep = freshEndpoint("inproc");
-    const sender = scene.sender(ctx);
-    await sender.bind(ep);
-    await run(sender, ep);
-  } finally {
-    ctx.terminate();
-  }
 }
 
 for (const how of ["terminated", "closes its socket"] as const) {
@@ -145,12 +132,7 @@ test("PAIR: a send waiting on a full peer whose Worker is terminated reaches the
     // In the hub's thread the hub and the link talk through microtasks: after one macrotask turn
     // the Worker's connection is gone here, and a PAIR takes a new peer only then.
     await new Promise((r) => setTimeout(r, 0));
-    assert.equal(waiting.outcome(), "waiting", "no peer took it yet");
-    const next = new Pair({ context: sender.context });
-    next.connect(ep);
-    assert.equal(await within(pair.read(next), 5000, "the waiting message"), waiting.n);
-    await within(waiting.done, 5000, "the waiting send");
-    assert.equal(waiting.outcome(), "sent");
+    await nextPairGets(sender, ep, waiting);
   });
 });
 
