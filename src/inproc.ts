@@ -98,9 +98,15 @@ export class InprocRegistry implements LocalEndpoints {
     const binder = this.#bound.get(name);
     const mine = socket.options();
     const theirs = binder?.options();
-    // Until a binder appears, its side is sized with libzmq's default mark.
-    const toBinder = combinedHwm(mine.sendHighWaterMark, theirs?.receiveHighWaterMark ?? 1000);
-    const toConnecter = combinedHwm(theirs?.sendHighWaterMark ?? 1000, mine.receiveHighWaterMark);
+    // Until a binder appears, only the connecting side's own marks apply (libzmq 4.3): a PAIR with
+    // sendHighWaterMark 1 queues one message, not 1 + the binder's default. joinDirect() adds the
+    // binder's marks once it binds.
+    const toBinder = theirs === undefined
+      ? mine.sendHighWaterMark
+      : combinedHwm(mine.sendHighWaterMark, theirs.receiveHighWaterMark);
+    const toConnecter = theirs === undefined
+      ? mine.receiveHighWaterMark
+      : combinedHwm(theirs.sendHighWaterMark, mine.receiveHighWaterMark);
     // A queue keeps only the newest message if either socket on it conflates.
     const conflate = socket.conflate || (binder?.conflate ?? false);
     const [near, far] = Pipe.pair(
