@@ -9,10 +9,7 @@
 
 import { type ErrorCode, zmqError } from "./errors.ts";
 import type { Message } from "./pipe.ts";
-import { setImmediate } from "node:timers";
-
-/** How many sends may complete at once in a row before one lets the event loop run (see `#sent`). */
-const SEND_BURST = 1024;
+import { afterTurn, mustYield } from "./fairness.ts";
 
 /** What a send that completed at once returns: one settled promise serves them all. */
 const DONE: Promise<void> = Promise.resolve();
@@ -48,9 +45,6 @@ export class PendingCalls {
   #routing: CallRouting;
   #send: (PendingOp<void> & { msg: Message }) | undefined;
   #receive: PendingOp<Message> | undefined;
-  /** Sends completed at once since the event loop last had a turn. */
-  #burst = 0;
-  #burstWatched = false;
 
   constructor(routing: CallRouting) {
     this.#routing = routing;
@@ -60,22 +54,35 @@ export class PendingCalls {
   send(frames: Message): Promise<void> {
     if (this.#send !== undefined) {
       return Promise.reject(
-        zmqError("EBUSY", "Socket is busy writing; only one send may be in progress"),
+        zmqError(
+          "EBUSY",
+          "Socket is busy writing; only one send may be in progress",
+        ),
       );
     }
     try {
-      if (this.#routing.trySend(frames)) return this.#sent();
+      if (this.#routing.trySend(frames)) {
+        return mustYield() ? afterTurn(undefined) : DONE;
+      }
     } catch (e) {
       return Promise.reject(e);
     }
     const timeout = this.#routing.sendTimeout();
     if (timeout === 0) {
       return Promise.reject(
-        zmqError("EAGAIN", "Socket is not ready to send (high-water mark or no peer)"),
+        zmqError(
+          "EAGAIN",
+          "Socket is not ready to send (high-water mark or no peer)",
+        ),
       );
     }
     return new Promise((resolve, reject) => {
-      const op = { msg: frames, resolve, reject, timer: undefined as PendingOp<void>["timer"] };
+      const op = {
+        msg: frames,
+        resolve,
+        reject,
+        timer: undefined as PendingOp<void>["timer"],
+      };
       if (timeout > 0) {
         op.timer = setTimeout(() => {
           this.#send = undefined;
@@ -86,41 +93,29 @@ export class PendingCalls {
     });
   }
 
-  /**
-   * A send that completed at once. A loop of them (a PUB never waits) would
-   * keep the event loop from ever running I/O, since each resolves as a
-   * microtask: every SEND_BURST in a row, one waits for a turn of the loop.
-   */
-  #sent(): Promise<void> {
-    if (++this.#burst >= SEND_BURST) {
-      this.#burst = 0;
-      return new Promise((resolve) => setImmediate(resolve));
-    }
-    if (!this.#burstWatched) {
-      this.#burstWatched = true;
-      setImmediate(() => {
-        this.#burst = 0;
-        this.#burstWatched = false;
-      });
-    }
-    return DONE;
-  }
-
   /** Receives now if a message waits, otherwise waits up to the receive timeout. */
   receive(): Promise<Message> {
     if (this.#receive !== undefined) {
       return Promise.reject(
-        zmqError("EBUSY", "Socket is busy reading; only one receive may be in progress"),
+        zmqError(
+          "EBUSY",
+          "Socket is busy reading; only one receive may be in progress",
+        ),
       );
     }
     try {
       const msg = this.#routing.tryReceive();
-      if (msg !== undefined) return Promise.resolve(msg);
+      // A loop of receives that complete at once yields like sends do (fairness.ts).
+      if (msg !== undefined) {
+        return mustYield() ? afterTurn(msg) : Promise.resolve(msg);
+      }
     } catch (e) {
       return Promise.reject(e);
     }
     const timeout = this.#routing.receiveTimeout();
-    if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "No message is waiting"));
+    if (timeout === 0) {
+      return Promise.reject(zmqError("EAGAIN", "No message is waiting"));
+    }
     return new Promise((resolve, reject) => {
       const op: PendingOp<Message> = { resolve, reject, timer: undefined };
       if (timeout > 0) {
