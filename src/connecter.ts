@@ -13,6 +13,7 @@ import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
 import { engineHost, type SocketCore } from "./socket_core.ts";
 import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
+import { backgroundTimeout } from "./liveness.ts";
 
 /** One connect endpoint of a socket. */
 export class Connecter {
@@ -130,7 +131,10 @@ export class Connecter {
       delay = ivl + Math.floor(Math.random() * ivl);
     }
     this.#core.emit({ type: "connect:retry", address: this.#address, interval: delay });
-    this.#timer = setTimeout(() => this.#attempt(), delay);
+    // Reconnecting does not keep the process alive, except to deliver what a closed socket lingers with.
+    this.#timer = this.#lingerMs === undefined
+      ? backgroundTimeout(() => this.#attempt(), delay)
+      : setTimeout(() => this.#attempt(), delay);
   }
 
   /** No more attempts: the pipe goes, so routing stops choosing it. */

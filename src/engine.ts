@@ -10,6 +10,12 @@
  */
 
 import {
+  backgroundInterval,
+  backgroundTimeout,
+  type BackgroundTimer,
+  clearBackground,
+} from "./liveness.ts";
+import {
   checkGreeting,
   encodeGreeting,
   GREETING_SIZE,
@@ -151,10 +157,12 @@ export class Engine {
   #writeBlocked = false;
   #flushScheduled = false;
   #lingering = false;
-  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
-  #ttlTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the stream was last asked to keep the process alive (it starts so). */
+  #kept = true;
+  #handshakeTimer: BackgroundTimer | undefined;
+  #heartbeatTimer: BackgroundTimer | undefined;
+  #timeoutTimer: BackgroundTimer | undefined;
+  #ttlTimer: BackgroundTimer | undefined;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(stream: Stream, host: EngineHost) {
@@ -178,15 +186,15 @@ export class Engine {
       ) {
         this.#closeHeld = { error: e };
         // The peer is gone: no heartbeat can be answered, and none must time the held bytes out.
-        clearInterval(this.#heartbeatTimer);
-        clearTimeout(this.#timeoutTimer);
-        clearTimeout(this.#ttlTimer);
+        clearBackground(this.#heartbeatTimer);
+        clearBackground(this.#timeoutTimer);
+        clearBackground(this.#ttlTimer);
       } else {
         this.#end({ kind: "closed", error: e, wasReady: this.#ready });
       }
     };
     if (host.options.handshakeInterval > 0) {
-      this.#handshakeTimer = setTimeout(
+      this.#handshakeTimer = backgroundTimeout(
         () => this.#fail("timeout", new Error("handshake timed out")),
         host.options.handshakeInterval,
       );
@@ -293,7 +301,7 @@ export class Engine {
         const { ttl, context } = parsePing(data);
         this.#stream.write(encodeCommandFrame(pongBody(context)));
         if (ttl > 0 && this.#ttlTimer === undefined) {
-          this.#ttlTimer = setTimeout(
+          this.#ttlTimer = backgroundTimeout(
             () => this.#fail("timeout", new Error("heartbeat TTL expired")),
             ttl * 100,
           );
@@ -325,7 +333,7 @@ export class Engine {
     if (typeBytes !== undefined && !this.#host.accepts(peerType)) {
       throw new ProtocolError(`socket type ${this.#host.socketType} cannot talk to ${peerType}`);
     }
-    clearTimeout(this.#handshakeTimer);
+    clearBackground(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
     const peer: PeerInfo = {
       socketType: peerType,
@@ -344,16 +352,30 @@ export class Engine {
     pipe.onClosed = (linger) => this.#onPipeClosed(linger);
     this.#startHeartbeats();
     this.#flush();
+    this.#keepAlive();
+  }
+
+  /**
+   * The connection keeps the process alive while it has work: its handshake, messages to move,
+   * bytes the stream refused, a linger; an idle one does not (liveness.ts).
+   */
+  #keepAlive(): void {
+    const q = this.#pipe?.outbound;
+    const busy = !this.#ready || this.#writeBlocked || this.#lingering ||
+      (q !== undefined && q.size > 0);
+    if (busy === this.#kept || this.#ended) return;
+    this.#kept = busy;
+    this.#stream.keepAlive(busy);
   }
 
   /** Any frame from the peer shows it is alive. */
   #onTraffic(): void {
     if (this.#timeoutTimer !== undefined) {
-      clearTimeout(this.#timeoutTimer);
+      clearBackground(this.#timeoutTimer);
       this.#timeoutTimer = undefined;
     }
     if (this.#ttlTimer !== undefined) {
-      clearTimeout(this.#ttlTimer);
+      clearBackground(this.#ttlTimer);
       this.#ttlTimer = undefined;
     }
   }
@@ -363,11 +385,11 @@ export class Engine {
     if (heartbeatInterval <= 0) return;
     const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : heartbeatInterval;
     const ping = encodeCommandFrame(pingBody(heartbeatTimeToLive / 100));
-    this.#heartbeatTimer = setInterval(() => {
+    this.#heartbeatTimer = backgroundInterval(() => {
       if (this.#ended) return;
       this.#stream.write(ping);
       if (this.#timeoutTimer === undefined) {
-        this.#timeoutTimer = setTimeout(
+        this.#timeoutTimer = backgroundTimeout(
           () => this.#fail("timeout", new Error("heartbeat timed out: peer is silent")),
           timeout,
         );
@@ -419,6 +441,7 @@ export class Engine {
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#writeBlocked) return;
     this.#flushScheduled = true;
+    this.#keepAlive();
     const q = this.#pipe!.outbound;
     let seen = q.size;
     let turns = 0;
@@ -477,6 +500,7 @@ export class Engine {
       if (!this.#stream.write(out)) this.#writeBlocked = true;
     }
     if (this.#lingering && q.size === 0) this.#stream.end();
+    this.#keepAlive();
   }
 
   /** Writes a message frame by frame: headers and small frames copied together, large bodies handed over whole. */
@@ -531,10 +555,10 @@ export class Engine {
   #end(end: EngineEnd): void {
     if (this.#ended) return;
     this.#ended = true;
-    clearTimeout(this.#handshakeTimer);
-    clearInterval(this.#heartbeatTimer);
-    clearTimeout(this.#timeoutTimer);
-    clearTimeout(this.#ttlTimer);
+    clearBackground(this.#handshakeTimer);
+    clearBackground(this.#heartbeatTimer);
+    clearBackground(this.#timeoutTimer);
+    clearBackground(this.#ttlTimer);
     clearTimeout(this.#lingerTimer);
     const pipe = this.#pipe;
     if (pipe !== undefined) {

@@ -10,6 +10,7 @@
 import { type ErrorCode, zmqError } from "./errors.ts";
 import type { Message } from "./pipe.ts";
 import { afterTurn, mustYield } from "./fairness.ts";
+import { holdAlive } from "./liveness.ts";
 
 /** What a send that completed at once returns: one settled promise serves them all. */
 const DONE: Promise<void> = Promise.resolve();
@@ -18,6 +19,8 @@ interface PendingOp<T> {
   resolve: (v: T) => void;
   reject: (e: Error) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** A waiting call keeps the process alive (zeromq.js): this lets go. */
+  release: () => void;
 }
 
 /** The routing a socket offers its waiting calls. */
@@ -82,10 +85,12 @@ export class PendingCalls {
         resolve,
         reject,
         timer: undefined as PendingOp<void>["timer"],
+        release: holdAlive(),
       };
       if (timeout > 0) {
         op.timer = setTimeout(() => {
           this.#send = undefined;
+          op.release();
           reject(zmqError("EAGAIN", `Send timed out after ${timeout} ms`));
         }, timeout);
       }
@@ -117,10 +122,16 @@ export class PendingCalls {
       return Promise.reject(zmqError("EAGAIN", "No message is waiting"));
     }
     return new Promise((resolve, reject) => {
-      const op: PendingOp<Message> = { resolve, reject, timer: undefined };
+      const op: PendingOp<Message> = {
+        resolve,
+        reject,
+        timer: undefined,
+        release: holdAlive(),
+      };
       if (timeout > 0) {
         op.timer = setTimeout(() => {
           this.#receive = undefined;
+          op.release();
           reject(zmqError("EAGAIN", `Receive timed out after ${timeout} ms`));
         }, timeout);
       }
@@ -136,10 +147,12 @@ export class PendingCalls {
       if (!this.#routing.trySend(op.msg)) return;
       this.#send = undefined;
       clearTimeout(op.timer);
+      op.release();
       op.resolve();
     } catch (e) {
       this.#send = undefined;
       clearTimeout(op.timer);
+      op.release();
       op.reject(e as Error);
     }
   }
@@ -153,10 +166,12 @@ export class PendingCalls {
       if (msg === undefined) return;
       this.#receive = undefined;
       clearTimeout(op.timer);
+      op.release();
       op.resolve(msg);
     } catch (e) {
       this.#receive = undefined;
       clearTimeout(op.timer);
+      op.release();
       op.reject(e as Error);
     }
   }
@@ -166,6 +181,7 @@ export class PendingCalls {
     for (const op of [this.#send, this.#receive]) {
       if (op === undefined) continue;
       clearTimeout(op.timer);
+      op.release();
       op.reject(zmqError(code, why));
     }
     this.#send = undefined;

@@ -20,6 +20,8 @@ interface BunSocket {
   pause?(): void;
   resume?(): void;
   setNoDelay?(on: boolean): void;
+  ref(): void;
+  unref(): void;
 }
 interface BunHandlers {
   open(s: BunSocket): void;
@@ -32,6 +34,7 @@ interface BunHandlers {
 interface BunServer {
   readonly port: number;
   stop(closeActive?: boolean): void;
+  unref(): void;
 }
 interface BunApi {
   listen(o: Record<string, unknown>): BunServer;
@@ -52,12 +55,30 @@ class BunStream implements Stream {
   #held: Uint8Array[] = [];
   #closeHeld: { error?: Error } | undefined;
   #destroyed = false;
+  /** The engine wants the process kept alive for this stream. */
+  #keep = true;
+  /** Whether the socket is ref'd now (Bun sockets start so). */
+  #refd = true;
 
   constructor(socket: BunSocket, remote: string) {
     this.#socket = socket;
     this.remoteAddress = remote;
     socket.data = this;
     socket.setNoDelay?.(true);
+  }
+
+  keepAlive(keep: boolean): void {
+    this.#keep = keep;
+    this.#applyRef();
+  }
+
+  /** Ref'd while the engine asks, or while bytes wait here for the kernel to take them. */
+  #applyRef(): void {
+    const want = this.#keep || this.#pending.length > 0;
+    if (this.#closed || want === this.#refd) return;
+    this.#refd = want;
+    if (want) this.#socket.ref();
+    else this.#socket.unref();
   }
 
   write(bytes: Uint8Array): boolean {
@@ -69,6 +90,7 @@ class BunStream implements Stream {
     const n = this.#socket.write(bytes);
     if (n >= bytes.length) return true;
     this.#pending.push(n > 0 ? remainder(bytes, n) : bytes);
+    this.#applyRef();
     return false;
   }
 
@@ -115,6 +137,7 @@ class BunStream implements Stream {
       }
       this.#pending.shift();
     }
+    this.#applyRef();
     if (this.#ending) this.#socket.end();
     else this.onDrain();
   }
@@ -202,6 +225,7 @@ export const bunTransport: StreamTransport = {
         }),
       );
     }
+    server.unref(); // an idle listener does not keep the process alive (liveness.ts)
     const address = addr.transport === "tcp"
       ? tcpAddress(addr.host, server.port)
       : `ipc://${addr.path}`;

@@ -16,6 +16,8 @@ interface DenoConn {
   write(p: Uint8Array): Promise<number>;
   close(): void;
   setNoDelay?(on?: boolean): void;
+  ref(): void;
+  unref(): void;
 }
 type DenoAddr = { transport: "tcp"; hostname: string; port: number } | {
   transport: "unix";
@@ -25,6 +27,8 @@ interface DenoListener {
   readonly addr: DenoAddr;
   accept(): Promise<DenoConn>;
   close(): void;
+  ref(): void;
+  unref(): void;
 }
 interface DenoApi {
   listen(o: Record<string, unknown>): DenoListener;
@@ -70,6 +74,10 @@ class DenoStream implements Stream {
   #queue: Uint8Array[] = [];
   #queued = 0;
   #writing = false;
+  /** The engine wants the process kept alive for this stream. */
+  #keep = true;
+  /** Whether the connection is ref'd now (Deno conns start so; unref affects reads only). */
+  #refd = true;
 
   constructor(conn: DenoConn, remote: string) {
     this.#conn = conn;
@@ -78,6 +86,21 @@ class DenoStream implements Stream {
       conn.setNoDelay?.(true);
     } catch { /* unix sockets have no Nagle */ }
     this.#readLoop();
+  }
+
+  keepAlive(keep: boolean): void {
+    this.#keep = keep;
+    this.#applyRef();
+  }
+
+  /** Pending writes keep Deno alive by themselves; reads follow the engine's wish. */
+  #applyRef(): void {
+    if (this.#closed || this.#keep === this.#refd) return;
+    this.#refd = this.#keep;
+    try {
+      if (this.#keep) this.#conn.ref();
+      else this.#conn.unref();
+    } catch { /* closed under us */ }
   }
 
   write(bytes: Uint8Array): boolean {
@@ -233,6 +256,7 @@ export const denoTransport: StreamTransport = {
     } catch (e) {
       return Promise.reject(listenError(e, wanted));
     }
+    l.unref(); // an idle listener does not keep the process alive (liveness.ts)
     const address = addr.transport === "tcp"
       ? tcpAddress(addr.host, (l.addr as { port: number }).port)
       : `ipc://${addr.path}`;
@@ -258,6 +282,7 @@ export const denoTransport: StreamTransport = {
         if (!open) return loop;
         open = false;
         try {
+          l.ref(); // until the cancelled accept has settled: close() resolves only then
           l.close();
         } catch { /* closed */ }
         release?.();

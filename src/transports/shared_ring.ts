@@ -151,6 +151,13 @@ export class RingStream implements Stream {
     queueMicrotask(() => this.#service());
   }
 
+  keepAlive(keep: boolean): void {
+    // Where the runtime's MessagePort can be unref'd (Bun), an idle connection lets its Worker end.
+    const port = this.#port as unknown as { ref?: () => void; unref?: () => void };
+    if (keep) port.ref?.();
+    else port.unref?.();
+  }
+
   write(bytes: Uint8Array): boolean {
     if (this.#closed || this.#ending) return true;
     this.#held.push(bytes);

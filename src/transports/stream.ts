@@ -22,6 +22,12 @@ export interface Stream {
   end(): void;
   /** Closes at once, dropping queued bytes. */
   destroy(): void;
+  /**
+   * Whether this stream keeps the process alive (see src/liveness.ts). The engine asks for it
+   * while it has work (a handshake, bytes to deliver); the adapter also keeps it while its own
+   * write queue is not empty. A new stream keeps the process alive until told otherwise.
+   */
+  keepAlive(keep: boolean): void;
   /** Received bytes; each chunk is fresh memory the receiver may keep. */
   onData: (bytes: Uint8Array) => void;
   /** Queued bytes have gone out; writing may continue. */
@@ -30,7 +36,7 @@ export interface Stream {
   onClose: (error?: Error) => void;
 }
 
-/** A bound listening endpoint. */
+/** A bound listening endpoint. It does not keep the process alive (src/liveness.ts). */
 export interface Listener {
   /** The resolved endpoint, with the port chosen for `:*` / `:0`. */
   readonly address: string;
