@@ -18,6 +18,12 @@ import { Hub } from "./threads/hub.ts";
 import { postToHub, ThreadLink } from "./threads/link.ts";
 import type { ContextHandle, ToThread } from "./threads/protocol.ts";
 import type { Backend, NativeContext } from "./backend.ts";
+import {
+  contextDefaults,
+  type ContextOptions,
+  MAX_SOCKETS_LIMIT,
+  validateContextOption,
+} from "./context_options.ts";
 
 export type { ContextHandle };
 
@@ -42,6 +48,7 @@ export interface ContextSocket {
  * ```
  */
 export class Context {
+  #options: ContextOptions = contextDefaults();
   #sockets = new Set<ContextSocket>();
   #lingering = new Set<() => void>();
   #drained: (() => void)[] = [];
@@ -65,13 +72,28 @@ export class Context {
   /**
    * Makes a context. `backend` runs its sockets on another implementation
    * (`await libzmq()` from libzmq.ts); `transport` replaces the runtime's
-   * tcp/ipc adapter (for tests).
+   * tcp/ipc adapter (for tests); the rest are zeromq.js's context options.
+   * As in zeromq.js the context is sealed: an unknown option is a TypeError.
    */
-  constructor(options: { transport?: StreamTransport; backend?: Backend } = {}) {
-    this.transport = options.transport ?? runtimeTransport();
+  constructor(
+    options: Partial<ContextOptions> & { transport?: StreamTransport; backend?: Backend } = {},
+  ) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("Options must be an object");
+    }
+    if (arguments.length > 1) throw new TypeError("Expected 1 argument");
+    const { transport, backend, ...rest } = options;
+    this.transport = transport ?? runtimeTransport();
     this.id = crypto.randomUUID();
-    this.backend = options.backend;
-    this.native = options.backend?.open();
+    this.backend = backend;
+    this.native = backend?.open();
+    if (new.target === Context) Object.seal(this);
+    Object.assign(this, rest);
+  }
+
+  /** ZMQ_SOCKET_LIMIT: the largest {@link maxSockets} allowed. */
+  get maxSocketsLimit(): number {
+    return MAX_SOCKETS_LIMIT;
   }
 
   /**
@@ -173,6 +195,21 @@ export class Context {
     this.inproc.attachLink(link);
   }
 
+  static {
+    for (const name of Object.keys(contextDefaults()) as (keyof ContextOptions)[]) {
+      Object.defineProperty(Context.prototype, name, {
+        get(this: Context) {
+          return this.#options[name];
+        },
+        set(this: Context, value: unknown) {
+          validateContextOption(name, value);
+          (this.#options as unknown as Record<string, unknown>)[name] = value;
+        },
+        configurable: true,
+      });
+    }
+  }
+
   /** True once {@link terminate} was called. */
   get terminated(): boolean {
     return this.#terminated;
@@ -210,6 +247,9 @@ export class Context {
   register(socket: ContextSocket): void {
     if (this.#terminated) {
       throw zmqError("ETERM", "Context was terminated");
+    }
+    if (this.#sockets.size >= this.#options.maxSockets) {
+      throw zmqError("EMFILE", `Too many open sockets: maxSockets is ${this.#options.maxSockets}`);
     }
     this.#sockets.add(socket);
   }
@@ -275,15 +315,28 @@ export class Context {
   }
 }
 
-let shared: Context | undefined;
+/** Context options as properties, each checked as libzmq's zmq_ctx_set checks it. */
+export interface Context extends ContextOptions {}
 
-/** The process-wide default context (zeromq.js's `context`); in a Worker that joined one, that context. */
+/**
+ * The process-wide default context, which sockets made without one join (zeromq.js's `context`).
+ * In a Worker that joined a shared context, that context; a new one replaces it once terminated.
+ *
+ * @example
+ * ```ts
+ * import { context } from "./mod.ts";
+ * context.blocky = false; // new sockets linger 0 by default
+ * ```
+ */
+export let context: Context = new Context();
+
+/** The process-wide default context; in a Worker that joined one, that context. */
 export function defaultContext(): Context {
-  if (shared === undefined || shared.terminated) shared = new Context();
-  return shared;
+  if (context.terminated) context = new Context();
+  return context;
 }
 
 /** @internal Makes `ctx` this thread's default context (a Worker joining a shared one). */
 export function setDefaultContext(ctx: Context): void {
-  shared = ctx;
+  context = ctx;
 }

@@ -4,6 +4,9 @@
  * @module
  */
 
+import { zmqError } from "./errors.ts";
+import { holdAlive } from "./liveness.ts";
+
 /** The events a socket reports. */
 export type EventType =
   | "bind"
@@ -21,11 +24,17 @@ export type EventType =
   | "handshake:error:other"
   | "end";
 
-/** One event. `address` is the endpoint involved; `error` says why, for errors. */
-export interface SocketEvent {
+/** One event. `address` is the endpoint involved (absent on `end`); `error` says why, for errors. */
+export type SocketEvent = EndpointEvent | EndEvent;
+
+/** An event about an endpoint. */
+export interface EndpointEvent {
   /** What happened. */
-  type: EventType;
-  /** The endpoint it concerns ("" for the socket itself). */
+  type: Exclude<EventType, "end">;
+  /**
+   * The endpoint it concerns. For `bind:error` on tcp and ipc, libzmq (and so zeromq.js) gives
+   * it without the scheme ("127.0.0.1:5555"), and so does zmq-ts.
+   */
   address: string;
   /** For `connect:retry`: the delay (ms) before the next attempt. */
   interval?: number;
@@ -33,75 +42,146 @@ export interface SocketEvent {
   error?: Error;
 }
 
+/** The last event: the socket is closed and reports nothing more. */
+export interface EndEvent {
+  /** Always "end". */
+  type: "end";
+  /** Never set: `end` concerns no endpoint. */
+  address?: undefined;
+  /** Never set. */
+  interval?: undefined;
+  /** Never set. */
+  error?: undefined;
+}
+
+/** The events of one type, for a listener of that type. */
+export type EventOfType<T extends EventType> = T extends "end" ? EndEvent
+  : EndpointEvent & { type: T };
+
 const BACKLOG = 1000;
 
 /**
- * Delivers a socket's events to listeners and to `for await` loops.
- *
- * Events are kept for `receive()`/`for await` only once one of those has
- * been used, and then at most the newest 1000, so an unwatched socket
- * never accumulates them.
+ * Delivers a socket's events, as zeromq.js's Observer: either read them one by one with
+ * `receive()` or `for await`, or listen with `on()`, which switches the observer to emitter mode
+ * for good (then `receive()` throws). Events are kept from when `socket.events` was first read
+ * until received (the newest 1000); the last is `end`, after which the observer is `closed`.
  *
  * @example
  * ```ts
  * sock.events.on("handshake:error:protocol", (e) => console.log(e.address, e.error?.message));
- * for await (const event of sock.events) console.log(event.type, event.address);
+ * for await (const event of other.events) console.log(event.type, event.address);
  * ```
  */
 export class Observer {
   #listeners = new Map<EventType, Set<(e: SocketEvent) => void>>();
-  #queue: SocketEvent[] | undefined;
-  #waiters: ((e: SocketEvent | undefined) => void)[] = [];
+  #queue: SocketEvent[] = [];
+  #waiter: ((e: SocketEvent | undefined) => void) | undefined;
+  #emitter = false;
+  /** The socket ended: `end` is the last event. */
+  #ended = false;
+  /** Nothing more to receive: `end` was received, or {@link close} was called. */
   #closed = false;
 
-  /** Calls `listener` for every event of this type. */
-  on(type: EventType, listener: (e: SocketEvent) => void): this {
+  /** True once the `end` event was received, or {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Calls `listener` for every event of this type, and switches to emitter mode: events kept
+   * so far go to the listeners registered by the end of this turn of the event loop.
+   */
+  on<T extends EventType>(type: T, listener: (e: EventOfType<T>) => void): this {
     let set = this.#listeners.get(type);
     if (set === undefined) this.#listeners.set(type, set = new Set());
-    set.add(listener);
+    set.add(listener as (e: SocketEvent) => void);
+    if (!this.#emitter) {
+      this.#emitter = true;
+      const kept = this.#queue.splice(0);
+      if (kept.length > 0) queueMicrotask(() => kept.forEach((e) => this.#dispatch(e)));
+    }
     return this;
   }
 
   /** Stops calling `listener`. */
-  off(type: EventType, listener: (e: SocketEvent) => void): this {
-    this.#listeners.get(type)?.delete(listener);
+  off<T extends EventType>(type: T, listener: (e: EventOfType<T>) => void): this {
+    this.#listeners.get(type)?.delete(listener as (e: SocketEvent) => void);
     return this;
   }
 
-  /** Resolves with the next event, or `undefined` once the socket is closed. */
+  /**
+   * Resolves with the next event (`undefined` if {@link close} is called meanwhile). Throws in
+   * emitter mode, EBUSY while another receive waits, EBADF once closed.
+   */
   receive(): Promise<SocketEvent | undefined> {
-    this.#queue ??= [];
+    if (this.#emitter) {
+      throw new Error(
+        "Observer is in event emitter mode. After a call to events.on() it is not possible " +
+          "to read events with events.receive().",
+      );
+    }
+    if (this.#closed) return Promise.reject(zmqError("EBADF", "Observer is closed"));
+    if (this.#waiter !== undefined) {
+      throw zmqError("EBUSY", "Observer is busy reading; only one receive may be in progress");
+    }
     const next = this.#queue.shift();
-    if (next !== undefined || this.#closed) return Promise.resolve(next);
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    if (next !== undefined) return Promise.resolve(this.#taken(next));
+    // A waiting read keeps the process alive, as a waiting receive does (liveness.ts).
+    const release = holdAlive();
+    return new Promise((resolve) => {
+      this.#waiter = (e) => {
+        release();
+        resolve(e);
+      };
+    });
   }
 
-  /** Events as they come, until the socket is closed. */
+  /** Events as they come, the last being `end`. */
   async *[Symbol.asyncIterator](): AsyncGenerator<SocketEvent> {
-    for (;;) {
+    while (!this.#closed) {
       const e = await this.receive();
       if (e === undefined) return;
       yield e;
     }
   }
 
-  /** @internal Reports an event. */
-  emit(event: SocketEvent): void {
-    if (this.#closed) return;
-    for (const l of this.#listeners.get(event.type) ?? []) l(event);
-    const waiter = this.#waiters.shift();
-    if (waiter !== undefined) waiter(event);
-    else if (this.#queue !== undefined) {
-      this.#queue.push(event);
-      if (this.#queue.length > BACKLOG) this.#queue.shift();
-    }
+  /** Stops observing: kept events are dropped and a waiting receive resolves with `undefined`. */
+  close(): void {
+    this.#closed = true;
+    this.#queue.length = 0;
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    w?.(undefined);
   }
 
-  /** @internal The socket is closed: pending receives end. */
-  close(): void {
-    if (this.#closed) return;
-    this.emit({ type: "end", address: "" });
-    this.#closed = true;
-    for (const w of this.#waiters.splice(0)) w(undefined);
+  /** @internal Reports an event. */
+  emit(event: SocketEvent): void {
+    if (this.#ended || this.#closed) return;
+    if (this.#emitter) return this.#dispatch(event);
+    const w = this.#waiter;
+    if (w !== undefined) {
+      this.#waiter = undefined;
+      w(this.#taken(event));
+      return;
+    }
+    this.#queue.push(event);
+    if (this.#queue.length > BACKLOG) this.#queue.shift();
+  }
+
+  /** @internal The socket is closed: `end` is the last event. */
+  end(): void {
+    if (this.#ended) return;
+    this.emit({ type: "end" });
+    this.#ended = true;
+  }
+
+  #dispatch(e: SocketEvent): void {
+    for (const l of this.#listeners.get(e.type) ?? []) l(e);
+  }
+
+  /** An event handed to a reader; once `end` is, the observer is closed. */
+  #taken(e: SocketEvent): SocketEvent {
+    if (e.type === "end") this.#closed = true;
+    return e;
   }
 }

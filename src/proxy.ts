@@ -8,8 +8,9 @@
  * @module
  */
 
+import { zmqError } from "./errors.ts";
 import type { Message } from "./pipe.ts";
-import type { Socket } from "./socket.ts";
+import { Socket } from "./socket.ts";
 
 const CANNOT_RECEIVE = new Set(["PUB", "PUSH"]);
 const CANNOT_SEND = new Set(["SUB", "PULL"]);
@@ -57,6 +58,8 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   #resume: (() => void) | undefined;
   #captureChain: Promise<void> = Promise.resolve();
   #running: Promise<void> | undefined;
+  /** terminate() was called, or the proxy stopped by itself. */
+  #stopped = false;
 
   /**
    * Makes a proxy; it starts with {@link run}.
@@ -65,13 +68,33 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
    * @param backEnd the socket facing services
    * @param capture if given, receives a copy of every message proxied, either way
    */
-  constructor(readonly frontEnd: F, readonly backEnd: B, readonly capture?: Socket) {}
+  constructor(readonly frontEnd: F, readonly backEnd: B, readonly capture?: Socket) {
+    if (!(frontEnd instanceof Socket)) throw new TypeError("Front-end must be a socket object");
+    if (!(backEnd instanceof Socket)) throw new TypeError("Back-end must be a socket object");
+    if (capture !== undefined && !(capture instanceof Socket)) {
+      throw new TypeError("Capture must be a socket object");
+    }
+  }
 
-  /** Proxies until terminated; resolves once both directions have stopped. */
+  /**
+   * Proxies until terminated; resolves once both directions have stopped. Rejects at once
+   * (EINVAL) when a side is closed or neither bound nor connected, as zeromq.js does.
+   */
   run(): Promise<void> {
     if (this.#running !== undefined) return this.#running;
+    for (const [s, name] of [[this.frontEnd, "Front-end"], [this.backEnd, "Back-end"]] as const) {
+      if (s.closed || !s.hasEndpoints) {
+        return Promise.reject(zmqError("EINVAL", `${name} socket must be bound or connected`));
+      }
+    }
     // Either socket closing stops the proxy, even a direction that is waiting on the other one.
-    for (const s of [this.frontEnd, this.backEnd]) s.events.on("close", () => this.terminate());
+    for (const s of [this.frontEnd, this.backEnd]) {
+      const stop = s.onReadiness(() => {
+        if (!s.closed) return;
+        stop();
+        this.#stop();
+      });
+    }
     this.#running = Promise.all([
       this.#pump(this.frontEnd, this.backEnd, this.statistics.frontEnd, this.statistics.backEnd),
       this.#pump(this.backEnd, this.frontEnd, this.statistics.backEnd, this.statistics.frontEnd),
@@ -79,21 +102,42 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     return this.#running;
   }
 
-  /** Stops forwarding; messages wait at the sockets (and their peers feel back-pressure). */
+  /** Stops forwarding; messages wait at the sockets (and their peers feel back-pressure). EBADF once stopped. */
   pause(): void {
+    this.#assertRunning();
     this.#paused ??= new Promise((r) => (this.#resume = r));
   }
 
-  /** Forwards again after {@link pause}. */
+  /** Forwards again after {@link pause}. EBADF once stopped. */
   resume(): void {
+    this.#assertRunning();
+    this.#unpause();
+  }
+
+  /**
+   * Stops the proxy and closes the frontend and backend sockets. As in zeromq.js, a proxy that
+   * is not running (not started, or already stopped) throws EBADF.
+   */
+  terminate(): void {
+    if (this.#running === undefined || this.#stopped) {
+      throw zmqError("EBADF", "Proxy is not running");
+    }
+    this.#stop();
+  }
+
+  #assertRunning(): void {
+    if (this.#stopped) throw zmqError("EBADF", "Proxy has stopped");
+  }
+
+  #unpause(): void {
     this.#resume?.();
     this.#paused = undefined;
     this.#resume = undefined;
   }
 
-  /** Stops the proxy and closes the frontend and backend sockets. */
-  terminate(): void {
-    this.resume();
+  #stop(): void {
+    this.#stopped = true;
+    this.#unpause();
     this.frontEnd.close();
     this.backEnd.close();
   }
@@ -124,7 +168,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
       if (!from.closed && !to.closed) throw e;
     } finally {
       // One direction stopping stops the proxy, as zmq_proxy returns.
-      this.terminate();
+      this.#stop();
     }
   }
 

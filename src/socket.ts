@@ -11,11 +11,20 @@
  */
 
 import { type ErrorCode, zmqError } from "./errors.ts";
+import {
+  asText,
+  compatDefaults,
+  type CompatOptions,
+  IMMEDIATE_OPTIONS,
+  optionByNumber,
+  validateCompatOption,
+  warnNextConnect,
+} from "./options_compat.ts";
 import { type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
 import { asBytes, defaultOptions, type SocketOptions, validateOption } from "./options.ts";
 import { Observer, type SocketEvent } from "./observer.ts";
 import { compatible, sendsIdentity } from "./socket_types.ts";
-import { type Context, defaultContext } from "./context.ts";
+import { Context, defaultContext } from "./context.ts";
 import type { NativeSocket } from "./backend.ts";
 import type { SocketCore } from "./socket_core.ts";
 import { type MessageLike, toMessage } from "./socket_message.ts";
@@ -30,7 +39,7 @@ export { type MessageLike, toMessage };
  * libzmq backend only) raw libzmq options by number, for what only libzmq has: security
  * mechanisms (PLAIN, CURVE, GSSAPI), ZAP domains, and the like.
  */
-export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & {
+export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & Partial<CompatOptions> & {
   context?: Context;
   /**
    * libzmq socket options set as they are, by their ZMQ_* number: a number for an int option,
@@ -44,6 +53,15 @@ export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & {
    */
   nativeOptions?: Record<number, number | string | Uint8Array>;
 };
+
+/** A concrete socket class, as registered by its libzmq type number for `new Socket(type)`. */
+type SocketClass = new (options?: SocketConstructorOptions) => Socket;
+const BY_NUMBER = new Map<number, SocketClass>();
+
+/** @internal Makes `new Socket(number, options)` build the socket type with that libzmq number. */
+export function registerSocketType(type: number, cls: SocketClass): void {
+  BY_NUMBER.set(type, cls);
+}
 
 /** Socket types' own options (plain fields of their classes) that a backend is told about. */
 const TYPE_OPTIONS = [
@@ -73,31 +91,48 @@ const TYPE_OPTIONS = [
  * pull.close();
  * ```
  */
-export abstract class Socket implements SocketOptions {
+export abstract class Socket implements SocketOptions, CompatOptions {
   /** The ZMTP socket type name, e.g. "PUSH". */
   abstract readonly type: string;
   /** The context this socket belongs to. */
-  readonly context: Context;
-  /** Connection and error events. */
-  readonly events: Observer = new Observer();
-  #options: SocketOptions;
+  readonly context!: Context; // `!`: new Socket(number) returns another object instead
+  #observer: Observer | undefined;
+  #options!: SocketOptions;
+  #compat: CompatOptions = compatDefaults();
   #closed = false;
+  /** A bind or unbind is under way (zeromq.js's "blocked" state): another one fails with EBUSY. */
+  #blocked = false;
+  /** close() was called during a bind or unbind: the socket closes once that settles. */
+  #closeRequested = false;
+  /** Bound and connected endpoints, as zeromq.js counts them (a Proxy needs one on each side). */
+  #endpointCount = 0;
   #lastEndpoint: string | undefined;
   #terminated = false;
   #keepLinger = false;
-  #calls: PendingCalls;
-  #pipes: SocketPipes;
-  #endpoints: SocketEndpoints;
+  #calls!: PendingCalls;
+  #pipes!: SocketPipes;
+  #endpoints!: SocketEndpoints;
   /** Set when the context has a backend (libzmq): it routes and does the wire instead of the core. */
   #native: NativeSocket | undefined;
   /** Socket types' own options as last given to the backend. */
   #nativeTypeOptions = new Map<string, unknown>();
 
-  /** For socket types: `type` is the ZMTP name; `options` sets any socket option and the context. */
-  constructor(type: string, options: SocketConstructorOptions = {}) {
+  /**
+   * For socket types: `type` is the ZMTP name; `options` sets any socket option and the context.
+   * As in zeromq.js, `type` may also be libzmq's number for a socket type (`new Socket(8)` is a
+   * Push): the socket of that type is made.
+   */
+  constructor(type: string | number, options: SocketConstructorOptions = {}) {
+    if (typeof type !== "string" || new.target === Socket) {
+      return Socket.#ofType(type, options, arguments.length);
+    }
     this.#options = defaultOptions(type);
     const { context, nativeOptions, ...opts } = options;
+    if (context !== undefined && !(context instanceof Context)) {
+      throw new TypeError("context must be a Context");
+    }
     this.context = context ?? defaultContext();
+    if (!this.context.blocky) this.#options.linger = 0;
     this.#calls = new PendingCalls({
       trySend: (msg) => this.#native === undefined ? this.trySend(msg) : this.native!.trySend(msg),
       tryReceive: () => this.#native === undefined ? this.tryReceive() : this.native!.tryReceive(),
@@ -147,6 +182,18 @@ export abstract class Socket implements SocketOptions {
       this.context.unregister(this);
       throw e;
     }
+  }
+
+  /** `new Socket(number, options)`: the socket type with that libzmq number. */
+  static #ofType(type: unknown, options: unknown, args: number): Socket {
+    if (typeof type !== "number") throw new TypeError("Socket type must be a number");
+    if (args > 2) throw new TypeError("Expected 2 arguments");
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError("Options must be an object");
+    }
+    const cls = BY_NUMBER.get(type);
+    if (cls === undefined) throw zmqError("EINVAL", `no socket type has the number ${type}`);
+    return new cls(options as SocketConstructorOptions);
   }
 
   /** @internal The backend's socket, when the context has a backend. */
@@ -213,6 +260,18 @@ export abstract class Socket implements SocketOptions {
 
   // --- the public API ------------------------------------------------------
 
+  /**
+   * Connection and error events (libzmq's monitor). As in zeromq.js, a socket starts reporting
+   * them when this is first read, and keeps them (up to 1000) until they are received.
+   */
+  get events(): Observer {
+    if (this.#observer === undefined) {
+      this.#observer = new Observer();
+      if (this.#closed) this.#observer.end();
+    }
+    return this.#observer;
+  }
+
   /** True once `close()` was called or the context terminated. */
   get closed(): boolean {
     return this.#closed;
@@ -235,23 +294,42 @@ export abstract class Socket implements SocketOptions {
    * ```
    */
   async bind(address: string): Promise<void> {
+    this.#block();
+    const inproc = address.startsWith("inproc:");
     try {
-      this.#assertOpen();
       this.#lastEndpoint = this.#native !== undefined
         ? this.native!.bind(address)
         : await this.#endpoints.bind(address);
-      this.#emit({ type: "bind", address: this.#lastEndpoint });
+      this.#endpointCount++;
+      // libzmq reports no bind events for inproc.
+      if (!inproc) this.#emit({ type: "bind", address: this.#lastEndpoint });
     } catch (e) {
-      this.#emit({ type: "bind:error", address, error: e as Error });
+      // libzmq reports a failed tcp or ipc bind's address without its scheme.
+      const at = address.replace(/^(tcp|ipc):\/\//, "");
+      if (!inproc) this.#emit({ type: "bind:error", address: at, error: e as Error });
       throw e;
+    } finally {
+      this.#unblock();
     }
   }
 
   /** Stops accepting on an endpoint and closes the connections accepted through it. */
   async unbind(address: string): Promise<void> {
-    this.#assertOpen();
-    if (this.#native !== undefined) return this.native!.unbind(address);
-    await this.#endpoints.unbind(address);
+    this.#block();
+    try {
+      if (this.#native !== undefined) this.native!.unbind(address);
+      else await this.#endpoints.unbind(address);
+      this.#endpointCount--;
+      if (!address.startsWith("inproc:")) this.#emit({ type: "close", address });
+    } finally {
+      this.#unblock();
+    }
+  }
+
+  /** A bind or unbind has settled: a close() asked for meanwhile happens now. */
+  #unblock(): void {
+    this.#blocked = false;
+    if (this.#closeRequested) this.close();
   }
 
   /**
@@ -270,8 +348,9 @@ export abstract class Socket implements SocketOptions {
   /** @internal connect(), with the routing id a ROUTER gives the peer (backend sockets only). */
   protected connectTo(address: string, routingId?: Uint8Array): void {
     this.#assertOpen();
-    if (this.#native !== undefined) return this.native!.connect(address, routingId);
-    this.#endpoints.connect(address);
+    if (this.#native !== undefined) this.native!.connect(address, routingId);
+    else this.#endpoints.connect(address);
+    this.#endpointCount++;
   }
 
   /**
@@ -286,8 +365,9 @@ export abstract class Socket implements SocketOptions {
    */
   disconnect(address: string): void {
     this.#assertOpen();
-    if (this.#native !== undefined) return this.native!.disconnect(address);
-    this.#endpoints.disconnect(address);
+    if (this.#native !== undefined) this.native!.disconnect(address);
+    else this.#endpoints.disconnect(address);
+    this.#endpointCount--;
   }
 
   /**
@@ -338,7 +418,10 @@ export abstract class Socket implements SocketOptions {
       try {
         yield await this.receive();
       } catch (e) {
-        if (this.#closed) return;
+        // Only the receive that close() (EAGAIN, zeromq.js's rule) or the context's end (ETERM)
+        // cut short ends the loop quietly: any other error is thrown.
+        const code = (e as { code?: string }).code;
+        if (this.#closed && (code === "EAGAIN" || code === "ETERM")) return;
         throw e;
       }
     }
@@ -350,17 +433,22 @@ export abstract class Socket implements SocketOptions {
    */
   close(): void {
     if (this.#closed) return;
+    if (this.#blocked) {
+      // As in zeromq.js: the socket closes once the bind or unbind under way has settled.
+      this.#closeRequested = true;
+      return;
+    }
     this.#closed = true;
+    this.#endpointCount = 0;
     const linger = this.#terminated && !this.#keepLinger ? 0 : this.#options.linger;
     const code: ErrorCode = this.#terminated ? "ETERM" : "EAGAIN";
     const why = this.#terminated ? "Context was terminated" : "Socket was closed";
     this.#calls.failAll(code, why);
     this.#native?.close(linger);
-    this.#endpoints.close(linger);
+    for (const address of this.#endpoints.close(linger)) this.#emit({ type: "close", address });
     this.#pipes.dropAll(linger);
-    this.#emit({ type: "close", address: "" });
     this.#pipes.notify();
-    this.events.close();
+    this.#observer?.end();
     this.context.unregister(this);
   }
 
@@ -413,10 +501,13 @@ export abstract class Socket implements SocketOptions {
   declare routingId: string | Uint8Array | undefined;
 
   static {
-    for (const name of Object.keys(defaultOptions("")) as (keyof SocketOptions)[]) {
+    const names = [...Object.keys(defaultOptions("")), ...Object.keys(compatDefaults())];
+    for (const name of names as (keyof SocketOptions)[]) {
       Object.defineProperty(Socket.prototype, name, {
         get(this: Socket) {
-          return this.#options[name];
+          return name in this.#options
+            ? this.#options[name]
+            : this.#compat[name as unknown as keyof CompatOptions];
         },
         set(this: Socket, value: unknown) {
           this.#set(name, value);
@@ -444,13 +535,107 @@ export abstract class Socket implements SocketOptions {
   protected abstract hasWritable(): boolean;
 
   #set(name: keyof SocketOptions, value: unknown): void {
-    if (!(name in this.#options)) throw new TypeError(`unknown socket option "${name}"`);
+    if (!(name in this.#options)) {
+      if (name in this.#compat) return this.#setCompat(name as keyof CompatOptions, value);
+      throw new TypeError(`unknown socket option "${name}"`);
+    }
     validateOption(name, value);
+    this.#warnUnlessImmediate(name);
     this.#native?.setOption(name, value);
     (this.#options as unknown as Record<string, unknown>)[name] = value;
     if (name === "sendHighWaterMark" || name === "receiveHighWaterMark") {
       this.#pipes.applyMarks(this.#options);
     }
+  }
+
+  #setCompat(name: keyof CompatOptions, value: unknown): void {
+    const checked = validateCompatOption(name, value);
+    this.#warnUnlessImmediate(name);
+    (this.#compat as unknown as Record<string, unknown>)[name] = checked;
+  }
+
+  /** zeromq.js warns when an option that applies at the next bind or connect is set too late. */
+  #warnUnlessImmediate(name: string): void {
+    if ((this.#endpointCount > 0 || this.#blocked) && !IMMEDIATE_OPTIONS.has(name)) {
+      warnNextConnect();
+    }
+  }
+
+  /**
+   * The security mechanism in use, from the security options: null (NULL), "plain" or
+   * "curve" (zeromq.js's ZMQ_MECHANISM).
+   */
+  get securityMechanism(): null | "plain" | "curve" {
+    const o = this.#options as unknown as Record<string, unknown>;
+    if (o.curveServer === true || o.curveServerKey != null) return "curve";
+    if (o.plainServer === true || o.plainUsername != null) return "plain";
+    return null;
+  }
+
+  /** Whether the socket may be used from several threads: never (zeromq.js's ZMQ_THREAD_SAFE). */
+  get threadSafe(): boolean {
+    return false;
+  }
+
+  // Raw access by libzmq option number, as zeromq.js's option properties are built. Each reads or
+  // writes the property of that name; an option this socket does not have is EINVAL.
+
+  /** The boolean option with this libzmq number, e.g. `getBoolOption(39)` is `immediate`. */
+  getBoolOption(option: number): boolean {
+    return this.#raw(option) as boolean;
+  }
+  /** Sets the boolean option with this libzmq number. */
+  setBoolOption(option: number, value: boolean): void {
+    this.#setRaw(option, value);
+  }
+  /** The 32-bit integer option with this libzmq number, e.g. `getInt32Option(17)` is `linger`. */
+  getInt32Option(option: number): number {
+    return this.#raw(option) as number;
+  }
+  /** Sets the 32-bit integer option with this libzmq number. */
+  setInt32Option(option: number, value: number): void {
+    this.#setRaw(option, value);
+  }
+  /** The unsigned 32-bit option with this libzmq number. */
+  getUint32Option(option: number): number {
+    return this.#raw(option) as number;
+  }
+  /** Sets the unsigned 32-bit option with this libzmq number. */
+  setUint32Option(option: number, value: number): void {
+    this.#setRaw(option, value);
+  }
+  /** The 64-bit integer option with this libzmq number, e.g. `getInt64Option(22)` is `maxMessageSize`. */
+  getInt64Option(option: number): number {
+    return this.#raw(option) as number;
+  }
+  /** Sets the 64-bit integer option with this libzmq number. */
+  setInt64Option(option: number, value: number): void {
+    this.#setRaw(option, value);
+  }
+  /** The unsigned 64-bit option with this libzmq number. */
+  getUint64Option(option: number): number {
+    return this.#raw(option) as number;
+  }
+  /** Sets the unsigned 64-bit option with this libzmq number. */
+  setUint64Option(option: number, value: number): void {
+    this.#setRaw(option, value);
+  }
+  /** The text option with this libzmq number (null when unset), e.g. `getStringOption(5)` is `routingId`. */
+  getStringOption(option: number): string | null {
+    return asText(this.#raw(option));
+  }
+  /** Sets the text option with this libzmq number (text, bytes, or null to unset). */
+  setStringOption(option: number, value: string | Uint8Array | null): void {
+    const name = optionByNumber(this, option);
+    this.#setRaw(option, value === null && name === "routingId" ? undefined : value);
+  }
+
+  #raw(option: number): unknown {
+    return (this as unknown as Record<string, unknown>)[optionByNumber(this, option)];
+  }
+
+  #setRaw(option: number, value: unknown): void {
+    (this as unknown as Record<string, unknown>)[optionByNumber(this, option)] = value;
   }
 
   // --- the internal interface ---------------------------------------------
@@ -522,19 +707,36 @@ export abstract class Socket implements SocketOptions {
   #rejectClosed<T>(): Promise<T> {
     return this.#terminated
       ? Promise.reject(zmqError("ETERM", "Context was terminated"))
-      : Promise.reject(zmqError("ENOTSOCK", "Socket is closed"));
+      : Promise.reject(zmqError("EBADF", "Socket is closed"));
   }
 
   #assertOpen(): void {
     if (this.#closed) {
       throw zmqError(
-        this.#terminated ? "ETERM" : "ENOTSOCK",
+        this.#terminated ? "ETERM" : "EBADF",
         this.#terminated ? "Context was terminated" : "Socket is closed",
       );
     }
   }
 
+  /** Only one bind or unbind at a time (zeromq.js's rule). */
+  #block(): void {
+    this.#assertOpen();
+    if (this.#blocked) {
+      throw zmqError("EBUSY", "Socket is blocked by a bind or unbind operation");
+    }
+    this.#blocked = true;
+  }
+
+  /** @internal Whether the socket is bound or connected anywhere (a Proxy needs both sides so). */
+  get hasEndpoints(): boolean {
+    return this.#endpointCount > 0;
+  }
+
   #emit(e: SocketEvent): void {
-    this.events.emit(e);
+    this.#observer?.emit(e);
   }
 }
+
+/** zeromq.js's options that zmq-ts keeps for compatibility (see src/options_compat.ts). */
+export interface Socket extends CompatOptions {}

@@ -144,13 +144,24 @@ export class SocketEndpoints {
     this.#inproc.set(address, list);
   }
 
-  /** The socket is closing: listeners and connecters stop, each lingering `linger` ms. */
-  close(linger: number): void {
-    for (const b of new Set(this.#bindings.values())) b.close(linger);
+  /**
+   * The socket is closing: listeners and connecters stop, each lingering `linger` ms. Returns
+   * the tcp and ipc endpoints closed, which libzmq reports as `close` events.
+   */
+  close(linger: number): string[] {
+    const closed: string[] = [];
+    for (const b of new Set(this.#bindings.values())) {
+      b.close(linger);
+      closed.push(b.address);
+    }
     this.#bindings.clear();
-    for (const list of this.#connecters.values()) for (const c of list) c.close(linger);
+    for (const [address, list] of this.#connecters) {
+      for (const c of list) c.close(linger);
+      closed.push(address);
+    }
     this.#connecters.clear();
     this.#context.inproc.forget(this.#core, linger);
     this.#inproc.clear();
+    return closed;
   }
 }

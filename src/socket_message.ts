@@ -6,8 +6,19 @@
 
 import type { Message } from "./pipe.ts";
 
-/** What `send()` accepts: one frame, or an array of frames for a multipart message. */
-export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
+/**
+ * What `send()` accepts: one frame, or an array of frames for a multipart message. A number or
+ * boolean is sent as its text, and null as an empty frame (as in zeromq.js).
+ */
+export type MessageLike =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | SharedArrayBuffer
+  | ArrayBufferView
+  | number
+  | boolean
+  | null;
 
 const encoder = new TextEncoder();
 
@@ -15,7 +26,8 @@ function toFrame(part: MessageLike): Uint8Array {
   if (typeof part === "string") return encoder.encode(part);
   if (part instanceof Uint8Array) return part;
   if (part === null) return new Uint8Array(0);
-  if (part instanceof ArrayBuffer) return new Uint8Array(part);
+  if (part instanceof ArrayBuffer || part instanceof SharedArrayBuffer) return new Uint8Array(part);
+  if (typeof part === "number" || typeof part === "boolean") return encoder.encode(String(part));
   if (ArrayBuffer.isView(part)) {
     return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
   }

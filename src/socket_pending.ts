@@ -53,30 +53,23 @@ export class PendingCalls {
     this.#routing = routing;
   }
 
-  /** Sends now if routing takes the message, otherwise waits up to the send timeout. */
+  /**
+   * Sends now if routing takes the message, otherwise waits up to the send timeout. A second
+   * send while one waits throws EBUSY at once (not a rejection), as zeromq.js does.
+   */
   send(frames: Message): Promise<void> {
     if (this.#send !== undefined) {
-      return Promise.reject(
-        zmqError(
-          "EBUSY",
-          "Socket is busy writing; only one send may be in progress",
-        ),
-      );
+      throw zmqError("EBUSY", "Socket is busy writing; only one send may be in progress");
     }
     try {
-      if (this.#routing.trySend(frames)) {
-        return mustYield() ? afterTurn(undefined) : DONE;
-      }
+      if (this.#routing.trySend(frames)) return mustYield() ? afterTurn(undefined) : DONE;
     } catch (e) {
       return Promise.reject(e);
     }
     const timeout = this.#routing.sendTimeout();
     if (timeout === 0) {
       return Promise.reject(
-        zmqError(
-          "EAGAIN",
-          "Socket is not ready to send (high-water mark or no peer)",
-        ),
+        zmqError("EAGAIN", "Socket is not ready to send (high-water mark or no peer)"),
       );
     }
     return new Promise((resolve, reject) => {
@@ -98,36 +91,22 @@ export class PendingCalls {
     });
   }
 
-  /** Receives now if a message waits, otherwise waits up to the receive timeout. */
+  /** Receives now if a message waits, otherwise waits up to the receive timeout; EBUSY as {@link send}. */
   receive(): Promise<Message> {
     if (this.#receive !== undefined) {
-      return Promise.reject(
-        zmqError(
-          "EBUSY",
-          "Socket is busy reading; only one receive may be in progress",
-        ),
-      );
+      throw zmqError("EBUSY", "Socket is busy reading; only one receive may be in progress");
     }
     try {
       const msg = this.#routing.tryReceive();
       // A loop of receives that complete at once yields like sends do (fairness.ts).
-      if (msg !== undefined) {
-        return mustYield() ? afterTurn(msg) : Promise.resolve(msg);
-      }
+      if (msg !== undefined) return mustYield() ? afterTurn(msg) : Promise.resolve(msg);
     } catch (e) {
       return Promise.reject(e);
     }
     const timeout = this.#routing.receiveTimeout();
-    if (timeout === 0) {
-      return Promise.reject(zmqError("EAGAIN", "No message is waiting"));
-    }
+    if (timeout === 0) return Promise.reject(zmqError("EAGAIN", "No message is waiting"));
     return new Promise((resolve, reject) => {
-      const op: PendingOp<Message> = {
-        resolve,
-        reject,
-        timer: undefined,
-        release: holdAlive(),
-      };
+      const op: PendingOp<Message> = { resolve, reject, timer: undefined, release: holdAlive() };
       if (timeout > 0) {
         op.timer = setTimeout(() => {
           this.#receive = undefined;

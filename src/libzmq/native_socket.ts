@@ -294,7 +294,7 @@ export class LibzmqSocket implements NativeSocket {
 
   /** After close the handle is freed memory that libzmq may give to a new socket: never use it. */
   #assertOpen(): void {
-    if (this.#closed) throw zmqError("ENOTSOCK", "Socket is closed");
+    if (this.#closed) throw zmqError("EBADF", "Socket is closed");
   }
 
   #events(): number {
@@ -335,7 +335,8 @@ export class LibzmqSocket implements NativeSocket {
       if (head.length < 6) continue;
       const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
       const type = EVENTS[view.getUint16(0, true)];
-      if (type === undefined) continue;
+      // The socket reports its own `end` when it closes.
+      if (type === undefined || type === "end") continue;
       const address = endpoint === undefined ? "" : new TextDecoder().decode(endpoint);
       const value = view.getUint32(2, true);
       this.#listener.event(

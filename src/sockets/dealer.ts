@@ -8,7 +8,7 @@
 import type { Message, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /** DEALER's own options. */
 export interface DealerOptions {
@@ -56,6 +56,8 @@ export class Dealer extends Socket {
     super("DEALER", options);
     this.probeRouter = probeRouter;
     this.conflate = conflate;
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Dealer) Object.seal(this);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -91,3 +93,5 @@ export class Dealer extends Socket {
     return this.#lb.writable;
   }
 }
+
+registerSocketType(5, Dealer);

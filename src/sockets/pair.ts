@@ -6,7 +6,7 @@
  */
 
 import type { Message, PeerInfo, Pipe } from "../pipe.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
  * An exclusive pair socket (PAIR): one peer, both directions.
@@ -29,6 +29,8 @@ export class Pair extends Socket {
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(options?: SocketConstructorOptions) {
     super("PAIR", options);
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Pair) Object.seal(this);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -68,3 +70,5 @@ export class Pair extends Socket {
     return p !== undefined && p.alive && !p.outbound.full;
   }
 }
+
+registerSocketType(0, Pair);

@@ -12,7 +12,7 @@ import type { Message, Pipe } from "../pipe.ts";
 import { FanOut } from "../routing/fan_out.ts";
 import { SubscriberTrie } from "../routing/subscriber_trie.ts";
 import { readSubscriptions } from "../routing/subscription.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /** PUB's own options. */
 export interface PublisherOptions {
@@ -56,6 +56,8 @@ export class Publisher extends Socket {
     this.noDrop = noDrop;
     this.conflate = conflate;
     this.invertMatching = invertMatching;
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Publisher) Object.seal(this);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -105,3 +107,5 @@ export class Publisher extends Socket {
     return !this.noDrop || this.#out.hasRoom(this.#out.pipes);
   }
 }
+
+registerSocketType(1, Publisher);

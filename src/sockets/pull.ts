@@ -7,7 +7,7 @@
 import { zmqError } from "../errors.ts";
 import type { Message, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
  * A pipeline consumer socket (PULL): fair-queues messages from its pushers.
@@ -33,6 +33,8 @@ export class Pull extends Socket {
   ) {
     super("PULL", options);
     this.conflate = conflate;
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Pull) Object.seal(this);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -65,3 +67,5 @@ export class Pull extends Socket {
     return false;
   }
 }
+
+registerSocketType(7, Pull);

@@ -8,7 +8,7 @@
 import { zmqError } from "../errors.ts";
 import type { Message, Pipe } from "../pipe.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
  * A pipeline producer socket (PUSH): load-balances messages over its pullers.
@@ -34,6 +34,8 @@ export class Push extends Socket {
   ) {
     super("PUSH", options);
     this.conflate = conflate;
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Push) Object.seal(this);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -66,3 +68,5 @@ export class Push extends Socket {
     return this.#lb.writable;
   }
 }
+
+registerSocketType(8, Push);

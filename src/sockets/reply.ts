@@ -9,7 +9,7 @@
 import { zmqError } from "../errors.ts";
 import type { Message, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
  * A reply socket (REP): answers each request on the envelope it came with.
@@ -30,6 +30,8 @@ export class Reply extends Socket {
   /** Makes a socket of this type; pass any socket option, and this type's own, as fields. */
   constructor(options?: SocketConstructorOptions) {
     super("REP", options);
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Reply) Object.seal(this);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -85,3 +87,5 @@ export class Reply extends Socket {
     return this.#replyTo !== undefined;
   }
 }
+
+registerSocketType(4, Reply);

@@ -10,7 +10,7 @@ import { zmqError } from "../errors.ts";
 import type { Message, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 import { sendProbe } from "./dealer.ts";
 
 /** REQ's own options. */
@@ -61,6 +61,8 @@ export class Request extends Socket {
     this.correlate = correlate;
     this.relaxed = relaxed;
     this.probeRouter = probeRouter;
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Request) Object.seal(this);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -135,3 +137,5 @@ export class Request extends Socket {
     return (this.#awaiting === undefined || this.relaxed) && this.#lb.writable;
   }
 }
+
+registerSocketType(3, Request);

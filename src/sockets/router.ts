@@ -11,7 +11,7 @@ import { zmqError } from "../errors.ts";
 import { asBytes } from "../options.ts";
 import type { Message, PeerInfo, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 import { sendProbe } from "./dealer.ts";
 
 /** ROUTER's own options. */
@@ -67,6 +67,8 @@ export class Router extends Socket {
     this.mandatory = mandatory;
     this.handover = handover;
     this.probeRouter = probeRouter;
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Router) Object.seal(this);
   }
 
   /**
@@ -185,3 +187,5 @@ export class Router extends Socket {
     return false;
   }
 }
+
+registerSocketType(6, Router);

@@ -8,7 +8,7 @@
 
 import { zmqError } from "../errors.ts";
 import type { Message } from "../pipe.ts";
-import type { SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, type SocketConstructorOptions } from "../socket.ts";
 import { XSubscriber } from "./xsub.ts";
 import { asBytes } from "../options.ts";
 
@@ -48,6 +48,8 @@ export class Subscriber extends XSubscriber {
     super(options, "SUB");
     this.conflate = conflate;
     this.invertMatching = invertMatching;
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === Subscriber) Object.seal(this);
   }
 
   /**
@@ -104,3 +106,5 @@ export class Subscriber extends XSubscriber {
     return false;
   }
 }
+
+registerSocketType(2, Subscriber);

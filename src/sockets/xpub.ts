@@ -13,7 +13,7 @@ import type { Message, Pipe } from "../pipe.ts";
 import { FanOut } from "../routing/fan_out.ts";
 import { SubscriberTrie } from "../routing/subscriber_trie.ts";
 import { readSubscriptions, subscriptionMessage } from "../routing/subscription.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /** Which subscription changes XPUB reports (libzmq's XPUB_VERBOSE / XPUB_VERBOSER). */
 export type XPublisherVerbosity = null | "allSubs" | "allSubsUnsubs";
@@ -91,6 +91,8 @@ export class XPublisher extends Socket {
     this.welcomeMessage = welcomeMessage;
     this.invertMatching = invertMatching;
     this.verbosity = verbosity;
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === XPublisher) Object.seal(this);
   }
 
   /**
@@ -227,3 +229,5 @@ export class XPublisher extends Socket {
     return !this.noDrop || this.#out.hasRoom(this.#out.pipes);
   }
 }
+
+registerSocketType(9, XPublisher);

@@ -12,7 +12,7 @@ import { FairQueue } from "../routing/fair_queue.ts";
 import { FanOut } from "../routing/fan_out.ts";
 import { TopicTrie } from "../routing/topic_trie.ts";
 import { parseSubscription, subscriptionMessage } from "../routing/subscription.ts";
-import { Socket, type SocketConstructorOptions } from "../socket.ts";
+import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
 
 /**
  * An extended subscriber socket (XSUB): subscriptions are messages it sends.
@@ -40,6 +40,8 @@ export class XSubscriber extends Socket {
    */
   constructor(options?: SocketConstructorOptions, type: "XSUB" | "SUB" = "XSUB") {
     super(type, options);
+    // Sealed once built (zeromq.js): a typo in an option name throws instead of adding a field.
+    if (new.target === XSubscriber) Object.seal(this);
   }
 
   /** @internal A routing hook of {@link Socket}. */
@@ -101,3 +103,5 @@ export class XSubscriber extends Socket {
     return true;
   }
 }
+
+registerSocketType(10, XSubscriber);

@@ -21,14 +21,14 @@ test("terminating the context ends pending receives and sends with ETERM", async
   assert.throws(() => new Pull({ context: ctx }), { code: "ETERM" });
 });
 
-test("a second concurrent receive or send fails with EBUSY", async () => {
+test("a second concurrent receive or send throws EBUSY at once (as zeromq.js)", async () => {
   const ctx = new Context();
   const pull = new Pull({ context: ctx });
   const pending = pull.receive();
-  await assert.rejects(pull.receive(), { code: "EBUSY" });
+  assert.throws(() => pull.receive(), { code: "EBUSY", errno: 16 });
   const push = new Push({ context: ctx });
   const waiting = push.send("no peer yet");
-  await assert.rejects(push.send("again"), { code: "EBUSY" });
+  assert.throws(() => push.send("again"), { code: "EBUSY", errno: 16 });
   ctx.terminate();
   await assert.rejects(pending, { code: "ETERM" });
   await assert.rejects(waiting, { code: "ETERM" });
@@ -70,8 +70,8 @@ test("closing a socket ends its for-await loop and later calls fail", async () =
   pull.close();
   await within(loop, 2000, "the loop to end");
   assert.deepEqual(seen, ["one", "two"]);
-  await assert.rejects(pull.receive(), { code: "ENOTSOCK" });
-  assert.throws(() => pull.connect("inproc://x"), { code: "ENOTSOCK" });
+  await assert.rejects(pull.receive(), { code: "EBADF" });
+  assert.throws(() => pull.connect("inproc://x"), { code: "EBADF" });
   ctx.terminate();
 });
 
