@@ -56,6 +56,7 @@ export {
   type XPublisherVerbosity,
 } from "./src/sockets/xpub.ts";
 export { XSubscriber } from "./src/sockets/xsub.ts";
+export { Stream, type StreamConnectOptions, type StreamOptions } from "./src/sockets/stream.ts";
 export { Poller, type PollEvents, type PollItem } from "./src/poller.ts";
 export { Proxy, proxy, type ProxySideStatistics, type ProxyStatistics } from "./src/proxy.ts";
 export { shutdownOnSignals, type ShutdownOptions } from "./src/shutdown.ts";

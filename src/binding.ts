@@ -7,7 +7,8 @@
  */
 
 import type { Endpoint } from "./endpoint.ts";
-import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
+import type { Engine, EngineEnd, EngineHost } from "./engine.ts";
+import { engineFor } from "./raw_engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
 import { engineHost, type SocketCore } from "./socket_core.ts";
 import type { Listener, Stream, StreamTransport } from "./transports/stream.ts";
@@ -78,7 +79,7 @@ export class Binding {
   #onStream(stream: Stream): void {
     if (this.#closed) return stream.destroy();
     this.#core.emit({ type: "accept", address: this.address });
-    this.#engines.set(new Engine(stream, this.#host), undefined);
+    this.#engines.set(engineFor(stream, this.#host), undefined);
   }
 
   #onHandshake(engine: Engine, peer: PeerInfo): Pipe | undefined {

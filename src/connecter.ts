@@ -9,7 +9,8 @@
  */
 
 import type { Endpoint } from "./endpoint.ts";
-import { Engine, type EngineEnd, type EngineHost } from "./engine.ts";
+import type { Engine, EngineEnd, EngineHost } from "./engine.ts";
+import { engineFor } from "./raw_engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
 import { engineHost, type SocketCore } from "./socket_core.ts";
 import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
@@ -110,7 +111,7 @@ export class Connecter {
       (stream) => {
         if (this.#stopped) return stream.destroy();
         this.#core.emit({ type: "connect", address: this.#address });
-        this.#engine = new Engine(stream, this.#host);
+        this.#engine = engineFor(stream, this.#host);
       },
       (error: Error) => {
         this.#core.emit({ type: "connect:delay", address: this.#address, error });

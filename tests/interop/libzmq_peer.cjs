@@ -17,6 +17,7 @@ const TYPES = {
   SUB: zmq.Subscriber,
   XPUB: zmq.XPublisher,
   XSUB: zmq.XSubscriber,
+  STREAM: zmq.Stream,
 };
 let sock;
 const counts = {}; // monitor events seen, by type, for the types given to "watch"
