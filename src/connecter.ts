@@ -15,6 +15,7 @@ import type { PeerInfo, Pipe } from "./pipe.ts";
 import { engineHost, type SocketCore } from "./socket_core.ts";
 import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
 import { backgroundTimeout } from "./liveness.ts";
+import { socksConnect } from "./socks.ts";
 
 /** One connect endpoint of a socket. */
 export class Connecter {
@@ -107,7 +108,12 @@ export class Connecter {
 
   #attempt(): void {
     if (this.#stopped) return;
-    this.#transport.connect(this.#target).then(
+    const target = this.#target;
+    const proxy = this.#core.socksProxy(); // ZMQ_SOCKS_PROXY: tcp only
+    const connecting = target.transport === "tcp" && proxy !== null
+      ? socksConnect(this.#transport, proxy, target)
+      : this.#transport.connect(target);
+    connecting.then(
       (stream) => {
         if (this.#stopped) return stream.destroy();
         this.#core.emit({ type: "connect", address: this.#address });

@@ -1,10 +1,10 @@
 /**
- * zeromq.js's socket options that zmq-ts has no use for, so that code written for zeromq.js keeps
+ * zeromq.js's socket options beyond zmq-ts's own, so that code written for zeromq.js keeps
  * working: each is accepted with what libzmq does with it on tcp, ipc and inproc (the multicast,
- * vmci and thread-affinity options change nothing there, in libzmq too), or refused with ENOTSUP
- * when a value asks for something zmq-ts does not do (a SOCKS proxy, a device binding, TCP
- * keepalive tuning...). And the raw accessors by libzmq option number (`getInt32Option(19)`),
- * which zeromq.js's own option properties are built on.
+ * vmci and thread-affinity options change nothing there, in libzmq too; `socksProxy` is honoured,
+ * see socks.ts), or refused with ENOTSUP when a value asks for something zmq-ts does not do (a
+ * device binding, TCP keepalive tuning...). And the raw accessors by libzmq option number
+ * (`getInt32Option(19)`), which zeromq.js's own option properties are built on.
  *
  * @module
  */
@@ -58,7 +58,7 @@ export interface CompatOptions {
   typeOfService: number;
   /** ZMQ_TCP_ACCEPT_FILTER: only null: ENOTSUP otherwise (an ignored filter would let everyone in). */
   tcpAcceptFilter: string | null;
-  /** ZMQ_SOCKS_PROXY: only null: ENOTSUP otherwise (no SOCKS5 client here). */
+  /** ZMQ_SOCKS_PROXY: tcp connections go through this SOCKS5 proxy ("host:port"; no authentication). */
   socksProxy: string | null;
   /** ZMQ_BINDTODEVICE: only null: ENOTSUP otherwise. */
   interface: string | null;
@@ -104,7 +104,6 @@ const ONLY: Partial<Record<keyof CompatOptions, number | null>> = {
   connectTimeout: 0,
   typeOfService: 0,
   tcpAcceptFilter: null,
-  socksProxy: null,
   interface: null,
 };
 
@@ -113,6 +112,12 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** Checks a compatibility option's value: TypeError for the wrong type, ENOTSUP for what we cannot do. */
 export function validateCompatOption(name: keyof CompatOptions, value: unknown): unknown {
   const only = ONLY[name];
+  if (name === "socksProxy") {
+    if (value === null || value === undefined) return null;
+    const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
+    if (typeof text !== "string") throw new TypeError("socksProxy must be a string or null");
+    return text; // as libzmq: checked when connecting (a bad one fails each attempt: connect:delay)
+  }
   if (name === "ipv6" || name === "loopbackFastPath") {
     if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean`);
     return value;

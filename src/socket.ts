@@ -686,6 +686,7 @@ export abstract class Socket implements SocketOptions, CompatOptions {
       },
       emit: (e: SocketEvent) => this.#emit(e),
       identified: (pipe: Pipe) => this.peerIdentified(pipe),
+      socksProxy: () => this.#compat.socksProxy,
       hiccuped: (pipe: Pipe) => this.pipeHiccuped(pipe),
       linger: (cancel: () => void) => this.context.linger(cancel),
     };

@@ -40,6 +40,8 @@ export interface SocketCore {
   hiccuped(pipe: Pipe): void;
   /** Whether this socket's queues keep only the newest message. */
   readonly conflate: boolean;
+  /** The SOCKS5 proxy ("host:port") tcp connections go through, or null (ZMQ_SOCKS_PROXY). */
+  socksProxy(): string | null;
   /** Registers work that lingers after close; the context cancels it on terminate. Returns an unregister function. */
   linger(cancel: () => void): () => void;
 }

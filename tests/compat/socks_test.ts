@@ -1,0 +1,104 @@
+// socksProxy (libzmq's ZMQ_SOCKS_PROXY, issue 15): tcp connections go through a SOCKS5 proxy, which
+// is told the target (an IP address as it is, a host name unresolved) and then relays ZMTP.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { connect, createServer, type Server, type Socket as NetSocket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { Context, Pull, Push } from "../../mod.ts";
+import { connectRequest } from "../../src/socks.ts";
+import { within } from "../helpers/timeout.ts";
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** A minimal SOCKS5 proxy (no auth, CONNECT to IPv4 or a name): records what it was asked. */
+function proxy(): Promise<{ server: Server; port: number; asked: string[] }> {
+  const asked: string[] = [];
+  const server = createServer((client: NetSocket) => {
+    let buf = Buffer.alloc(0);
+    let stage = 0;
+    const onData = (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      if (stage === 0 && buf.length >= 3) {
+        buf = buf.subarray(2 + buf[1]!);
+        client.write(Buffer.from([5, 0]));
+        stage = 1;
+      }
+      if (stage === 1 && buf.length >= 5) {
+        const atyp = buf[3]!;
+        const len = atyp === 1 ? 4 : atyp === 3 ? 1 + buf[4]! : 16;
+        if (buf.length < 4 + len + 2) return;
+        const host = atyp === 1
+          ? [...buf.subarray(4, 8)].join(".")
+          : String(buf.subarray(5, 4 + len));
+        const port = buf.readUInt16BE(4 + len);
+        asked.push(`${host}:${port}`);
+        const rest = buf.subarray(4 + len + 2);
+        client.off("data", onData);
+        stage = 2;
+        const upstream = connect(port, host === "localhost" ? "127.0.0.1" : host, () => {
+          // The reply, and at once whatever the target already sent, in one write.
+          client.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0]));
+          if (rest.length) upstream.write(rest);
+          client.pipe(upstream);
+          upstream.pipe(client);
+        });
+        upstream.on("error", () => client.destroy());
+        client.on("error", () => upstream.destroy());
+      }
+    };
+    client.on("data", onData);
+  });
+  return new Promise((resolve) =>
+    server.listen(
+      0,
+      "127.0.0.1",
+      () => resolve({ server, port: (server.address() as AddressInfo).port, asked }),
+    )
+  );
+}
+
+test("socksProxy: a PUSH reaches its PULL through a SOCKS5 proxy, by address and by name", async () => {
+  const ctx = new Context();
+  const { server, port, asked } = await proxy();
+  try {
+    const pull = new Pull({ context: ctx });
+    await pull.bind("tcp://127.0.0.1:*");
+    const target = Number(pull.lastEndpoint!.split(":").pop());
+    for (const host of ["127.0.0.1", "localhost"]) {
+      const push = new Push({ context: ctx, socksProxy: `127.0.0.1:${port}`, linger: 0 });
+      push.connect(`tcp://${host}:${target}`);
+      await push.send(`via ${host}`);
+      const [msg] = await within(pull.receive(), 5000, `the message via ${host}`);
+      assert.equal(text(msg!), `via ${host}`);
+      push.close();
+    }
+    assert.deepEqual(asked, [`127.0.0.1:${target}`, `localhost:${target}`]);
+  } finally {
+    ctx.terminate();
+    server.close();
+  }
+});
+
+test("socksProxy: the option takes host:port as text or bytes, null to unset", () => {
+  const ctx = new Context();
+  try {
+    const push = new Push({ context: ctx });
+    assert.equal(push.socksProxy, null);
+    push.socksProxy = new TextEncoder().encode("127.0.0.1:1080") as unknown as string;
+    assert.equal(push.socksProxy, "127.0.0.1:1080");
+    push.socksProxy = null;
+    assert.equal(push.socksProxy, null);
+    assert.throws(() => (push.socksProxy = 1080 as unknown as string), TypeError);
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("the CONNECT request carries IPv4 and IPv6 literals as bytes and names unresolved", () => {
+  assert.deepEqual([...connectRequest("10.0.0.1", 5555)], [5, 1, 0, 1, 10, 0, 0, 1, 21, 179]);
+  assert.deepEqual(
+    [...connectRequest("::1", 80)],
+    [5, 1, 0, 4, ...new Array(15).fill(0), 1, 0, 80],
+  );
+  assert.deepEqual([...connectRequest("ab", 1)], [5, 1, 0, 3, 2, 97, 98, 0, 1]);
+});
