@@ -21,7 +21,7 @@
 
 export { Context, context, type ContextHandle, defaultContext } from "./src/context.ts";
 export type { ContextOptions } from "./src/context_options.ts";
-export type { CompatOptions } from "./src/options_compat.ts";
+export type { CompatOptions, RawOptionAccessors } from "./src/options_compat.ts";
 export type {
   Backend,
   NativeContext,

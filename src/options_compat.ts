@@ -94,24 +94,25 @@ export function compatDefaults(): CompatOptions {
   };
 }
 
-/** The only value zmq-ts can honour, for the options that would otherwise change behaviour. */
-const ONLY: Partial<Record<keyof CompatOptions, number | null>> = {
-  tcpKeepalive: -1,
-  tcpKeepaliveCount: -1,
-  tcpKeepaliveIdle: -1,
-  tcpKeepaliveInterval: -1,
-  tcpMaxRetransmitTimeout: 0,
-  connectTimeout: 0,
-  typeOfService: 0,
-  tcpAcceptFilter: null,
-  interface: null,
-};
+/** Options whose only value zmq-ts can honour is the default: another would change behaviour. */
+const DEFAULT_ONLY: ReadonlySet<keyof CompatOptions> = new Set([
+  "tcpKeepalive",
+  "tcpKeepaliveCount",
+  "tcpKeepaliveIdle",
+  "tcpKeepaliveInterval",
+  "tcpMaxRetransmitTimeout",
+  "connectTimeout",
+  "typeOfService",
+  "tcpAcceptFilter",
+  "interface",
+]);
+const DEFAULTS = compatDefaults();
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** Checks a compatibility option's value: TypeError for the wrong type, ENOTSUP for what we cannot do. */
 export function validateCompatOption(name: keyof CompatOptions, value: unknown): unknown {
-  const only = ONLY[name];
+  const only = DEFAULT_ONLY.has(name) ? DEFAULTS[name] : undefined;
   if (name === "socksProxy") {
     if (value === null || value === undefined) return null;
     const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
@@ -235,4 +236,61 @@ export const IMMEDIATE_OPTIONS: ReadonlySet<string> = new Set([
 /** zeromq.js's warning for an option set on a socket that is already bound or connected. */
 export function warnNextConnect(): void {
   process.emitWarning("Socket option will not take effect until next connect/bind.");
+}
+
+/**
+ * Raw access to options by libzmq number, as zeromq.js's option properties are built: each reads
+ * or writes the property of that name (`getInt32Option(17)` is `linger`); an option the socket
+ * does not have is EINVAL. Text options read back as text, or null when unset.
+ */
+export interface RawOptionAccessors {
+  /** The boolean option with this libzmq number, e.g. `getBoolOption(39)` is `immediate`. */
+  getBoolOption(option: number): boolean;
+  /** Sets the boolean option with this libzmq number. */
+  setBoolOption(option: number, value: boolean): void;
+  /** The 32-bit integer option with this libzmq number, e.g. `getInt32Option(17)` is `linger`. */
+  getInt32Option(option: number): number;
+  /** Sets the 32-bit integer option with this libzmq number. */
+  setInt32Option(option: number, value: number): void;
+  /** The unsigned 32-bit option with this libzmq number. */
+  getUint32Option(option: number): number;
+  /** Sets the unsigned 32-bit option with this libzmq number. */
+  setUint32Option(option: number, value: number): void;
+  /** The 64-bit integer option with this libzmq number, e.g. `getInt64Option(22)` is `maxMessageSize`. */
+  getInt64Option(option: number): number;
+  /** Sets the 64-bit integer option with this libzmq number. */
+  setInt64Option(option: number, value: number): void;
+  /** The unsigned 64-bit option with this libzmq number. */
+  getUint64Option(option: number): number;
+  /** Sets the unsigned 64-bit option with this libzmq number. */
+  setUint64Option(option: number, value: number): void;
+  /** The text option with this libzmq number (null when unset), e.g. `getStringOption(5)` is `routingId`. */
+  getStringOption(option: number): string | null;
+  /** Sets the text option with this libzmq number (text, bytes, or null to unset). */
+  setStringOption(option: number, value: string | Uint8Array | null): void;
+}
+
+/** Defines the {@link RawOptionAccessors} on a socket class's prototype. */
+export function installRawAccessors(proto: object): void {
+  const props = (s: object) => s as Record<string, unknown>;
+  const methods: Record<string, (this: object, option: number, value?: unknown) => unknown> = {};
+  for (const kind of ["Bool", "Int32", "Uint32", "Int64", "Uint64"]) {
+    methods[`get${kind}Option`] = function (option) {
+      return props(this)[optionByNumber(this, option)];
+    };
+    methods[`set${kind}Option`] = function (option, value) {
+      props(this)[optionByNumber(this, option)] = value;
+    };
+  }
+  methods.getStringOption = function (option) {
+    return asText(props(this)[optionByNumber(this, option)]);
+  };
+  methods.setStringOption = function (option, value) {
+    const name = optionByNumber(this, option);
+    // An unset routing id is undefined in zmq-ts; the other text options use null.
+    props(this)[name] = value === null && name === "routingId" ? undefined : value;
+  };
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
+  }
 }

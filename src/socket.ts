@@ -12,11 +12,11 @@
 
 import { type ErrorCode, zmqError } from "./errors.ts";
 import {
-  asText,
   compatDefaults,
   type CompatOptions,
   IMMEDIATE_OPTIONS,
-  optionByNumber,
+  installRawAccessors,
+  type RawOptionAccessors,
   validateCompatOption,
   warnNextConnect,
 } from "./options_compat.ts";
@@ -577,67 +577,6 @@ export abstract class Socket implements SocketOptions, CompatOptions {
     return false;
   }
 
-  // Raw access by libzmq option number, as zeromq.js's option properties are built. Each reads or
-  // writes the property of that name; an option this socket does not have is EINVAL.
-
-  /** The boolean option with this libzmq number, e.g. `getBoolOption(39)` is `immediate`. */
-  getBoolOption(option: number): boolean {
-    return this.#raw(option) as boolean;
-  }
-  /** Sets the boolean option with this libzmq number. */
-  setBoolOption(option: number, value: boolean): void {
-    this.#setRaw(option, value);
-  }
-  /** The 32-bit integer option with this libzmq number, e.g. `getInt32Option(17)` is `linger`. */
-  getInt32Option(option: number): number {
-    return this.#raw(option) as number;
-  }
-  /** Sets the 32-bit integer option with this libzmq number. */
-  setInt32Option(option: number, value: number): void {
-    this.#setRaw(option, value);
-  }
-  /** The unsigned 32-bit option with this libzmq number. */
-  getUint32Option(option: number): number {
-    return this.#raw(option) as number;
-  }
-  /** Sets the unsigned 32-bit option with this libzmq number. */
-  setUint32Option(option: number, value: number): void {
-    this.#setRaw(option, value);
-  }
-  /** The 64-bit integer option with this libzmq number, e.g. `getInt64Option(22)` is `maxMessageSize`. */
-  getInt64Option(option: number): number {
-    return this.#raw(option) as number;
-  }
-  /** Sets the 64-bit integer option with this libzmq number. */
-  setInt64Option(option: number, value: number): void {
-    this.#setRaw(option, value);
-  }
-  /** The unsigned 64-bit option with this libzmq number. */
-  getUint64Option(option: number): number {
-    return this.#raw(option) as number;
-  }
-  /** Sets the unsigned 64-bit option with this libzmq number. */
-  setUint64Option(option: number, value: number): void {
-    this.#setRaw(option, value);
-  }
-  /** The text option with this libzmq number (null when unset), e.g. `getStringOption(5)` is `routingId`. */
-  getStringOption(option: number): string | null {
-    return asText(this.#raw(option));
-  }
-  /** Sets the text option with this libzmq number (text, bytes, or null to unset). */
-  setStringOption(option: number, value: string | Uint8Array | null): void {
-    const name = optionByNumber(this, option);
-    this.#setRaw(option, value === null && name === "routingId" ? undefined : value);
-  }
-
-  #raw(option: number): unknown {
-    return (this as unknown as Record<string, unknown>)[optionByNumber(this, option)];
-  }
-
-  #setRaw(option: number, value: unknown): void {
-    (this as unknown as Record<string, unknown>)[optionByNumber(this, option)] = value;
-  }
-
   // --- the internal interface ---------------------------------------------
 
   /** What connecters, bindings and the inproc registry see of this socket. */
@@ -739,5 +678,6 @@ export abstract class Socket implements SocketOptions, CompatOptions {
   }
 }
 
-/** zeromq.js's options that zmq-ts keeps for compatibility (see src/options_compat.ts). */
-export interface Socket extends CompatOptions {}
+/** zeromq.js's options that zmq-ts keeps for compatibility, and raw access by option number (src/options_compat.ts). */
+export interface Socket extends CompatOptions, RawOptionAccessors {}
+installRawAccessors(Socket.prototype);

@@ -3,7 +3,7 @@
 // TCP client (node:net), an HTTP client (fetch), an HTTP server, and libzmq's own STREAM.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Context, Stream } from "../../mod.ts";

@@ -161,11 +161,12 @@ test("a failed bind is reported as bind:error as well as rejected", async () => 
     await a.bind("tcp://127.0.0.1:*");
     const b = new Pull({ context: ctx });
     const reported = nextEvent(b.events, "bind:error");
-    await assert.rejects(b.bind(a.lastEndpoint!), { code: "EADDRINUSE" });
+    await assert.rejects(b.bind(a.lastEndpoint!), { code: "EADDRINUSE", errno: 98 });
     const e = await reported;
     // libzmq (and so zeromq.js) reports a failed tcp bind's address without its scheme.
     assert.equal(e.address, a.lastEndpoint!.replace("tcp://", ""));
     assert.equal(e.error.code, "EADDRINUSE");
+    assert.equal(e.error.errno, 98);
   } finally {
     ctx.terminate();
   }
