@@ -309,7 +309,7 @@ export abstract class Socket implements SocketOptions, CompatOptions {
       if (!inproc) this.#emit({ type: "bind:error", address: at, error: e as Error });
       throw e;
     } finally {
-      this.#unblock();
+      await this.#unblock();
     }
   }
 
@@ -322,14 +322,19 @@ export abstract class Socket implements SocketOptions, CompatOptions {
       this.#endpointCount--;
       if (!address.startsWith("inproc:")) this.#emit({ type: "close", address });
     } finally {
-      this.#unblock();
+      await this.#unblock();
     }
   }
 
-  /** A bind or unbind has settled: a close() asked for meanwhile happens now. */
-  #unblock(): void {
+  /**
+   * A bind or unbind has settled: a close() asked for meanwhile happens now, and the bind or
+   * unbind resolves once the addresses it closed are free again.
+   */
+  async #unblock(): Promise<void> {
     this.#blocked = false;
-    if (this.#closeRequested) this.close();
+    if (!this.#closeRequested) return;
+    this.close();
+    await this.#endpoints.released();
   }
 
   /**
@@ -433,8 +438,9 @@ export abstract class Socket implements SocketOptions, CompatOptions {
    */
   close(): void {
     if (this.#closed) return;
-    if (this.#blocked) {
-      // As in zeromq.js: the socket closes once the bind or unbind under way has settled.
+    if (this.#blocked && !this.#terminated) {
+      // As in zeromq.js: the socket closes once the bind or unbind under way has settled (but a
+      // context's end closes it at once, and the bind fails with ETERM).
       this.#closeRequested = true;
       return;
     }

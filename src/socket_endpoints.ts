@@ -38,6 +38,8 @@ export class SocketEndpoints {
   #bindings = new Map<string, Binding>();
   /** A list per address: connecting twice makes two connections, as in libzmq. */
   #connecters = new Map<string, Connecter[]>();
+  /** Listeners being closed by close(): done once their addresses are free again. */
+  #releasing: Promise<void>[] = [];
   /** Pipes joined over inproc, by the address they were bound or connected with. */
   #inproc = new Map<string, Pipe[]>();
 
@@ -137,6 +139,11 @@ export class SocketEndpoints {
     }
   }
 
+  /** Resolves once the listeners close() stopped have freed their addresses. */
+  released(): Promise<void> {
+    return Promise.all(this.#releasing).then(() => {});
+  }
+
   /** Records a pipe joined over inproc, so that unbind and disconnect find it. */
   trackInproc(address: string, pipe: Pipe): void {
     const list = this.#inproc.get(address) ?? [];
@@ -151,7 +158,7 @@ export class SocketEndpoints {
   close(linger: number): string[] {
     const closed: string[] = [];
     for (const b of new Set(this.#bindings.values())) {
-      b.close(linger);
+      this.#releasing.push(b.close(linger));
       closed.push(b.address);
     }
     this.#bindings.clear();

@@ -44,6 +44,15 @@ for (const transport of ["tcp", "ipc", "inproc"] as const) {
   });
 }
 
+test("Context.terminate() during a bind closes the socket at once: the bind fails with ETERM", async () => {
+  const ctx = new Context();
+  const pull = new Pull({ context: ctx });
+  const binding = pull.bind("tcp://127.0.0.1:*");
+  ctx.terminate();
+  assert.equal(pull.closed, true);
+  await assert.rejects(within(binding, 5000, "the bind"), { code: "ETERM" });
+});
+
 test("Proxy: run() rejects at once when a side is not bound or connected, or closed", async () => {
   const ctx = new Context();
   try {

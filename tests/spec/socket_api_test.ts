@@ -79,17 +79,16 @@ async function freePort(ctx: Context): Promise<string> {
   return ep;
 }
 
-test("a socket closed during a tcp bind rejects it with ETERM and frees the port", async () => {
+test("a socket closed during a tcp bind closes once the bind is done, and frees the port", async () => {
   const ctx = new Context();
   try {
     const ep = await freePort(ctx);
     const pull = new Pull({ context: ctx });
     const binding = pull.bind(ep);
-    pull.close(); // while the listener is being made
-    await assert.rejects(within(binding, 5000, "the bind"), {
-      code: "ETERM",
-      message: /closed during bind/,
-    });
+    pull.close(); // while the listener is being made: as zeromq.js, it waits for the bind
+    assert.equal(pull.closed, false);
+    await within(binding, 5000, "the bind");
+    assert.equal(pull.closed, true);
     // Nothing listens there any more: another socket can bind it at once.
     const other = new Pull({ context: ctx });
     await other.bind(ep);
@@ -101,7 +100,7 @@ test("a socket closed during a tcp bind rejects it with ETERM and frees the port
 
 for (const shared of [false, true]) {
   test(
-    `a socket closed during an inproc bind rejects it with ETERM and frees the name (${
+    `a socket closed during an inproc bind closes once the bind is done, and frees the name (${
       shared ? "shared context: the bind waits for the hub" : "one thread"
     })`,
     async () => {
@@ -112,7 +111,8 @@ for (const shared of [false, true]) {
         const pull = new Pull({ context: ctx });
         const binding = pull.bind(ep);
         pull.close();
-        await assert.rejects(within(binding, 5000, "the bind"), { code: "ETERM" });
+        await within(binding, 5000, "the bind");
+        assert.equal(pull.closed, true);
         const other = new Pull({ context: ctx });
         await within(other.bind(ep), 5000, "the second bind");
         const push = new Push({ context: ctx });
@@ -129,7 +129,7 @@ for (const shared of [false, true]) {
   );
 }
 
-test("send() takes text, bytes, an ArrayBuffer, any typed-array view and null, each as one frame", async () => {
+test("send() takes text, bytes, an ArrayBuffer, any typed-array view, numbers and null, each as one frame", async () => {
   const ctx = new Context();
   try {
     const { pull, push } = await pair(ctx);
@@ -154,10 +154,11 @@ test("send() takes text, bytes, an ArrayBuffer, any typed-array view and null, e
     await push.send(new ArrayBuffer(3));
     assert.deepEqual([...(await within(pull.receive(), 5000, "one frame"))[0]!], [0, 0, 0]);
     await assert.rejects(push.send([]), { name: "TypeError", message: /at least one frame/ });
-    await assert.rejects(push.send(5 as unknown as string), {
-      name: "TypeError",
-      message: /cannot send a number/,
-    });
+    await push.send([5, true]); // as zeromq.js: a number or boolean goes as its text
+    assert.deepEqual((await within(pull.receive(), 5000, "the text")).map((f) => [...f]), [
+      [...new TextEncoder().encode("5")],
+      [...new TextEncoder().encode("true")],
+    ]);
     await assert.rejects(push.send([{}] as unknown as string[]), { name: "TypeError" });
   } finally {
     ctx.terminate();
