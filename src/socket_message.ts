@@ -8,7 +8,8 @@ import type { Message } from "./pipe.ts";
 
 /**
  * What `send()` accepts: one frame, or an array of frames for a multipart message. A number or
- * boolean is sent as its text, and null as an empty frame (as in zeromq.js).
+ * boolean is sent as its text, and null as an empty frame (as in zeromq.js, which also sends any
+ * other value as its `String()` text at run time; only `undefined` is refused).
  */
 export type MessageLike =
   | string
@@ -27,11 +28,15 @@ function toFrame(part: MessageLike): Uint8Array {
   if (part instanceof Uint8Array) return part;
   if (part === null) return new Uint8Array(0);
   if (part instanceof ArrayBuffer || part instanceof SharedArrayBuffer) return new Uint8Array(part);
-  if (typeof part === "number" || typeof part === "boolean") return encoder.encode(String(part));
   if (ArrayBuffer.isView(part)) {
     return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
   }
-  throw new TypeError(`cannot send a ${typeof part}: use a string, Uint8Array or ArrayBuffer`);
+  if (part === undefined) {
+    throw new TypeError('a message frame is undefined (zeromq.js: "Message must be present")');
+  }
+  // zeromq.js coerces anything else to text: numbers and booleans (in the type), and at run time
+  // objects with a toString() (a Date, say). Code that ports unchanged sends the same bytes.
+  return encoder.encode(String(part));
 }
 
 /**

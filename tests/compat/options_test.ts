@@ -133,7 +133,7 @@ test("new Socket(type number, options) makes that socket type, as in zeromq.js",
   }
 });
 
-test("send() of a number or a boolean sends its text; null an empty frame", async () => {
+test("send() of a number or a boolean sends its text, null an empty frame, other values their String() (zeromq.js)", async () => {
   const ctx = new Context();
   try {
     const a = new Pair({ context: ctx });
@@ -143,7 +143,9 @@ test("send() of a number or a boolean sends its text; null an empty frame", asyn
     await a.send([16.19, true, null, 0]);
     const got = await b.receive();
     assert.deepEqual(got.map(text), ["16.19", "true", "", "0"]);
-    await assert.rejects(a.send((() => {}) as any), TypeError); // not silently "function () {}"
+    await a.send([{} as any, { toString: () => "custom" } as any]);
+    assert.deepEqual((await b.receive()).map(text), ["[object Object]", "custom"]);
+    await assert.rejects(a.send(undefined as any), TypeError); // zeromq.js: "Message must be present"
   } finally {
     ctx.terminate();
   }

@@ -159,7 +159,7 @@ test("send() takes text, bytes, an ArrayBuffer, any typed-array view, numbers an
       [...new TextEncoder().encode("5")],
       [...new TextEncoder().encode("true")],
     ]);
-    await assert.rejects(push.send([{}] as unknown as string[]), { name: "TypeError" });
+    await assert.rejects(push.send([undefined] as unknown as string[]), { name: "TypeError" });
   } finally {
     ctx.terminate();
   }
