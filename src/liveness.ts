@@ -9,7 +9,6 @@
  */
 
 import {
-  clearInterval as clearNodeInterval,
   clearTimeout as clearNodeTimeout,
   setInterval as nodeInterval,
   setTimeout as nodeTimeout,
@@ -38,7 +37,9 @@ let keeper: ReturnType<typeof nodeInterval> | undefined;
 
 /**
  * Keeps the process alive until the returned function is called (once is enough; more calls do
- * nothing). One ref'd timer serves every hold of the thread.
+ * nothing). One timer, made once per thread, serves every hold: it is ref'd while any hold lasts
+ * (a receiver waits many times a second; making and clearing a timer each time cost Deno a sixth
+ * of its 1-byte throughput).
  *
  * @example
  * ```ts
@@ -47,14 +48,14 @@ let keeper: ReturnType<typeof nodeInterval> | undefined;
  * ```
  */
 export function holdAlive(): () => void {
-  if (holds++ === 0) keeper = nodeInterval(() => {}, 1_000_000_000);
+  if (holds++ === 0) {
+    if (keeper === undefined) keeper = nodeInterval(() => {}, 1_000_000_000);
+    else keeper.ref();
+  }
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    if (--holds === 0) {
-      clearNodeInterval(keeper);
-      keeper = undefined;
-    }
+    if (--holds === 0) keeper!.unref();
   };
 }
