@@ -30,7 +30,18 @@ export interface RouterConnectOptions {
   routingId?: string | Uint8Array;
 }
 
-const key = (id: Uint8Array) => Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
+/** A routing id as a map key. */
+export const key = (id: Uint8Array): string =>
+  Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** A routing id chosen at connect(), as bytes: 1-255 of them, or EINVAL. */
+export function connectRoutingId(value: string | Uint8Array): Uint8Array {
+  const id = asBytes(value);
+  if (id.length < 1 || id.length > 255) {
+    throw zmqError("EINVAL", `routingId must be 1-255 bytes, got ${id.length}`);
+  }
+  return id;
+}
 
 /**
  * A routing socket (ROUTER): every message carries its peer's routing id first.
@@ -83,10 +94,7 @@ export class Router extends Socket {
    */
   override connect(address: string, options: RouterConnectOptions = {}): void {
     if (options.routingId !== undefined) {
-      const id = asBytes(options.routingId);
-      if (id.length < 1 || id.length > 255) {
-        throw zmqError("EINVAL", `routingId must be 1-255 bytes, got ${id.length}`);
-      }
+      const id = connectRoutingId(options.routingId);
       if (this.native !== undefined) return this.connectTo(address, id);
       if (this.#byId.has(key(id))) {
         throw zmqError("EINVAL", "routingId is already used by another peer", { address });

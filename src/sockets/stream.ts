@@ -9,10 +9,10 @@
  */
 
 import { zmqError } from "../errors.ts";
-import { asBytes } from "../options.ts";
 import type { Message, Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { registerSocketType, Socket, type SocketConstructorOptions } from "../socket.ts";
+import { connectRoutingId, key } from "./router.ts";
 
 /** STREAM's own options. */
 export interface StreamOptions {
@@ -25,8 +25,6 @@ export interface StreamConnectOptions {
   /** The routing id to know this connection by, instead of a generated one. */
   routingId?: string | Uint8Array;
 }
-
-const key = (id: Uint8Array) => Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
  * A raw TCP socket (STREAM): every message is `[routingId, data]`.
@@ -78,10 +76,7 @@ export class Stream extends Socket {
       });
     }
     if (options.routingId !== undefined) {
-      const id = asBytes(options.routingId);
-      if (id.length < 1 || id.length > 255) {
-        throw zmqError("EINVAL", `routingId must be 1-255 bytes, got ${id.length}`);
-      }
+      const id = connectRoutingId(options.routingId);
       if (this.#byId.has(key(id))) {
         throw zmqError("EINVAL", "routingId is already used by another peer", { address });
       }
