@@ -24,6 +24,7 @@ import {
   MAX_SOCKETS_LIMIT,
   validateContextOption,
 } from "./context_options.ts";
+import { randomId } from "./random_id.ts";
 
 export type { ContextHandle };
 
@@ -55,8 +56,7 @@ export class Context {
   #terminated = false;
   /** @internal inproc endpoints bound in this context. */
   readonly inproc: InprocRegistry = new InprocRegistry();
-  /** @internal The tcp/ipc transport of this runtime. */
-  readonly transport: StreamTransport;
+  #transport: StreamTransport | undefined;
   /** The same in every thread that shares this context. */
   readonly id: string;
   #hub: Hub | undefined;
@@ -83,8 +83,8 @@ export class Context {
     }
     if (arguments.length > 1) throw new TypeError("Expected 1 argument");
     const { transport, backend, ...rest } = options;
-    this.transport = transport ?? runtimeTransport();
-    this.id = crypto.randomUUID();
+    this.#transport = transport;
+    this.id = randomId();
     this.backend = backend;
     this.native = backend?.open();
     if (new.target === Context) Object.seal(this);
@@ -94,6 +94,11 @@ export class Context {
   /** ZMQ_SOCKET_LIMIT: the largest {@link maxSockets} allowed. */
   get maxSocketsLimit(): number {
     return MAX_SOCKETS_LIMIT;
+  }
+
+  /** @internal The stream transports (tcp, ipc, ws) of this runtime, picked at first use. */
+  get transport(): StreamTransport {
+    return this.#transport ??= runtimeTransport();
   }
 
   /**
@@ -152,13 +157,13 @@ export class Context {
       // libzmq's contexts are shared by threads as they are: no hub, no ports.
       return {
         id: this.id,
-        thread: crypto.randomUUID(),
+        thread: randomId(),
         port: undefined,
         native: this.native.share(),
       };
     }
     const link = this.#share();
-    const thread = crypto.randomUUID();
+    const thread = randomId();
     const { port1, port2 } = new MessageChannel();
     if (this.#hub !== undefined) this.#hub.addPort(thread, port1);
     else link.toHub({ t: "adopt", thread, port: port1 });
@@ -180,7 +185,7 @@ export class Context {
     if (this.#link !== undefined) return this.#link;
     const hub = this.#hub = new Hub();
     const link = new ThreadLink(
-      crypto.randomUUID(),
+      randomId(),
       (m) => queueMicrotask(() => hub.handle(m)),
       this.inproc,
     );

@@ -13,6 +13,7 @@ import type { SocketCore } from "../socket_core.ts";
 import { createRings, RingStream } from "../transports/shared_ring.ts";
 import { type ToHub, type ToThread, transfers } from "./protocol.ts";
 import { serveBound, serveConnecting } from "./ring_connection.ts";
+import { randomId } from "../random_id.ts";
 
 /** A connect of this thread waiting for a binder. */
 export interface PendingJoin {
@@ -70,7 +71,7 @@ export class ThreadLink {
 
   /** Offers a connect to whichever thread binds its name. */
   connect(join: PendingJoin): void {
-    const conn = crypto.randomUUID();
+    const conn = randomId();
     this.#joins.set(conn, join);
     this.toHub({ t: "connect", conn, name: join.name, from: this.thread });
   }
