@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { Endpoint } from "./endpoint.ts";
 import type { Engine, EngineEnd, EngineHost } from "./engine.ts";
 import { engineFor } from "./raw_engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
 import { engineHost, type SocketCore } from "./socket_core.ts";
 import type { Listener, Stream, StreamTransport } from "./transports/stream.ts";
+import { streamAddress, type StreamEndpoint } from "./stream_address.ts";
 
 /** One bound endpoint of a socket. */
 export class Binding {
@@ -33,13 +33,11 @@ export class Binding {
   /** Binds; rejects with a ZmqError such as EADDRINUSE. */
   static async listen(
     core: SocketCore,
-    ep: Exclude<Endpoint, { transport: "inproc" }>,
+    ep: StreamEndpoint,
     transport: StreamTransport,
   ): Promise<Binding> {
     const b = new Binding(core);
-    const addr = ep.transport === "tcp"
-      ? { transport: "tcp" as const, host: ep.host === "*" ? "0.0.0.0" : ep.host, port: ep.port }
-      : { transport: "ipc" as const, path: ep.path };
+    const addr = streamAddress(ep, core, true, (error) => b.#refused(error));
     b.#listener = await transport.listen(
       addr,
       (s) => b.#onStream(s),
@@ -47,6 +45,25 @@ export class Binding {
         core.emit({ type: "accept:error", address: b.#listener?.address ?? ep.address, error }),
     );
     return b;
+  }
+
+  /**
+   * Binds an endpoint whose connections arrive from elsewhere (a WebSocket handler mounted on the
+   * application's own HTTP server): `serve` is given the function that takes each new stream.
+   */
+  static async served(
+    core: SocketCore,
+    serve: (onStream: (s: Stream) => void, refused: (e: Error) => void) => Promise<Listener>,
+  ): Promise<Binding> {
+    const b = new Binding(core);
+    b.#listener = await serve((s) => b.#onStream(s), (error) => b.#refused(error));
+    return b;
+  }
+
+  /** A client refused before its connection became a stream (a ws request we do not take). */
+  #refused(error: Error): void {
+    if (this.#listener === undefined || this.#closed) return;
+    this.#core.emit({ type: "handshake:error:protocol", address: this.address, error });
   }
 
   /** The endpoint actually bound (with the chosen port). */

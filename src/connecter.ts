@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Endpoint } from "./endpoint.ts";
+import { zmqError } from "./errors.ts";
 import type { Engine, EngineEnd, EngineHost } from "./engine.ts";
 import { engineFor } from "./raw_engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
@@ -16,6 +16,7 @@ import { engineHost, type SocketCore } from "./socket_core.ts";
 import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
 import { backgroundTimeout } from "./liveness.ts";
 import { socksConnect } from "./socks.ts";
+import { streamAddress, type StreamEndpoint } from "./stream_address.ts";
 
 /** One connect endpoint of a socket. */
 export class Connecter {
@@ -35,11 +36,12 @@ export class Connecter {
   /** `immediate` as it was at connect(): a later change applies to later connects (libzmq). */
   #immediate = false;
 
-  constructor(
-    core: SocketCore,
-    ep: Exclude<Endpoint, { transport: "inproc" }>,
-    transport: StreamTransport,
-  ) {
+  constructor(core: SocketCore, ep: StreamEndpoint, transport: StreamTransport) {
+    if (ep.transport === "ws" && (ep.port === 0 || ep.host === "*")) {
+      throw zmqError("EINVAL", `cannot connect to "${ep.address}": name a host and a port`, {
+        address: ep.address,
+      });
+    }
     this.#core = core;
     this.#host = engineHost(
       core,
@@ -47,9 +49,7 @@ export class Connecter {
       (engine, end) => this.#onEngineEnd(engine, end),
     );
     this.#address = ep.address;
-    this.#target = ep.transport === "tcp"
-      ? { transport: "tcp", host: ep.host, port: ep.port }
-      : { transport: "ipc", path: ep.path };
+    this.#target = streamAddress(ep, core, false);
     this.#transport = transport;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Endpoint strings: `tcp://host:port`, `tcp://*:port`, `tcp://[::1]:port`,
- * `ipc:///path`, `inproc://name`.
+ * `ipc:///path`, `inproc://name`, `ws://host:port/path`, `wss://host:port/path`.
  *
  * @module
  */
@@ -11,7 +11,17 @@ import { zmqError } from "./errors.ts";
 export type Endpoint =
   | { transport: "tcp"; host: string; port: number; address: string }
   | { transport: "ipc"; path: string; address: string }
-  | { transport: "inproc"; name: string; address: string };
+  | { transport: "inproc"; name: string; address: string }
+  | {
+    transport: "ws";
+    /** wss: WebSocket over TLS. */
+    secure: boolean;
+    host: string;
+    port: number;
+    /** The HTTP path, "/" when the endpoint names none. */
+    path: string;
+    address: string;
+  };
 
 /**
  * Parses an endpoint. Port `*` or `0` (bind only) asks for an ephemeral port;
@@ -44,9 +54,25 @@ export function parseEndpoint(address: string): Endpoint {
         throw zmqError("EINVAL", `invalid endpoint "${address}": inproc needs a name`, { address });
       }
       return { transport: "inproc", name: rest, address };
+    case "ws":
+    case "wss":
+      return parseWs(rest, address, transport === "wss");
     default:
       throw zmqError("EPROTONOSUPPORT", `transport "${transport}" is not supported`, { address });
   }
+}
+
+/**
+ * `host:port` then an optional path: the path starts at the first "/" after the port (libzmq 4.3
+ * takes only the text after the last "/", so a libzmq client asks for "/b" on "ws://h:1/a/b").
+ */
+function parseWs(rest: string, address: string, secure: boolean): Endpoint {
+  const bracket = rest.startsWith("[") ? rest.indexOf("]") : -1;
+  const slash = rest.indexOf("/", bracket + 1);
+  const hostPort = slash < 0 ? rest : rest.slice(0, slash);
+  const path = slash < 0 ? "/" : rest.slice(slash);
+  const tcp = parseTcp(hostPort, address) as { host: string; port: number };
+  return { transport: "ws", secure, host: tcp.host, port: tcp.port, path, address };
 }
 
 function parseTcp(rest: string, address: string): Endpoint {
@@ -74,4 +100,10 @@ function parseTcp(rest: string, address: string): Endpoint {
 /** Formats a tcp endpoint, bracketing IPv6 hosts. */
 export function tcpAddress(host: string, port: number): string {
   return host.includes(":") ? `tcp://[${host}]:${port}` : `tcp://${host}:${port}`;
+}
+
+/** Formats a ws or wss endpoint, bracketing IPv6 hosts; as libzmq reports it, with the path. */
+export function wsAddress(secure: boolean, host: string, port: number, path: string): string {
+  const h = host.includes(":") ? `[${host}]` : host;
+  return `${secure ? "wss" : "ws"}://${h}:${port}${path}`;
 }

@@ -43,7 +43,7 @@ import {
   subscribeBody,
 } from "./codec/command.ts";
 import { isSubscription, type Message, type PeerInfo, type Pipe } from "./pipe.ts";
-import type { Stream } from "./transports/stream.ts";
+import { FramingError, type Stream } from "./transports/stream.ts";
 import { frameCopyLimit } from "./transports/runtime.ts";
 
 /** Options the engine reads (a subset of the socket's). */
@@ -183,6 +183,8 @@ export class Engine {
       this.#flush();
     };
     stream.onClose = (e) => {
+      // A transport with framing of its own (ZWS) ends the stream when the peer breaks it.
+      if (e instanceof FramingError) return this.#fail("protocol", e);
       // Bytes the peer sent before closing are still delivered: a paused engine ends once it has
       // decoded them, as long as someone may read them (a closed pipe has no reader).
       if (

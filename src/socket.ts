@@ -30,7 +30,7 @@ import type { SocketCore } from "./socket_core.ts";
 import { type MessageLike, toMessage } from "./socket_message.ts";
 import { PendingCalls } from "./socket_pending.ts";
 import { SocketPipes } from "./socket_pipes.ts";
-import { SocketEndpoints } from "./socket_endpoints.ts";
+import { type ServeStreams, SocketEndpoints } from "./socket_endpoints.ts";
 
 export { type MessageLike, toMessage };
 
@@ -310,6 +310,26 @@ export abstract class Socket implements SocketOptions, CompatOptions {
       throw e;
     } finally {
       await this.#unblock();
+    }
+  }
+
+  /**
+   * @internal bind(), for an endpoint whose connections come from the application's own HTTP
+   * server (src/ws_attach.ts) rather than a listener of ours.
+   */
+  async bindServed(address: string, serve: ServeStreams): Promise<void> {
+    try {
+      this.#assertOpen();
+      if (this.#native !== undefined) {
+        throw zmqError("ENOTSUP", "the libzmq backend cannot serve on another HTTP server", {
+          address,
+        });
+      }
+      this.#lastEndpoint = await this.#endpoints.bind(address, serve);
+      this.#emit({ type: "bind", address: this.#lastEndpoint });
+    } catch (e) {
+      this.#emit({ type: "bind:error", address, error: e as Error });
+      throw e;
     }
   }
 

@@ -31,6 +31,9 @@ export interface EndpointContext {
  * const address = await endpoints.bind("tcp://127.0.0.1:*"); // the port chosen
  * ```
  */
+/** What serves an endpoint from elsewhere: given the functions that take each stream and each refusal. */
+export type ServeStreams = Parameters<typeof Binding.served>[1];
+
 export class SocketEndpoints {
   #core: SocketCore;
   #context: EndpointContext;
@@ -54,7 +57,11 @@ export class SocketEndpoints {
   }
 
   /** Binds; resolves with the endpoint bound (the port chosen for `*`). */
-  async bind(address: string): Promise<string> {
+  /**
+   * Binds; with `serve`, the endpoint's connections come from the application's own HTTP server
+   * (a ws endpoint mounted by attachWebSocket) instead of a listener of ours.
+   */
+  async bind(address: string, serve?: ServeStreams): Promise<string> {
     const ep = parseEndpoint(address);
     if (ep.transport === "inproc") {
       await this.#context.inproc.bind(ep.name, this.#core);
@@ -69,7 +76,9 @@ export class SocketEndpoints {
         address,
       });
     }
-    const binding = await Binding.listen(this.#core, ep, this.#context.transport);
+    const binding = serve === undefined
+      ? await Binding.listen(this.#core, ep, this.#context.transport)
+      : await Binding.served(this.#core, serve);
     if (this.#core.closed) {
       await binding.close(0); // the port is free once the bind has failed
       throw zmqError("ETERM", "socket was closed during bind", { address });

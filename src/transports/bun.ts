@@ -7,7 +7,10 @@
 import { zmqError } from "../errors.ts";
 import { tcpAddress } from "../endpoint.ts";
 import { listenAtPath, type SocketFiles } from "./ipc_file.ts";
-import type { Listener, Stream, StreamAddress, StreamTransport } from "./stream.ts";
+import type { Listener, Stream, StreamAddress as AnyAddress, StreamTransport } from "./stream.ts";
+
+/** The addresses this adapter serves: tcp and ipc. */
+type StreamAddress = Exclude<AnyAddress, { transport: "ws" }>;
 
 // The few Bun APIs used, declared locally so the rest of the code needs no Bun types.
 interface BunSocket {
@@ -175,7 +178,7 @@ const handlers: BunHandlers = {
 };
 
 /** The Bun adapter. */
-export const bunTransport: StreamTransport = {
+export const bunTransport: StreamTransport<StreamAddress> = {
   // No onAcceptError: Bun's listener accepts in native code and tells JavaScript nothing of a
   // connection it failed to accept (measured: none of its handlers is called at the fd limit).
   listen(addr: StreamAddress, onStream: (s: Stream) => void): Promise<Listener> {

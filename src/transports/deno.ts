@@ -7,7 +7,10 @@
 import { zmqError } from "../errors.ts";
 import { tcpAddress } from "../endpoint.ts";
 import { listenAtPath, type SocketFiles } from "./ipc_file.ts";
-import type { Listener, Stream, StreamAddress, StreamTransport } from "./stream.ts";
+import type { Listener, Stream, StreamAddress as AnyAddress, StreamTransport } from "./stream.ts";
+
+/** The addresses this adapter serves: tcp and ipc. */
+type StreamAddress = Exclude<AnyAddress, { transport: "ws" }>;
 
 // The few Deno APIs used, declared locally so the rest of the code needs no Deno types.
 interface DenoConn {
@@ -235,7 +238,7 @@ function listenError(e: unknown, address: string): Error {
 }
 
 /** The Deno adapter. */
-export const denoTransport: StreamTransport = {
+export const denoTransport: StreamTransport<StreamAddress> = {
   listen(
     addr: StreamAddress,
     onStream: (s: Stream) => void,

@@ -1,12 +1,21 @@
 /**
- * Picks this runtime's tcp/ipc adapter. The only place that asks which runtime it is.
+ * Picks this runtime's adapters. The only place that asks which runtime it is.
  *
  * @module
  */
 
-import type { StreamTransport } from "./stream.ts";
+import type { Stream, StreamAddress, StreamTransport, WsSettings } from "./stream.ts";
 import { denoTransport } from "./deno.ts";
 import { bunTransport } from "./bun.ts";
+import { acceptDeno, listenDeno } from "./ws_deno.ts";
+import { acceptBun, bunWebSocketHandlers, connectBun, listenBun } from "./ws_bun.ts";
+import { connectStandard } from "./ws_web.ts";
+import { zmqError } from "../errors.ts";
+
+const runtime = (): "bun" | "deno" | "web" => {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  return g.Bun !== undefined ? "bun" : g.Deno !== undefined ? "deno" : "web";
+};
 
 /**
  * Received frames shorter than this are better copied than viewed: on Bun a
@@ -15,13 +24,76 @@ import { bunTransport } from "./bun.ts";
  * allocation (1.3 us) and a view costs 40 ns.
  */
 export function frameCopyLimit(): number {
-  return (globalThis as { Bun?: unknown }).Bun !== undefined ? 32 : 0;
+  return runtime() === "bun" ? 32 : 0;
 }
 
-/** The adapter for Deno or Bun; throws elsewhere. */
+type TcpIpc = Exclude<StreamAddress, { transport: "ws" }>;
+
+function unsupported(addr: StreamAddress, what: string): Promise<never> {
+  return Promise.reject(
+    zmqError("EPROTONOSUPPORT", `${addr.transport}: ${what} is not possible in this runtime`),
+  );
+}
+
+/**
+ * The adapters for Deno or Bun: tcp, ipc and ws. Elsewhere (a browser) ws connects only, through
+ * the standard WebSocket.
+ */
 export function runtimeTransport(): StreamTransport {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  if (g.Bun !== undefined) return bunTransport;
-  if (g.Deno !== undefined) return denoTransport;
-  throw new Error("zmq-ts runs on Deno or Bun: no tcp/ipc transport for this runtime");
+  switch (runtime()) {
+    case "bun":
+      return {
+        listen: (a, on) => a.transport === "ws" ? listenBun(a, on) : bunTransport.listen(a, on),
+        connect: (a) => a.transport === "ws" ? connectBun(a) : bunTransport.connect(a as TcpIpc),
+      };
+    case "deno":
+      return {
+        listen: (a, on) => a.transport === "ws" ? listenDeno(a, on) : denoTransport.listen(a, on),
+        connect: (a) => a.transport === "ws" ? connectStandard(a) : denoTransport.connect(a),
+      };
+    default:
+      return {
+        listen: (a) => unsupported(a, "binding"),
+        connect: (a) => a.transport === "ws" ? connectStandard(a) : unsupported(a, "connecting"),
+      };
+  }
+}
+
+/**
+ * Upgrades one request of the application's own HTTP server to a ZWS connection (or refuses it).
+ * `second` is what the server gave the handler besides the request: Bun's server, or Deno's
+ * connection info. Bun's fetch handler must return undefined after an upgrade.
+ */
+export type WsUpgrade = (
+  req: Request,
+  second: unknown,
+  path: string | undefined,
+  settings: WsSettings,
+  onStream: (s: Stream) => void,
+) => Response | undefined;
+
+/** This runtime's upgrade, and for Bun the `websocket` handlers its server must be given. */
+export function runtimeWsUpgrade(): { upgrade: WsUpgrade; websocket: object | undefined } {
+  switch (runtime()) {
+    case "bun":
+      return {
+        upgrade: (req, server, path, settings, on) =>
+          acceptBun(req, server as Parameters<typeof acceptBun>[1], path, settings, on),
+        websocket: bunWebSocketHandlers,
+      };
+    case "deno":
+      return {
+        upgrade: (req, info, path, settings, on) =>
+          acceptDeno(
+            req,
+            (info as { remoteAddr?: { hostname: string; port: number } } | undefined)?.remoteAddr,
+            path,
+            settings,
+            on,
+          ),
+        websocket: undefined,
+      };
+    default:
+      throw zmqError("EPROTONOSUPPORT", "serving WebSockets needs Deno or Bun");
+  }
 }

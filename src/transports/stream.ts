@@ -5,7 +5,10 @@
  * @module
  */
 
-/** A connected byte stream (tcp or ipc). The engine sets the callbacks. */
+/**
+ * A connected byte stream (tcp, ipc, or a ws connection presenting the ZMTP bytes the engine
+ * expects). The engine sets the callbacks.
+ */
 export interface Stream {
   /** The peer's address as an endpoint string, e.g. "tcp://127.0.0.1:40000". */
   readonly remoteAddress: string;
@@ -44,23 +47,54 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** Address of a listen or connect: tcp host/port or an ipc path. */
+/** What a ws endpoint is told of its socket. */
+export interface WsSettings {
+  /** The socket's security mechanism ("NULL"): it decides the subprotocols offered or accepted. */
+  readonly mechanism: string;
+  /**
+   * Whether a receiver past its bound drops whole messages (SUB, XSUB: their senders drop for a
+   * slow peer anyway) rather than closing the connection.
+   */
+  readonly dropWhenFull: boolean;
+  /** The socket's maxMessageSize when the endpoint was made (-1: none); runtimes may refuse larger messages early. */
+  readonly maxMessageSize: number;
+  /** A client refused before any stream existed (not an upgrade, no subprotocol we speak...). */
+  refused?(error: Error): void;
+}
+
+/** Address of a listen or connect: tcp host/port, an ipc path, or a ws(s) URL. */
 export type StreamAddress =
   | { transport: "tcp"; host: string; port: number }
-  | { transport: "ipc"; path: string };
+  | { transport: "ipc"; path: string }
+  | {
+    transport: "ws";
+    secure: boolean;
+    host: string;
+    port: number;
+    path: string;
+    settings: WsSettings;
+  };
 
-/** What each runtime provides. */
-export interface StreamTransport {
+/**
+ * A transport ends a stream with this when the peer broke the transport's own framing (a text
+ * frame on a ZWS connection); the engine reports it as a protocol error, not a lost connection.
+ */
+export class FramingError extends Error {
+  override name = "FramingError";
+}
+
+/** What each runtime provides (for the addresses `A` it serves). */
+export interface StreamTransport<A extends StreamAddress = StreamAddress> {
   /**
    * Listens; `onStream` is called for each accepted stream, `onAcceptError` for each connection the
    * runtime failed to accept (e.g. out of file descriptors; listening goes on). Rejects with a
    * ZmqError (EADDRINUSE...).
    */
   listen(
-    addr: StreamAddress,
+    addr: A,
     onStream: (s: Stream) => void,
     onAcceptError?: (error: Error) => void,
   ): Promise<Listener>;
   /** Connects; rejects when the peer cannot be reached. */
-  connect(addr: StreamAddress): Promise<Stream>;
+  connect(addr: A): Promise<Stream>;
 }

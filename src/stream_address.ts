@@ -1,0 +1,64 @@
+/**
+ * The transport address of a tcp, ipc or ws endpoint, for bindings and connecters alike.
+ *
+ * @module
+ */
+
+import type { Endpoint } from "./endpoint.ts";
+import { zmqError } from "./errors.ts";
+import type { SocketCore } from "./socket_core.ts";
+import type { StreamAddress, WsSettings } from "./transports/stream.ts";
+
+/** An endpoint that runs over a stream transport. */
+export type StreamEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
+
+/**
+ * The address to listen on (`bind`) or connect to. A bound `*` host means every interface. A ws
+ * endpoint also carries what it must know of its socket (see {@link wsSettings}).
+ */
+export function streamAddress(
+  ep: StreamEndpoint,
+  core: SocketCore,
+  bind: boolean,
+  refused?: (error: Error) => void,
+): StreamAddress {
+  const host = ep.transport === "ipc" ? "" : bind && ep.host === "*" ? "0.0.0.0" : ep.host;
+  switch (ep.transport) {
+    case "tcp":
+      return { transport: "tcp", host, port: ep.port };
+    case "ipc":
+      return { transport: "ipc", path: ep.path };
+    case "ws":
+      if (core.type === "STREAM") {
+        // ZWS carries ZMTP frames; a STREAM socket's raw engine writes bare bytes.
+        throw zmqError(
+          "EPROTONOSUPPORT",
+          `a STREAM socket cannot use ${ep.address}: raw tcp only`,
+          {
+            address: ep.address,
+          },
+        );
+      }
+      return {
+        transport: "ws",
+        secure: ep.secure,
+        host,
+        port: ep.port,
+        path: ep.path,
+        settings: wsSettings(core, refused),
+      };
+  }
+}
+
+/**
+ * What a ws endpoint is told of its socket. The mechanism picks the subprotocols (NULL until the
+ * core has others; then this is the one line that passes the socket's own).
+ */
+export function wsSettings(core: SocketCore, refused?: (error: Error) => void): WsSettings {
+  return {
+    mechanism: "NULL",
+    dropWhenFull: core.type === "SUB" || core.type === "XSUB",
+    maxMessageSize: core.options().maxMessageSize,
+    refused,
+  };
+}

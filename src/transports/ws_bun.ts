@@ -1,0 +1,211 @@
+/**
+ * ZWS on Bun: Bun.serve for a bound ws endpoint (and the upgrade of one request for an endpoint
+ * mounted on the application's own Bun.serve), and Bun's WebSocket client.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import { wsAddress } from "../endpoint.ts";
+import { zwsMechanism, zwsOffer } from "../codec/zws.ts";
+import type { Listener, Stream, WsSettings } from "./stream.ts";
+import type { WsAddress } from "./ws_web.ts";
+import { type WsConnection, ZwsStream } from "./zws_stream.ts";
+import { zwsUpgradeChoice } from "./zws_accept.ts";
+
+// The few Bun APIs used, declared locally so the rest of the code needs no Bun types.
+interface BunServerWebSocket {
+  data: Pending;
+  binaryType?: string;
+  send(data: Uint8Array): number;
+  getBufferedAmount(): number;
+  close(code?: number, reason?: string): void;
+  ping(): void;
+}
+interface BunServer {
+  readonly port: number;
+  upgrade(req: Request, options: { headers: Record<string, string>; data: Pending }): boolean;
+  requestIP(req: Request): { address: string; port: number } | null;
+  stop(closeActive?: boolean): void;
+}
+interface BunApi {
+  serve(options: Record<string, unknown>): BunServer;
+}
+/** Bun's client WebSocket: the standard one, plus headers at construction, ping() and pong events. */
+interface BunClientWebSocket extends WebSocket {
+  ping(): void;
+}
+const bun = () => (globalThis as unknown as { Bun: BunApi }).Bun;
+
+/** What an upgraded request carries until its WebSocket opens. */
+interface Pending {
+  zws: true;
+  protocol: string;
+  remote: string;
+  settings: WsSettings;
+  onStream: (s: Stream) => void;
+  stream?: ZwsStream;
+}
+
+/**
+ * Bun.serve's `websocket` handlers for ZWS connections, with the options they need: no
+ * compression, no pings or idle timeout of Bun's own (liveness is the socket's heartbeats), sends
+ * never dropped (the stream keeps its own bound), messages up to 2 GiB (the engine enforces
+ * maxMessageSize). Sockets upgraded by someone else are left alone.
+ */
+export const bunWebSocketHandlers = {
+  perMessageDeflate: false,
+  sendPings: false,
+  idleTimeout: 0,
+  maxPayloadLength: 0x7fff_ffff,
+  backpressureLimit: 0xffff_ffff,
+  closeOnBackpressureLimit: false,
+  open(ws: BunServerWebSocket): void {
+    const p = ws.data;
+    if (p?.zws !== true) return;
+    ws.binaryType = "uint8array";
+    const connection: WsConnection = {
+      send: (m) => void ws.send(m),
+      get bufferedAmount() {
+        return ws.getBufferedAmount();
+      },
+      close: (code, reason) => ws.close(code, reason),
+      ping: () => ws.ping(),
+      reportsDrain: true,
+    };
+    p.stream = new ZwsStream(connection, p.protocol, p.remote, p.settings);
+    p.onStream(p.stream);
+  },
+  message(ws: BunServerWebSocket, message: string | Uint8Array): void {
+    ws.data?.stream?.handleMessage(message);
+  },
+  drain(ws: BunServerWebSocket): void {
+    ws.data?.stream?.handleDrain();
+  },
+  pong(ws: BunServerWebSocket): void {
+    ws.data?.stream?.handlePong();
+  },
+  close(ws: BunServerWebSocket, code: number, reason: string): void {
+    ws.data?.stream?.handleClose(code, reason ?? "");
+  },
+};
+
+/**
+ * Answers one request on a ZWS endpoint: upgrades it (returns undefined, as Bun's fetch handler
+ * must) or returns the refusal. `path` undefined takes any path.
+ */
+export function acceptBun(
+  req: Request,
+  server: BunServer,
+  path: string | undefined,
+  settings: WsSettings,
+  onStream: (s: Stream) => void,
+): Response | undefined {
+  const choice = zwsUpgradeChoice(req, path, settings);
+  if (choice instanceof Response) return choice;
+  const ip = server.requestIP(req);
+  const remote = ip === null ? "ws://unknown" : wsAddress(false, ip.address, ip.port, "");
+  const data: Pending = { zws: true, protocol: choice, remote, settings, onStream };
+  if (server.upgrade(req, { headers: { "Sec-WebSocket-Protocol": choice }, data })) {
+    return undefined;
+  }
+  settings.refused?.(new Error("the WebSocket upgrade failed"));
+  return new Response("WebSocket upgrade failed\n", { status: 400 });
+}
+
+/** Binds a ws endpoint with a Bun.serve of its own. */
+export function listenBun(addr: WsAddress, onStream: (s: Stream) => void): Promise<Listener> {
+  const wanted = wsAddress(addr.secure, addr.host, addr.port, addr.path);
+  if (addr.secure) {
+    return Promise.reject(
+      zmqError(
+        "EPROTONOSUPPORT",
+        `binding wss needs a TLS certificate: mount attachWebSocket() on a Bun.serve with tls (${wanted})`,
+        { address: wanted },
+      ),
+    );
+  }
+  let server: BunServer;
+  try {
+    server = bun().serve({
+      hostname: addr.host,
+      port: addr.port,
+      fetch: (req: Request, srv: BunServer) =>
+        acceptBun(req, srv, addr.path, addr.settings, onStream),
+      websocket: bunWebSocketHandlers,
+    });
+  } catch (e) {
+    const c = (e as { code?: string }).code;
+    const code = c === "EADDRINUSE"
+      ? "EADDRINUSE"
+      : c === "EADDRNOTAVAIL"
+      ? "EADDRNOTAVAIL"
+      : "EINVAL";
+    return Promise.reject(
+      zmqError(code, `cannot bind ${wanted}: ${(e as Error).message}`, {
+        address: wanted,
+        cause: e,
+      }),
+    );
+  }
+  let open = true;
+  return Promise.resolve({
+    address: wsAddress(false, addr.host, server.port, addr.path),
+    close() {
+      if (open) {
+        open = false;
+        server.stop(false);
+      }
+      return Promise.resolve();
+    },
+  });
+}
+
+/**
+ * Connects with Bun's WebSocket client. Bun sends a Sec-WebSocket-Protocol header given at
+ * construction as it is, so, as libzmq does, it offers "ZWS2.0/NULL" (the standard `protocols`
+ * argument refuses a "/"), and it can send WebSocket pings.
+ */
+export function connectBun(addr: WsAddress): Promise<Stream> {
+  const url = wsAddress(addr.secure, addr.host, addr.port, addr.path);
+  const offer = zwsOffer(addr.settings.mechanism, false);
+  return new Promise((resolve, reject) => {
+    let ws: BunClientWebSocket;
+    try {
+      const Ctor = WebSocket as unknown as new (
+        url: string,
+        options: { headers: Record<string, string> },
+      ) => BunClientWebSocket;
+      ws = new Ctor(url, { headers: { "Sec-WebSocket-Protocol": offer.join(", ") } });
+    } catch (e) {
+      return reject(zmqError("EINVAL", `cannot connect to ${url}: ${(e as Error).message}`, {
+        address: url,
+        cause: e,
+      }));
+    }
+    ws.binaryType = "arraybuffer";
+    ws.onerror = () => {};
+    ws.onclose = (e: CloseEvent) => reject(new Error(`WebSocket to ${url} failed (${e.code})`));
+    ws.onopen = () => {
+      const protocol = ws.protocol;
+      if (zwsMechanism(protocol) === undefined || !offer.includes(protocol)) {
+        ws.close(1000, "");
+        return reject(new Error(`${url} answered with no subprotocol we offered ("${protocol}")`));
+      }
+      const connection: WsConnection = {
+        send: (m) => ws.send(m),
+        get bufferedAmount() {
+          return ws.bufferedAmount;
+        },
+        close: (code, reason) => ws.close(code, reason),
+        ping: () => ws.ping(),
+        reportsDrain: false,
+      };
+      const stream = new ZwsStream(connection, protocol, url, addr.settings);
+      ws.onmessage = (e: MessageEvent) => stream.handleMessage(e.data);
+      ws.onclose = (e: CloseEvent) => stream.handleClose(e.code, e.reason);
+      ws.addEventListener("pong", () => stream.handlePong());
+      resolve(stream);
+    };
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * The server's side of a ZWS upgrade (RFC 45 §"Handshake"), before any runtime API: whether an
+ * HTTP request may become a ZWS connection, and with which subprotocol. Runtime-neutral (only the
+ * standard Request and Response); the Deno and Bun adapters then perform the upgrade.
+ *
+ * @module
+ */
+
+import { parseProtocols, zwsSelect } from "../codec/zws.ts";
+import type { WsSettings } from "./stream.ts";
+
+/**
+ * The subprotocol to answer with, or the refusal to send instead: 404 off the endpoint's path,
+ * 426 for a request that is not a WebSocket upgrade, 400 when no offered subprotocol names the
+ * socket's mechanism. A refusal is also told to `settings.refused`.
+ *
+ * @example
+ * ```ts
+ * const choice = zwsUpgradeChoice(request, "/zmq", settings);
+ * if (choice instanceof Response) return choice;
+ * ```
+ */
+export function zwsUpgradeChoice(
+  req: Request,
+  path: string | undefined,
+  settings: WsSettings,
+): string | Response {
+  const refuse = (status: number, why: string, headers: Record<string, string> = {}) => {
+    settings.refused?.(new Error(why));
+    return new Response(`${why}\n`, {
+      status,
+      headers: { "content-type": "text/plain", ...headers },
+    });
+  };
+  if (path !== undefined && new URL(req.url).pathname !== path) {
+    return refuse(404, `no ZeroMQ endpoint at ${new URL(req.url).pathname}`);
+  }
+  const upgrade = req.headers.get("upgrade")?.toLowerCase() ?? "";
+  if (req.method !== "GET" || !upgrade.split(",").some((t) => t.trim() === "websocket")) {
+    return refuse(426, "this is a ZeroMQ WebSocket endpoint (RFC 45): upgrade to websocket", {
+      upgrade: "websocket",
+    });
+  }
+  const offered = parseProtocols(req.headers.get("sec-websocket-protocol"));
+  const protocol = zwsSelect(offered, settings.mechanism);
+  if (protocol === undefined) {
+    return refuse(
+      400,
+      `no subprotocol for the ${settings.mechanism} mechanism among those offered (${
+        offered.join(", ") || "none"
+      })`,
+    );
+  }
+  return protocol;
+}
