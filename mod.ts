@@ -61,3 +61,4 @@ export { Poller, type PollEvents, type PollItem } from "./src/poller.ts";
 export { Proxy, proxy, type ProxySideStatistics, type ProxyStatistics } from "./src/proxy.ts";
 export { shutdownOnSignals, type ShutdownOptions } from "./src/shutdown.ts";
 export { type Capability, capability, packageVersion, version } from "./src/version.ts";
+export { attachWebSocket, type WebSocketEndpoint } from "./src/ws_attach.ts";

@@ -58,7 +58,6 @@ export function wsSettings(core: SocketCore, refused?: (error: Error) => void): 
   return {
     mechanism: "NULL",
     dropWhenFull: core.type === "SUB" || core.type === "XSUB",
-    maxMessageSize: core.options().maxMessageSize,
     refused,
   };
 }

@@ -56,8 +56,6 @@ export interface WsSettings {
    * slow peer anyway) rather than closing the connection.
    */
   readonly dropWhenFull: boolean;
-  /** The socket's maxMessageSize when the endpoint was made (-1: none); runtimes may refuse larger messages early. */
-  readonly maxMessageSize: number;
   /** A client refused before any stream existed (not an upgrade, no subprotocol we speak...). */
   refused?(error: Error): void;
 }
