@@ -59,6 +59,7 @@ export class Connecter {
     if (!this.#immediate) {
       const peer: PeerInfo = {
         socketType: "",
+        pending: true,
         identity: new Uint8Array(0),
         remoteAddress: this.#address,
       };

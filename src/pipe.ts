@@ -146,8 +146,10 @@ export class MessageQueue {
 
 /** What a peer told us in its handshake. */
 export interface PeerInfo {
-  /** The peer's socket type name, e.g. "PULL". */
+  /** The peer's socket type name, e.g. "PULL"; "" when it never says (a ZWS2.0 peer has no handshake). */
   socketType: string;
+  /** True for the placeholder of a pipe made at connect(), until a handshake tells who the peer is. */
+  pending?: boolean;
   /** The peer's Identity property (empty when it set none). */
   identity: Uint8Array;
   /** Where the peer is, e.g. "tcp://127.0.0.1:5555"; the endpoint for inproc. */

@@ -128,7 +128,7 @@ export class Router extends Socket {
     if (this.probeRouter) sendProbe(pipe);
     this.#fq.add(pipe);
     // A pipe made at connect() is identified when its handshake completes, unless we chose its id.
-    if (pipe.peer.socketType !== "" || this.#connectIds.has(pipe.endpoint)) this.#identify(pipe);
+    if (pipe.peer.pending !== true || this.#connectIds.has(pipe.endpoint)) this.#identify(pipe);
   }
 
   /** @internal A routing hook of {@link Socket}. */
