@@ -17,9 +17,14 @@ const removeIpcFiles = () => {
 if ("Bun" in globalThis) process.on("exit", removeIpcFiles);
 else after(removeIpcFiles);
 
-/** A bindable endpoint for `transport`: tcp on an ephemeral loopback port, ipc in /tmp, inproc by name. */
-export function freshEndpoint(transport: "tcp" | "ipc" | "inproc"): string {
+/**
+ * A bindable endpoint for `transport`: tcp and ws on an ephemeral loopback port (ws with a path),
+ * ipc in /tmp, inproc by name.
+ */
+export function freshEndpoint(transport: "tcp" | "ipc" | "inproc" | "ws"): string {
   switch (transport) {
+    case "ws":
+      return "ws://127.0.0.1:*/zmq";
     case "tcp":
       return "tcp://127.0.0.1:*";
     case "ipc": {

@@ -86,7 +86,7 @@ test("inproc: many sockets connect before the bind, and all are served once it b
   }
 });
 
-for (const transport of ["tcp", "ipc", "inproc"] as const) {
+for (const transport of ["tcp", "ipc", "inproc", "ws"] as const) {
   test(`sends fail with EAGAIN once the only endpoint is unbound or disconnected (${transport})`, async () => {
     const ctx = new Context();
     try {

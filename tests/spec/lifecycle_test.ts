@@ -24,7 +24,7 @@ test("closing a connected socket closes its connection: the peer sees the discon
   }
 });
 
-for (const transport of ["tcp", "ipc"] as const) {
+for (const transport of ["tcp", "ipc", "ws"] as const) {
   test(`a peer that sends and closes while the receiver is paused loses nothing (${transport})`, async () => {
     const ctx = new Context();
     try {

@@ -23,7 +23,7 @@ import { publishUntil } from "../helpers/pubsub.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-for (const transport of ["tcp", "ipc", "inproc"] as const) {
+for (const transport of ["tcp", "ipc", "inproc", "ws"] as const) {
   test(`proxy(): a ROUTER/DEALER broker between REQ clients and REP workers, with capture (${transport})`, async () => {
     const ctx = new Context();
     try {

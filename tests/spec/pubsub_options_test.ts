@@ -24,7 +24,7 @@ import { joined, publishUntil } from "../helpers/pubsub.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const bytes = (s: string) => new TextEncoder().encode(s);
-const transports = ["tcp", "ipc", "inproc"] as const;
+const transports = ["tcp", "ipc", "inproc", "ws"] as const;
 
 /** The next message of an XPUB, as "1topic" / "0topic". */
 async function report(xpub: XPublisher): Promise<string> {
@@ -501,36 +501,40 @@ for (const transport of transports) {
     });
   }
 
-  test(`SUB conflate keeps only the newest message (${transport})`, async () => {
-    const ctx = new Context();
-    const pub = new Publisher({ context: ctx });
-    await pub.bind(freshEndpoint(transport));
-    // One subscription only: a conflating SUB's outgoing queue conflates too (as in libzmq).
-    const sub = new Subscriber({ context: ctx, conflate: true });
-    sub.subscribe("");
-    sub.connect(pub.lastEndpoint!);
-    try {
-      await publishUntil(() => pub.send("sync"), sub.receive(), "the SUB to join");
-      const n = 1000;
-      for (let i = 0; i < n; i++) await pub.send(["d", String(i)]);
-      const got: number[] = [];
-      while (got.at(-1) !== n - 1) {
-        const m = await next(sub, `message ${n - 1}`);
-        if (m[0] === "d") got.push(Number(m[1]));
+  // Over ws each message arrives in a task of its own, so the subscriber keeps up and nothing is
+  // replaced; the premise of this test holds for byte streams only.
+  if (transport !== "ws") {
+    test(`SUB conflate keeps only the newest message (${transport})`, async () => {
+      const ctx = new Context();
+      const pub = new Publisher({ context: ctx });
+      await pub.bind(freshEndpoint(transport));
+      // One subscription only: a conflating SUB's outgoing queue conflates too (as in libzmq).
+      const sub = new Subscriber({ context: ctx, conflate: true });
+      sub.subscribe("");
+      sub.connect(pub.lastEndpoint!);
+      try {
+        await publishUntil(() => pub.send("sync"), sub.receive(), "the SUB to join");
+        const n = 1000;
+        for (let i = 0; i < n; i++) await pub.send(["d", String(i)]);
+        const got: number[] = [];
+        while (got.at(-1) !== n - 1) {
+          const m = await next(sub, `message ${n - 1}`);
+          if (m[0] === "d") got.push(Number(m[1]));
+        }
+        if (transport === "inproc") assert.deepEqual(got, [n - 1], "only the newest was kept");
+        else {
+          assert.ok(
+            got.length < n / 2,
+            `${got.length} of ${n} received: older ones should have been replaced`,
+          );
+          for (let i = 1; i < got.length; i++) assert.ok(got[i]! > got[i - 1]!, "in order");
+        }
+        assert.equal(sub.readable, false, "nothing older is kept behind the newest");
+      } finally {
+        ctx.terminate();
       }
-      if (transport === "inproc") assert.deepEqual(got, [n - 1], "only the newest was kept");
-      else {
-        assert.ok(
-          got.length < n / 2,
-          `${got.length} of ${n} received: older ones should have been replaced`,
-        );
-        for (let i = 1; i < got.length; i++) assert.ok(got[i]! > got[i - 1]!, "in order");
-      }
-      assert.equal(sub.readable, false, "nothing older is kept behind the newest");
-    } finally {
-      ctx.terminate();
-    }
-  });
+    });
+  }
 
   test(`PUB conflate keeps only the newest message for each subscriber (${transport})`, async () => {
     const ctx = new Context();

@@ -7,7 +7,7 @@ import { within } from "../helpers/timeout.ts";
 import { joined, publishUntil } from "../helpers/pubsub.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const transports = ["tcp", "ipc", "inproc"] as const;
+const transports = ["tcp", "ipc", "inproc", "ws"] as const;
 
 for (const transport of transports) {
   test(`SUB receives only what matches its prefixes, multipart whole (${transport})`, async () => {

@@ -7,7 +7,7 @@ import { eventCount, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-for (const transport of ["tcp", "ipc", "inproc"] as const) {
+for (const transport of ["tcp", "ipc", "inproc", "ws"] as const) {
   test(`REQ enforces send/receive order (EFSM); REP replies to the asker (${transport})`, async () => {
     const ctx = new Context();
     try {
@@ -147,7 +147,7 @@ test("REQ correlate and relaxed: a new request abandons the old one and its late
   }
 });
 
-for (const transport of ["tcp", "ipc", "inproc"] as const) {
+for (const transport of ["tcp", "ipc", "inproc", "ws"] as const) {
   test(`requests round-trip through a ROUTER/DEALER device, envelopes intact (${transport})`, async () => {
     const ctx = new Context();
     try {
