@@ -12,6 +12,13 @@ import { within } from "./timeout.ts";
 import type { Socket } from "../../mod.ts";
 
 const script = fileURLToPath(new URL("../interop/libzmq_peer.cjs", import.meta.url));
+const pyScript = fileURLToPath(new URL("../interop/pyzmq_peer.py", import.meta.url));
+
+/**
+ * Which libzmq drives the peer: the npm `zeromq` package (4.3.5) under Node, or pyzmq on Debian's
+ * libzmq5 (4.3.4) under /usr/bin/python3 (fewer commands: no events).
+ */
+export type LibzmqVia = "zeromq.js" | "pyzmq";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 const b64 = (f: Uint8Array | string) =>
@@ -44,8 +51,10 @@ export class LibzmqPeer {
   /** Set by the exit event: Deno reports a stopped (SIGSTOP) child in `signalCode` as if it had died. */
   #gone = false;
 
-  private constructor() {
-    this.#proc = spawn("node", [script], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+  private constructor(via: LibzmqVia) {
+    this.#proc = via === "pyzmq"
+      ? spawn("/usr/bin/python3", [pyScript], { cwd: root, stdio: ["pipe", "pipe", "inherit"] })
+      : spawn("node", [script], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
     let readyResolve!: () => void;
     this.#ready = new Promise((r) => (readyResolve = r));
     this.exited = new Promise((r) =>
@@ -63,9 +72,13 @@ export class LibzmqPeer {
     });
   }
 
-  /** Starts Node with a libzmq socket of `type`. */
-  static async start(type: string, options: Record<string, unknown> = {}): Promise<LibzmqPeer> {
-    const p = new LibzmqPeer();
+  /** Starts Node (or Python, `via` pyzmq) with a libzmq socket of `type`. */
+  static async start(
+    type: string,
+    options: Record<string, unknown> = {},
+    via: LibzmqVia = "zeromq.js",
+  ): Promise<LibzmqPeer> {
+    const p = new LibzmqPeer(via);
     await within(p.#ready, 15000, "the libzmq peer to start");
     await p.call({ op: "socket", type, options });
     return p;
