@@ -10,9 +10,10 @@
  * reading, so while the engine has paused the stream (its pipe is full and 256 KiB wait undecoded)
  * messages are held here, up to HOLD_LIMIT bytes. Past that the stream stops accepting: a
  * subscriber drops whole messages (its publisher would drop them for a slow peer anyway); any
- * other socket closes the connection with 4008, delivers what it holds, and the peer reconnects
- * (if it is the connecting side). Memory per connection stays within the high-water mark, 256 KiB
- * undecoded, HOLD_LIMIT and one message.
+ * other socket closes the connection with 4008, dropping what it held here (as what was in flight
+ * is lost), and the peer reconnects if it is the connecting side. Memory per connection stays
+ * within the high-water mark, 256 KiB undecoded, HOLD_LIMIT and one message; a connection closed
+ * for overrun keeps only what its pipe and decoder had, as any lost connection does.
  *
  * @module
  */
@@ -151,8 +152,8 @@ export class ZwsStream implements Stream {
 
   destroy(): void {
     if (this.#closed) return;
-    this.#ws.close(1000, "");
     this.#finish(undefined);
+    this.#ws.close(1000, "");
   }
 
   /** @internal A message from the peer, as the runtime gives it. */
@@ -173,13 +174,13 @@ export class ZwsStream implements Stream {
     }
     const isData = (m[0]! & ZWS_COMMAND) === 0;
     const more = (m[0]! & ZWS_MORE) !== 0;
+    if (isData && this.#dropping) {
+      this.#dropping = more;
+      return;
+    }
     if (this.#started && !this.#paused && this.#held.length === 0) {
       if (isData) this.#inMessage = more;
       for (const c of chunks) this.onData(c);
-      return;
-    }
-    if (isData && this.#dropping) {
-      this.#dropping = more;
       return;
     }
     const startsMessage = !isData || !this.#inMessage;
@@ -274,18 +275,22 @@ export class ZwsStream implements Stream {
     }
   }
 
-  /** Past the bound with a receiver that must not drop: stop taking messages, keep what is held. */
+  /**
+   * Past the bound with a receiver that must not drop: the connection closes, and what was held
+   * goes with it, as what was in flight does. Kept, it would add up over the peer's reconnects.
+   */
   #overrun(): void {
     this.#refusing = true;
-    const why = `receiver overrun: ${this.#heldBytes} bytes held past a full pipe`;
+    const why = `receiver overrun: ${this.#heldBytes} bytes arrived past a full pipe`;
+    this.#finish(new Error(why));
     this.#ws.close(CLOSE_OVERRUN, why);
-    this.#closeHeld = { error: new Error(why) };
   }
 
+  /** Ends the stream for bad input, then closes the WebSocket (whose close event may come at once, on Bun). */
   #refuse(e: ZwsError): void {
     this.#refusing = true;
-    this.#ws.close(e.code, e.message.slice(0, 120));
     this.#finish(new FramingError(e.message));
+    this.#ws.close(e.code, e.message.slice(0, 120));
   }
 
   #block(): void {
