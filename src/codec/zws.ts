@@ -245,10 +245,11 @@ export class ZwsToZmtp {
     const flags = (f & ZWS_MORE) | (f & ZWS_COMMAND ? FLAG_COMMAND : 0);
     const size = message.length - 1;
     if (size <= COPY_UP_TO) {
+      // The whole message lands at offset 1, its flags byte where the size goes: no subarray.
       const out = this.#take(2 + size);
+      out.set(message, 1);
       out[0] = flags;
       out[1] = size;
-      out.set(message.subarray(1), 2);
       return [out];
     }
     const header = this.#take(headerSize(size));
