@@ -8,15 +8,24 @@
 // Each figure is the median of REPEAT runs, with min and max; the repeats are interleaved.
 // Writes bench/results/tcp_ipc.md.
 // Usage: node bench/tcp_ipc.mjs        (needs gcc and libzmq3-dev for the libzmq column)
-import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import os from "node:os";
+import {
+  bin,
+  buildC,
+  cBin,
+  fmtMB,
+  fmtRate,
+  fmtUs,
+  freePort,
+  measurePair,
+  range as rangeOf,
+  root,
+  sizeName,
+  stats,
+  versions as runtimeVersions,
+} from "./pairs.mjs";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
-const bin = (name) => `${root}node_modules/.bin/${name}`;
 const SIZES = [1, 64, 1024, 65536];
 const TRANSPORTS = ["tcp", "ipc"];
 // TCP_IPC_QUICK=1 (a trial of the harness): one run, a tenth of the messages.
@@ -31,16 +40,7 @@ const counts = QUICK
 const ROUNDTRIPS = QUICK ? 500 : 20_000;
 const PAIR_TIMEOUT_MS = 60_000;
 
-const cBin = (name) => `${os.tmpdir()}/zmq-ts-bench-${name}`;
-let haveLibzmq = false;
-try {
-  for (const name of ["thr", "lat"]) {
-    execFileSync("gcc", ["-O2", "-o", cBin(name), `${root}bench/c/${name}.c`, "-lzmq"]);
-  }
-  haveLibzmq = true;
-} catch {
-  console.error("libzmq column skipped: needs gcc and libzmq3-dev (apt-get install libzmq3-dev)");
-}
+const haveLibzmq = buildC(["thr", "lat"]);
 
 // kind: "thr" | "lat"; role: "recv" | "send" (thr), "rep" | "req" (lat)
 const IMPLS = {
@@ -75,81 +75,6 @@ if (!haveLibzmq) {
   delete IMPLS.bunFfi;
 }
 
-// Every child we start, so none outlives the run (also on Ctrl-C).
-const children = new Set();
-const killAll = () => {
-  for (const c of children) if (!c.closed) c.kill("SIGKILL");
-};
-process.on("exit", killAll);
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-
-function start(cmd, args, env = {}) {
-  const child = spawn(cmd, args, {
-    cwd: root,
-    stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-  });
-  children.add(child);
-  child.lines = [];
-  child.waiters = [];
-  child.closed = false;
-  const wake = () => {
-    for (const w of child.waiters.splice(0)) w();
-  };
-  // "close" comes after "exit" and after stdout and stderr ended, so no line is missed.
-  child.exited = new Promise((resolve) =>
-    child.on("close", () => {
-      child.closed = true;
-      children.delete(child);
-      wake();
-      resolve();
-    })
-  );
-  child.stdin.on("error", () => {}); // EPIPE if it already exited
-  child.stderrText = "";
-  child.stderr.on("data", (d) => {
-    child.stderrText += d;
-  });
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    child.lines.push(line);
-    wake();
-  });
-  return child;
-}
-
-// Resolves with the first stdout line of `child` that satisfies `test`; rejects if it ends first.
-function line(child, test) {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const found = child.lines.find(test);
-      if (found !== undefined) resolve(found);
-      else if (child.closed) {
-        reject(
-          new Error(
-            `exited (${child.exitCode ?? child.signalCode}) without it: ${child.stderrText.trim()}`,
-          ),
-        );
-      } else child.waiters.push(check);
-    };
-    check();
-  });
-}
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
 let ipcSeq = 0;
 async function endpoint(transport) {
   if (transport === "tcp") return { ep: `tcp://127.0.0.1:${await freePort()}`, cleanup() {} };
@@ -157,57 +82,21 @@ async function endpoint(transport) {
   return { ep: `ipc://${path}`, cleanup: () => rmSync(path, { force: true }) };
 }
 
-const timeout = (ms, what) => {
-  let timer;
-  const p = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timeout: ${what}`)), ms);
-  });
-  return { p, cancel: () => clearTimeout(timer) };
-};
-
-// One measurement: receiver first, "ready", then the sender; the JSON result comes from the PULL
 // (throughput) or the REQ (latency). Both processes are gone when this returns.
 async function pair(impl, kind, transport, size) {
   const { ep, cleanup } = await endpoint(transport);
   const n = kind === "thr" ? counts[size] : ROUNDTRIPS;
   const [rRole, sRole] = kind === "thr" ? ["recv", "send"] : ["rep", "req"];
   const args = (role) => [role, ep, String(size), String(n)];
-  const receiver = start(...IMPLS[impl].cmd(kind, args(rRole)), IMPLS[impl].env);
-  let sender;
-  const t = timeout(PAIR_TIMEOUT_MS, `${impl} ${kind} ${transport} ${size}`);
   try {
-    await Promise.race([line(receiver, (l) => l === "ready"), t.p]);
-    sender = start(...IMPLS[impl].cmd(kind, args(sRole)), IMPLS[impl].env);
-    const reporter = kind === "thr" ? receiver : sender;
-    const result = JSON.parse(await Promise.race([line(reporter, (l) => l.startsWith("{")), t.p]));
-    // The sender (or REP) waits for its stdin to close, so it cannot exit before its peer has
-    // everything (libzmq over ipc loses the tail otherwise, see bench/c/thr.c); then both end.
-    receiver.stdin.end();
-    sender.stdin.end();
-    await Promise.race([
-      Promise.all([receiver.exited, sender.exited]),
-      new Promise((r) => setTimeout(r, 10_000)),
-    ]);
-    if (result.bad) {
-      console.error(
-        `  ${impl} ${kind} ${transport} ${size} B: ${result.bad} messages of the wrong size`,
-      );
-    }
-    return result;
-  } catch (e) {
-    console.error(`  ${impl} ${kind} ${transport} ${size} B failed: ${e.message}`);
-    return undefined;
+    return await measurePair({
+      label: `${impl} ${kind} ${transport} ${size} B`,
+      kind,
+      receiver: [...IMPLS[impl].cmd(kind, args(rRole)), IMPLS[impl].env],
+      sender: [...IMPLS[impl].cmd(kind, args(sRole)), IMPLS[impl].env],
+      timeoutMs: PAIR_TIMEOUT_MS,
+    });
   } finally {
-    t.cancel();
-    for (const c of [receiver, sender]) {
-      if (c && !c.closed) {
-        console.error(
-          `  ${impl} ${kind} ${transport} ${size} B: killing a process left behind (pid ${c.pid})`,
-        );
-        c.kill("SIGKILL");
-        await c.exited;
-      }
-    }
     cleanup();
   }
 }
@@ -237,26 +126,10 @@ for (let rep = 0; rep < REPEAT; rep++) {
   }
 }
 
-const stats = (xs) => {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  return { med: s[Math.floor(s.length / 2)], min: s[0], max: s.at(-1), n: s.length };
-};
 const fig = (transport, size, impl, what) =>
   stats(runs[`${transport}/${size}/${impl}`]?.[what] ?? []);
 
-const fmtRate = (
-  n,
-) => (n >= 1e6
-  ? `${(n / 1e6).toFixed(2)}M`
-  : n >= 1e4
-  ? `${(n / 1e3).toFixed(0)}k`
-  : `${(n / 1e3).toFixed(1)}k`);
-const fmtMB = (n) => (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(1) : n.toFixed(2));
-const fmtUs = (n) => n.toFixed(1);
-const range = (s, f) =>
-  `${f(s.med)} (${f(s.min)}-${f(s.max)})${s.n < REPEAT ? ` [${s.n} of ${REPEAT} runs]` : ""}`;
-const sizeName = (s) => (s >= 1024 ? `${s / 1024} KiB` : `${s} B`);
+const range = (s, f) => rangeOf(s, f, REPEAT);
 
 // The issue's targets: [ratio to libzmq or zeromq.js, test] per metric and size.
 const TARGETS = {
@@ -285,21 +158,12 @@ const impls = Object.keys(IMPLS);
 const lines = [];
 lines.push("# tcp and ipc: zmq-ts (Deno, Bun) vs libzmq and zeromq.js, two processes");
 lines.push("");
+const v = runtimeVersions();
 const versions = [
-  `libzmq ${
-    (() => {
-      try {
-        return execFileSync("pkg-config", ["--modversion", "libzmq"], { encoding: "utf8" }).trim();
-      } catch {
-        return "?";
-      }
-    })()
-  } (Debian libzmq3-dev, C)`,
+  `libzmq ${v.libzmq} (Debian libzmq3-dev, C)`,
   `zeromq.js 6.8.0 (libzmq 4.3.5) on Node ${process.versions.node}`,
-  `Deno ${
-    execFileSync(bin("deno"), ["--version"], { encoding: "utf8" }).split("\n")[0].split(" ")[1]
-  }`,
-  `Bun ${execFileSync(bin("bun"), ["--version"], { encoding: "utf8" }).trim()}`,
+  `Deno ${v.deno}`,
+  `Bun ${v.bun}`,
 ];
 lines.push(
   `Run ${new Date().toISOString()} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ` +
