@@ -1,13 +1,12 @@
 /**
- * ZWS on Bun: Bun.serve for a bound ws endpoint (and the upgrade of one request for an endpoint
- * mounted on the application's own Bun.serve), and Bun's WebSocket client.
+ * ZWS servers on Bun: Bun.serve for a bound ws endpoint, and the upgrade of one request for an
+ * endpoint mounted on the application's own Bun.serve. (Clients run over tcp: ws_client.ts.)
  *
  * @module
  */
 
 import { zmqError } from "../errors.ts";
 import { wsAddress } from "../endpoint.ts";
-import { zwsMechanism, zwsOffer } from "../codec/zws.ts";
 import type { Listener, Stream, WsSettings } from "./stream.ts";
 import type { WsAddress } from "./ws_web.ts";
 import { type WsConnection, ZwsStream } from "./zws_stream.ts";
@@ -30,10 +29,6 @@ interface BunServer {
 }
 interface BunApi {
   serve(options: Record<string, unknown>): BunServer;
-}
-/** Bun's client WebSocket: the standard one, plus headers at construction, ping() and pong events. */
-interface BunClientWebSocket extends WebSocket {
-  ping(): void;
 }
 const bun = () => (globalThis as unknown as { Bun: BunApi }).Bun;
 
@@ -158,54 +153,5 @@ export function listenBun(addr: WsAddress, onStream: (s: Stream) => void): Promi
       }
       return Promise.resolve();
     },
-  });
-}
-
-/**
- * Connects with Bun's WebSocket client. Bun sends a Sec-WebSocket-Protocol header given at
- * construction as it is, so, as libzmq does, it offers "ZWS2.0/NULL" (the standard `protocols`
- * argument refuses a "/"), and it can send WebSocket pings.
- */
-export function connectBun(addr: WsAddress): Promise<Stream> {
-  const url = wsAddress(addr.secure, addr.host, addr.port, addr.path);
-  const offer = zwsOffer(addr.settings.mechanism, false);
-  return new Promise((resolve, reject) => {
-    let ws: BunClientWebSocket;
-    try {
-      const Ctor = WebSocket as unknown as new (
-        url: string,
-        options: { headers: Record<string, string> },
-      ) => BunClientWebSocket;
-      ws = new Ctor(url, { headers: { "Sec-WebSocket-Protocol": offer.join(", ") } });
-    } catch (e) {
-      return reject(zmqError("EINVAL", `cannot connect to ${url}: ${(e as Error).message}`, {
-        address: url,
-        cause: e,
-      }));
-    }
-    ws.binaryType = "arraybuffer";
-    ws.onerror = () => {};
-    ws.onclose = (e: CloseEvent) => reject(new Error(`WebSocket to ${url} failed (${e.code})`));
-    ws.onopen = () => {
-      const protocol = ws.protocol;
-      if (zwsMechanism(protocol) === undefined || !offer.includes(protocol)) {
-        ws.close(1000, "");
-        return reject(new Error(`${url} answered with no subprotocol we offered ("${protocol}")`));
-      }
-      const connection: WsConnection = {
-        send: (m) => ws.send(m),
-        get bufferedAmount() {
-          return ws.bufferedAmount;
-        },
-        close: (code, reason) => ws.close(code, reason),
-        ping: () => ws.ping(),
-        reportsDrain: false,
-      };
-      const stream = new ZwsStream(connection, protocol, url, addr.settings);
-      ws.onmessage = (e: MessageEvent) => stream.handleMessage(e.data);
-      ws.onclose = (e: CloseEvent) => stream.handleClose(e.code, e.reason);
-      ws.addEventListener("pong", () => stream.handlePong());
-      resolve(stream);
-    };
   });
 }

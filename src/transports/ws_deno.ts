@@ -1,7 +1,6 @@
 /**
  * ZWS servers on Deno: Deno.serve for a bound ws endpoint, and the upgrade of one request for an
- * endpoint mounted on the application's own Deno.serve. Clients use the standard WebSocket
- * (ws_web.ts).
+ * endpoint mounted on the application's own Deno.serve. (Clients run over tcp: ws_client.ts.)
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
- * ZWS over the standard WebSocket API: the client in browsers and on Deno, and the server-side
- * sockets that Deno.upgradeWebSocket returns. Nothing beyond the WHATWG WebSocket is used, so
- * this file runs anywhere.
+ * ZWS over the standard WebSocket API: the client in browsers (and for wss on Deno and Bun, whose
+ * tcp adapters have no TLS), and the server-side sockets that Deno.upgradeWebSocket returns.
+ * Nothing beyond the WHATWG WebSocket is used, so this file runs anywhere.
  *
  * @module
  */

@@ -20,6 +20,7 @@
 
 import {
   CLOSE_OVERRUN,
+  CLOSE_PROTOCOL,
   CLOSE_TEXT,
   commandName,
   readyAsRoutingId,
@@ -42,15 +43,28 @@ export interface WsConnection {
   readonly bufferedAmount: number;
   /** Starts the closing handshake. */
   close(code: number, reason: string): void;
-  /** Sends a WebSocket ping, where the runtime can (Bun); its pong comes back through `handlePong`. */
+  /**
+   * Sends a WebSocket ping, where the connection can (our client over tcp, Bun's server; not the
+   * standard WebSocket); its pong comes back through `handlePong`.
+   */
   ping?(): void;
   /** Whether the runtime tells of drains (`handleDrain`); if not, the stream polls `bufferedAmount`. */
   readonly reportsDrain: boolean;
   /**
-   * Whether the connection keeps the process alive (src/liveness.ts), where it can say; a
-   * runtime's WebSocket keeps it alive while open.
+   * Whether the connection keeps the process alive (src/liveness.ts), where it can say (ours over
+   * tcp); a runtime's WebSocket keeps it alive while open.
    */
   keepAlive?(keep: boolean): void;
+  /**
+   * Messages sent between `cork` and `uncork` may go out in one write, where the connection can
+   * (ours over tcp): the frames of one batch of the engine's.
+   */
+  cork?(): void;
+  uncork?(): void;
+  /** Stops reading from the network, where the connection can (ours over tcp); runtimes' WebSockets cannot. */
+  pause?(): void;
+  /** Reads again after `pause`. */
+  resume?(): void;
 }
 
 const WRITE_HIGH_WATER = 1024 * 1024;
@@ -119,7 +133,9 @@ export class ZwsStream implements Stream {
 
   write(bytes: Uint8Array): boolean {
     if (this.#closed) return true;
+    this.#ws.cork?.();
     this.#out.push(bytes, this.#sendFrame);
+    this.#ws.uncork?.();
     if (!this.#greetingSeen && this.#out.greeted) {
       this.#greetingSeen = true;
       // After the engine's constructor, which wrote its greeting, has returned.
@@ -136,10 +152,12 @@ export class ZwsStream implements Stream {
 
   pause(): void {
     this.#paused = true;
+    this.#ws.pause?.();
   }
 
   resume(): void {
     this.#paused = false;
+    this.#ws.resume?.();
     this.#release();
   }
 
@@ -195,6 +213,12 @@ export class ZwsStream implements Stream {
     this.#hold(chunks);
   }
 
+  /** @internal The peer broke WebSocket framing itself (found by our own WebSocket client). */
+  handleBadInput(why: string): void {
+    if (this.#closed) return;
+    this.#refuse(new ZwsError(why, CLOSE_PROTOCOL));
+  }
+
   /** @internal The peer answered our WebSocket ping: traffic, for the engine's heartbeat. */
   handlePong(): void {
     if (this.#closed || this.#refusing) return;
@@ -247,8 +271,8 @@ export class ZwsStream implements Stream {
         this.#ws.send(readyAsRoutingId(m));
         return;
       }
-      // Heartbeats as WebSocket pings where the runtime can send them: libzmq's ws engine answers
-      // those, and not PING commands. Elsewhere the command goes, and zmq-ts peers answer it.
+      // Heartbeats as WebSocket pings where the connection can send them: libzmq's ws engine
+      // answers those, and not PING commands. Elsewhere the command goes; zmq-ts peers answer it.
       if (name === "PING" && this.#ws.ping !== undefined) {
         this.#ws.ping();
         return;
