@@ -4,7 +4,7 @@
 // page. Skipped, saying why, where Chromium is not installed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { attachWebSocket, Context, Publisher, Reply } from "../../mod.ts";
+import { attachWebSocket, Context, Publisher, Reply, Router } from "../../mod.ts";
 import { buildBrowserBundle } from "../../examples/browser_bundle.ts";
 import { Chromium, chromiumMissing } from "../helpers/chromium.ts";
 import { within } from "../helpers/timeout.ts";
@@ -26,9 +26,12 @@ test(
     const pub = new Publisher({ context: ctx });
     const repWs = await attachWebSocket(rep, "/rep");
     const pubWs = await attachWebSocket(pub, "/pub");
+    const router = new Router({ context: ctx });
+    const routerWs = await attachWebSocket(router, "/router");
     const route = (req: Request, second: unknown): Response | undefined => {
       if (repWs.handles(req)) return repWs.upgrade(req, second);
       if (pubWs.handles(req)) return pubWs.upgrade(req, second);
+      if (routerWs.handles(req)) return routerWs.upgrade(req, second);
       const path = new URL(req.url).pathname;
       if (path === "/zmq-ts.js") {
         return new Response(bundle, { headers: { "content-type": "text/javascript" } });
@@ -44,6 +47,10 @@ test(
     // The server's side: answer requests; publish until stopped.
     const answering = (async () => {
       for await (const [body, ...rest] of rep) await rep.send(["re", body!, ...rest]);
+    })().catch(() => {});
+    // A ROUTER learns the page's routing id from its first message (ZWS2.0 has no READY).
+    const routing = (async () => {
+      for await (const [id, body] of router) await router.send([id!, "to", id!, body!]);
     })().catch(() => {});
     let publishing = true;
     const publisher = (async () => {
@@ -80,6 +87,12 @@ test(
       out.topics = [];
       for (let i = 0; i < 5; i++) out.topics.push(text((await sub.receive())[0]));
 
+      const dealer = new window.zmq.Dealer({ linger: 0, routingId: "page-1" });
+      dealer.connect(ws + "/router");
+      await dealer.send("hello router");
+      out.routed = (await dealer.receive()).map(text);
+      dealer.close();
+
       const ctx = new Context();
       const a = new Pair({ context: ctx });
       await a.bind("inproc://in-page");
@@ -102,6 +115,11 @@ test(
         "only the subscribed topic",
       );
       assert.equal(result.inproc, "across inproc");
+      assert.deepEqual(
+        result.routed,
+        ["to", "page-1", "hello router"],
+        "the ROUTER knew the page by its id",
+      );
       assert.equal(result.bindError, "EPROTONOSUPPORT", "a page cannot listen");
       assert.deepEqual(browser.errors, [], "no errors in the page");
     } finally {
@@ -110,6 +128,7 @@ test(
       await browser?.close();
       ctx.terminate();
       await answering;
+      await routing;
       await (server.stop ? server.stop(true) : server.shutdown());
     }
   },

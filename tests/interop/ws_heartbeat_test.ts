@@ -1,8 +1,7 @@
 // Heartbeats over ws against libzmq. libzmq's ws engine heartbeats with WebSocket pings, which
-// every runtime answers itself, and it ignores ZMTP PING commands. So libzmq's heartbeats keep a
-// zmq-ts peer, and ours keep (or drop, when frozen) a libzmq peer where the runtime can send
-// WebSocket pings: on Bun. Deno's WebSocket cannot send pings (its PING commands reach only
-// zmq-ts peers): those tests are skipped there, saying so.
+// every WebSocket answers, and it ignores ZMTP PING commands. So libzmq's heartbeats keep a zmq-ts
+// peer, and a connecting zmq-ts socket's heartbeats (WebSocket pings from its client over tcp)
+// keep a live libzmq peer and drop a frozen one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dealer, Pull } from "../../mod.ts";
@@ -13,10 +12,6 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const HEARTBEATS = { heartbeatInterval: 100, heartbeatTimeout: 300, heartbeatTimeToLive: 1000 };
 /** How long a connection must survive: five heartbeat timeouts. */
 const SURVIVE_MS = 1500;
-const canPing = (globalThis as { Bun?: unknown }).Bun !== undefined;
-const skipNoPing = canPing
-  ? false
-  : "Deno's WebSocket cannot send pings, and libzmq answers nothing else";
 
 /** Passes if `events` reports no "disconnect" for `ms`: the deadline is the assertion. */
 async function noDisconnectFor(events: Parameters<typeof nextEvent>[0], ms: number): Promise<void> {
@@ -49,9 +44,6 @@ test("ws: a heartbeating libzmq PUSH stays connected to a bound zmq-ts PULL (the
 
 test(
   "ws: a zmq-ts DEALER with heartbeats keeps a live libzmq peer, drops it frozen (SIGSTOP), and gets it back",
-  {
-    skip: skipNoPing,
-  },
   async () => {
     const peer = await LibzmqPeer.start("ROUTER");
     const endpoint = await peer.bind("ws://127.0.0.1:*/zmq");

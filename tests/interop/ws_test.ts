@@ -1,7 +1,6 @@
 // zmq-ts against libzmq's ws transport (ZWS 2.0, RFC 45), each side binding in turn: libzmq 4.3.5
-// (npm zeromq under Node) and Debian's libzmq5 4.3.4 (pyzmq). Deno's client speaks "ZWS2.0" (no
-// mechanism: a standard WebSocket cannot offer "ZWS2.0/NULL"), Bun's "ZWS2.0/NULL"; a zmq-ts
-// server gives libzmq clients "ZWS2.0/NULL", as they ask first.
+// (npm zeromq under Node) and Debian's libzmq5 4.3.4 (pyzmq). Both sides offer "ZWS2.0/NULL"
+// first (zmq-ts's client runs over tcp), so both run the NULL handshake with socket types.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
