@@ -258,3 +258,38 @@ test("ws receive bound: a bound SUB that does not read drops whole messages past
     ctx.terminate();
   }
 });
+
+test("a connecting PULL that does not read pushes back over ws like tcp: the PUSH waits, nothing accepted is lost", async () => {
+  const ctx = new Context();
+  // The client side runs over tcp and pauses it when its pipe is full.
+  const push = new Push({ context: ctx, sendHighWaterMark: 5, sendTimeout: 0 });
+  await push.bind("ws://127.0.0.1:*/zmq");
+  const pull = new Pull({ context: ctx, receiveHighWaterMark: 5 });
+  pull.connect(push.lastEndpoint!);
+  let disconnects = 0;
+  pull.events.on("disconnect", () => disconnects++);
+  try {
+    const payload = new Uint8Array(16 * 1024);
+    let accepted = 0;
+    for (let stalls = 0; stalls < 200 && accepted < 100_000;) {
+      try {
+        await push.send([String(accepted), payload]);
+        accepted++;
+        stalls = 0;
+      } catch (e) {
+        assert.equal((e as { code?: string }).code, "EAGAIN");
+        stalls++;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+    assert.ok(accepted < 100_000, `sending never blocked (${accepted} accepted)`);
+    push.sendTimeout = -1;
+    for (let i = 0; i < accepted; i++) {
+      const [n] = await within(pull.receive(), 5000, `message ${i} of ${accepted}`);
+      assert.equal(text(n!), String(i));
+    }
+    assert.equal(disconnects, 0, "no overrun: the connection stayed");
+  } finally {
+    ctx.terminate();
+  }
+});
