@@ -12,7 +12,7 @@
  */
 
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, headerSize, writeHeader } from "./frame.ts";
-import { GREETING_SIZE } from "./greeting.ts";
+import { encodeGreeting, GREETING_SIZE } from "./greeting.ts";
 import { commandBody, parseCommand, parseReady } from "./command.ts";
 import { encodeMetadata } from "./metadata.ts";
 
@@ -87,13 +87,8 @@ export function parseProtocols(header: string | null | undefined): string[] {
  * what a ZMTP engine sends to a 3.0 peer.
  */
 export function zwsPeerGreeting(mechanism: string): Uint8Array {
-  const g = new Uint8Array(GREETING_SIZE);
-  g[0] = 0xff;
-  g[8] = 0x01;
-  g[9] = 0x7f;
-  g[10] = 3;
-  g[11] = 0;
-  for (let i = 0; i < mechanism.length; i++) g[12 + i] = mechanism.charCodeAt(i);
+  const g = encodeGreeting(mechanism);
+  g[11] = 0; // minor version 0
   return g;
 }
 

@@ -5,12 +5,11 @@
  * @module
  */
 
-import { zmqError } from "../errors.ts";
 import { wsAddress } from "../endpoint.ts";
 import type { Listener, Stream, WsSettings } from "./stream.ts";
 import type { WsAddress } from "./ws_web.ts";
 import { type WsConnection, ZwsStream } from "./zws_stream.ts";
-import { zwsUpgradeChoice } from "./zws_accept.ts";
+import { bindFailed, wssNeedsServer, zwsUpgradeChoice } from "./zws_accept.ts";
 
 // The few Bun APIs used, declared locally so the rest of the code needs no Bun types.
 interface BunServerWebSocket {
@@ -111,15 +110,7 @@ export function acceptBun(
 /** Binds a ws endpoint with a Bun.serve of its own. */
 export function listenBun(addr: WsAddress, onStream: (s: Stream) => void): Promise<Listener> {
   const wanted = wsAddress(addr.secure, addr.host, addr.port, addr.path);
-  if (addr.secure) {
-    return Promise.reject(
-      zmqError(
-        "EPROTONOSUPPORT",
-        `binding wss needs a TLS certificate: mount attachWebSocket() on a Bun.serve with tls (${wanted})`,
-        { address: wanted },
-      ),
-    );
-  }
+  if (addr.secure) return wssNeedsServer(wanted, "a Bun.serve with tls");
   let server: BunServer;
   try {
     server = bun().serve({
@@ -131,17 +122,7 @@ export function listenBun(addr: WsAddress, onStream: (s: Stream) => void): Promi
     });
   } catch (e) {
     const c = (e as { code?: string }).code;
-    const code = c === "EADDRINUSE"
-      ? "EADDRINUSE"
-      : c === "EADDRNOTAVAIL"
-      ? "EADDRNOTAVAIL"
-      : "EINVAL";
-    return Promise.reject(
-      zmqError(code, `cannot bind ${wanted}: ${(e as Error).message}`, {
-        address: wanted,
-        cause: e,
-      }),
-    );
+    return bindFailed(c === "EADDRINUSE" || c === "EADDRNOTAVAIL" ? c : "EINVAL", wanted, e);
   }
   let open = true;
   return Promise.resolve({

@@ -5,11 +5,10 @@
  * @module
  */
 
-import { zmqError } from "../errors.ts";
 import { wsAddress } from "../endpoint.ts";
 import type { Listener, Stream, WsSettings } from "./stream.ts";
 import { standardZwsStream, type WsAddress } from "./ws_web.ts";
-import { zwsUpgradeChoice } from "./zws_accept.ts";
+import { bindFailed, wssNeedsServer, zwsUpgradeChoice } from "./zws_accept.ts";
 
 // The few Deno APIs used, declared locally so the rest of the code needs no Deno types.
 interface ServeInfo {
@@ -60,15 +59,7 @@ export function acceptDeno(
 /** Binds a ws endpoint with a Deno.serve of its own. */
 export function listenDeno(addr: WsAddress, onStream: (s: Stream) => void): Promise<Listener> {
   const wanted = wsAddress(addr.secure, addr.host, addr.port, addr.path);
-  if (addr.secure) {
-    return Promise.reject(
-      zmqError(
-        "EPROTONOSUPPORT",
-        `binding wss needs a TLS certificate: mount attachWebSocket() on a Deno.serve with cert and key (${wanted})`,
-        { address: wanted },
-      ),
-    );
-  }
+  if (addr.secure) return wssNeedsServer(wanted, "a Deno.serve with cert and key");
   let server: DenoServer;
   try {
     server = deno().serve(
@@ -82,12 +73,7 @@ export function listenDeno(addr: WsAddress, onStream: (s: Stream) => void): Prom
       : name === "AddrNotAvailable"
       ? "EADDRNOTAVAIL"
       : "EINVAL";
-    return Promise.reject(
-      zmqError(code, `cannot bind ${wanted}: ${(e as Error).message}`, {
-        address: wanted,
-        cause: e,
-      }),
-    );
+    return bindFailed(code, wanted, e);
   }
   const address = wsAddress(false, addr.host, server.addr.port, addr.path);
   let closed: Promise<void> | undefined;

@@ -7,6 +7,7 @@
  */
 
 import { parseProtocols, zwsSelect } from "../codec/zws.ts";
+import { zmqError } from "../errors.ts";
 import type { WsSettings } from "./stream.ts";
 
 /**
@@ -52,4 +53,26 @@ export function zwsUpgradeChoice(
     );
   }
   return protocol;
+}
+
+/** A bind that failed, as the ZmqError bind() rejects with. */
+export function bindFailed(
+  code: "EADDRINUSE" | "EADDRNOTAVAIL" | "EINVAL",
+  address: string,
+  cause: unknown,
+): Promise<never> {
+  return Promise.reject(
+    zmqError(code, `cannot bind ${address}: ${(cause as Error).message}`, { address, cause }),
+  );
+}
+
+/** wss:// cannot be bound without a certificate: `server` says how to serve it instead. */
+export function wssNeedsServer(address: string, server: string): Promise<never> {
+  return Promise.reject(
+    zmqError(
+      "EPROTONOSUPPORT",
+      `binding wss needs a TLS certificate: mount attachWebSocket() on ${server} (${address})`,
+      { address },
+    ),
+  );
 }
