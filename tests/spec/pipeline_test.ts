@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { Context, Pair, Pull, Push } from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { eventCount, nextEvent, within } from "../helpers/timeout.ts";
+import { fillUntilPushedBack, receiveAllInOrder } from "../helpers/push_back.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const transports = ["tcp", "ipc", "inproc", "ws"] as const;
@@ -57,26 +58,9 @@ for (const transport of transports) {
         sendTimeout: 0,
       });
       try {
-        const payload = new Uint8Array(16 * 1024);
-        let accepted = 0;
-        // Keep sending until the whole path is full; each EAGAIN gives the engine a turn to drain.
-        for (let stalls = 0; stalls < 200 && accepted < 100_000;) {
-          try {
-            await push.send([String(accepted), payload]);
-            accepted++;
-            stalls = 0;
-          } catch (e) {
-            assert.equal((e as { code?: string }).code, "EAGAIN");
-            stalls++;
-            await new Promise((r) => setTimeout(r, 1));
-          }
-        }
-        assert.ok(accepted < 100_000, `sending never blocked (${accepted} accepted)`);
+        const accepted = await fillUntilPushedBack(push);
         push.sendTimeout = -1;
-        for (let i = 0; i < accepted; i++) {
-          const [n] = await within(pull.receive(), 5000, `message ${i} of ${accepted}`);
-          assert.equal(text(n!), String(i));
-        }
+        await receiveAllInOrder(pull, accepted);
       } finally {
         ctx.terminate();
       }

@@ -15,6 +15,7 @@ import {
 } from "../../mod.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 import { clientFrame, RawWs, upgradeRequest, zwsReady } from "../helpers/ws_raw.ts";
+import { fillUntilPushedBack, receiveAllInOrder } from "../helpers/push_back.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const portOf = (endpoint: string) => Number(endpoint.split(":")[2]!.split("/")[0]);
@@ -269,25 +270,9 @@ test("a connecting PULL that does not read pushes back over ws like tcp: the PUS
   let disconnects = 0;
   pull.events.on("disconnect", () => disconnects++);
   try {
-    const payload = new Uint8Array(16 * 1024);
-    let accepted = 0;
-    for (let stalls = 0; stalls < 200 && accepted < 100_000;) {
-      try {
-        await push.send([String(accepted), payload]);
-        accepted++;
-        stalls = 0;
-      } catch (e) {
-        assert.equal((e as { code?: string }).code, "EAGAIN");
-        stalls++;
-        await new Promise((r) => setTimeout(r, 1));
-      }
-    }
-    assert.ok(accepted < 100_000, `sending never blocked (${accepted} accepted)`);
+    const accepted = await fillUntilPushedBack(push);
     push.sendTimeout = -1;
-    for (let i = 0; i < accepted; i++) {
-      const [n] = await within(pull.receive(), 5000, `message ${i} of ${accepted}`);
-      assert.equal(text(n!), String(i));
-    }
+    await receiveAllInOrder(pull, accepted);
     assert.equal(disconnects, 0, "no overrun: the connection stayed");
   } finally {
     ctx.terminate();
