@@ -7,7 +7,7 @@
 //   ws_raw.ts req  <ws endpoint> <size> <count>   client: round trips, prints one way
 // Usage: deno run -A bench/ws_raw.ts ...   or   bun bench/ws_raw.ts ...
 import process from "node:process";
-import { args, stdinClosed } from "./common.ts";
+import { args, reportLatency, reportThroughput, stdinClosed } from "./common.ts";
 
 const { role, endpoint, size, count } = args;
 const url = new URL(endpoint);
@@ -58,15 +58,7 @@ if (role === "recv") {
     if (m.length !== 1 + size) bad++;
     if (n++ === 0) start = performance.now();
     if (n < count) return;
-    const rate = (count - 1) / ((performance.now() - start) / 1000);
-    console.log(JSON.stringify({
-      kind: "throughput",
-      size,
-      count,
-      bad,
-      msgs_per_s: Math.round(rate),
-      mb_per_s: +(rate * size / 1e6).toFixed(2),
-    }));
+    reportThroughput(size, count, bad, performance.now() - start);
     process.exit(0);
   });
 } else if (role === "send") {
@@ -100,14 +92,7 @@ if (role === "recv") {
     ws.send(message);
     await back;
   }
-  const elapsed = performance.now() - start;
-  console.log(JSON.stringify({
-    kind: "latency",
-    size,
-    count,
-    bad,
-    one_way_us: +(elapsed * 1000 / (count - 1) / 2).toFixed(2),
-  }));
+  reportLatency(size, count, bad, performance.now() - start);
   ws.close();
   process.exit(0);
 } else {
