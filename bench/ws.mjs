@@ -107,11 +107,14 @@ const lines = [
   `(N = ${counts[1].toLocaleString("en")} at 1 B-1 KiB, ${
     counts[65536].toLocaleString("en")
   } at 64 KiB); latency: ${ROUNDTRIPS.toLocaleString("en")} REQ <-> REP round trips, one way = ` +
-  `round trip / 2. tcp and ws on 127.0.0.1. zmq-ts's ws client on Deno is the standard WebSocket ` +
-  `(subprotocol ZWS2.0), on Bun Bun's (ZWS2.0/NULL); its servers are Deno.serve and Bun.serve. ` +
-  `"WebSocket alone" is the same runtime's server and client moving the same messages (a flags ` +
+  `round trip / 2. tcp and ws on 127.0.0.1. The receiver (PULL, REP) binds, so zmq-ts's ws ` +
+  `server is Deno.serve or Bun.serve; its client runs WebSocket over the runtime's tcp (ZWS2.0/NULL). ` +
+  `"WebSocket alone" is the same runtime's own server and client moving the same messages (a flags ` +
   `byte and the body per message, the sender holding at 1 MiB unsent as zmq-ts does) with no ` +
-  `ZeroMQ: the ceiling for any design on the runtime's WebSocket. Command: \`node bench/ws.mjs\`.`,
+  `ZeroMQ: the ceiling for a design on the runtime's WebSocket client and server (zmq-ts's client ` +
+  `passes it by writing a batch of frames at once). A "failed" latency cell timed out (120 s): ` +
+  `Deno's WebSocket client leaves Nagle on (about 22 ms a round trip at 1 KiB). Command: ` +
+  `\`node bench/ws.mjs\`.`,
   "",
 ];
 const head = ["size", "metric", ...names];
