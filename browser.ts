@@ -10,11 +10,11 @@
  *
  * @example
  * ```ts
- * import { Request, Subscriber } from "./browser.ts";
+ * import { Subscriber } from "@zmq-ts/zmq/browser";
  * const sub = new Subscriber();
  * sub.subscribe("ticks");
  * sub.connect("ws://example.com:8080/pub");
- * for await (const [topic, body] of sub) console.log(new TextDecoder().decode(body));
+ * for await (const [, body] of sub) console.log(new TextDecoder().decode(body));
  * ```
  *
  * @module
