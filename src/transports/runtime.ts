@@ -45,7 +45,8 @@ export function runtimeTransport(): StreamTransport {
   switch (runtime()) {
     case "bun":
       return {
-        listen: (a, on) => a.transport === "ws" ? listenBun(a, on) : bunTransport.listen(a, on),
+        listen: (a, on, acceptError) =>
+          a.transport === "ws" ? listenBun(a, on) : bunTransport.listen(a, on, acceptError),
         connect: (a) =>
           a.transport !== "ws"
             ? bunTransport.connect(a)
@@ -55,7 +56,8 @@ export function runtimeTransport(): StreamTransport {
       };
     case "deno":
       return {
-        listen: (a, on) => a.transport === "ws" ? listenDeno(a, on) : denoTransport.listen(a, on),
+        listen: (a, on, acceptError) =>
+          a.transport === "ws" ? listenDeno(a, on) : denoTransport.listen(a, on, acceptError),
         connect: (a) =>
           a.transport !== "ws"
             ? denoTransport.connect(a)
