@@ -272,21 +272,24 @@ interface NodeFs {
   renameSync(from: string, to: string): void;
   lstatSync(path: string, o: { bigint: true }): { dev: bigint; ino: bigint; ctimeNs: bigint };
 }
-const fs = (globalThis as unknown as {
-  process: { getBuiltinModule(n: "node:fs"): NodeFs };
-}).process.getBuiltinModule("node:fs");
+/** Asked for at first use, not at load: the browser build loads this module too, with no process. */
+let nodeFs: NodeFs | undefined;
+const fs = (): NodeFs =>
+  nodeFs ??= (globalThis as unknown as {
+    process: { getBuiltinModule(n: "node:fs"): NodeFs };
+  }).process.getBuiltinModule("node:fs");
 
 const files: SocketFiles = {
   identity(path) {
     try {
-      const s = fs.lstatSync(path, { bigint: true });
+      const s = fs().lstatSync(path, { bigint: true });
       return `${s.dev}:${s.ino}:${s.ctimeNs}`;
     } catch {
       return undefined;
     }
   },
-  remove: (path) => fs.unlinkSync(path),
-  rename: (from, to) => fs.renameSync(from, to),
+  remove: (path) => fs().unlinkSync(path),
+  rename: (from, to) => fs().renameSync(from, to),
 };
 
 /** What a partial write left: a small remainder is copied, since a view would keep the whole (maybe shared) buffer alive while the peer stalls. */
