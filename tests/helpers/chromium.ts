@@ -93,7 +93,12 @@ export class Chromium {
       this.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true }),
       ms,
       "an evaluation in the page",
-    );
+    ).catch((e: Error) => {
+      // A page whose module failed to load waits forever: say what it reported.
+      throw this.errors.length > 0
+        ? new Error(`${e.message}; the page reported: ${this.errors.join(" | ")}`)
+        : e;
+    });
     if (r.exceptionDetails) {
       throw new Error(
         `in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`,
@@ -121,7 +126,16 @@ export class Chromium {
     const exited = new Promise((r) => this.#proc.once("exit", r));
     if (this.#proc.exitCode === null) this.#proc.kill("SIGKILL");
     await within(exited, 10000, "Chromium to exit").catch(() => {});
-    rmSync(this.#profile, { recursive: true, force: true });
+    // Its helper processes may still be writing the profile for a moment.
+    for (let attempt = 0;; attempt++) {
+      try {
+        rmSync(this.#profile, { recursive: true, force: true });
+        return;
+      } catch (e) {
+        if (attempt >= 20) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   #connect(endpoint: string): Promise<void> {
