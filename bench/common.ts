@@ -25,27 +25,3 @@ export const stdinClosed = () =>
   new Promise<void>((resolve) => {
     process.stdin.on("end", resolve).on("close", resolve).resume();
   });
-
-/** Prints a throughput result as src/cli/bench.ts makes them, for programs that do not use it (ws_raw.ts). */
-export function reportThroughput(size: number, count: number, bad: number, ms: number): void {
-  const rate = (count - 1) / (ms / 1000);
-  console.log(JSON.stringify({
-    kind: "throughput",
-    size,
-    count,
-    bad,
-    msgs_per_s: Math.round(rate),
-    mb_per_s: +(rate * size / 1e6).toFixed(2),
-  }));
-}
-
-/** Prints a latency result as src/cli/bench.ts makes them: `count` round trips (the first untimed) in `ms`. */
-export function reportLatency(size: number, count: number, bad: number, ms: number): void {
-  console.log(JSON.stringify({
-    kind: "latency",
-    size,
-    count,
-    bad,
-    one_way_us: +(ms * 1000 / (count - 1) / 2).toFixed(2),
-  }));
-}

@@ -7,7 +7,8 @@
 //   ws_raw.ts req  <ws endpoint> <size> <count>   client: round trips, prints one way
 // Usage: deno run -A bench/ws_raw.ts ...   or   bun bench/ws_raw.ts ...
 import process from "node:process";
-import { args, reportLatency, reportThroughput, stdinClosed } from "./common.ts";
+import { args, stdinClosed } from "./common.ts";
+import { latencyResult, throughputResult } from "../src/cli/bench.ts";
 
 const { role, endpoint, size, count } = args;
 const url = new URL(endpoint);
@@ -58,7 +59,7 @@ if (role === "recv") {
     if (m.length !== 1 + size) bad++;
     if (n++ === 0) start = performance.now();
     if (n < count) return;
-    reportThroughput(size, count, bad, performance.now() - start);
+    console.log(JSON.stringify(throughputResult(size, count, bad, performance.now() - start)));
     process.exit(0);
   });
 } else if (role === "send") {
@@ -92,7 +93,7 @@ if (role === "recv") {
     ws.send(message);
     await back;
   }
-  reportLatency(size, count, bad, performance.now() - start);
+  console.log(JSON.stringify(latencyResult(size, count, bad, performance.now() - start)));
   ws.close();
   process.exit(0);
 } else {

@@ -82,7 +82,25 @@ export async function receiveThroughput(
   }
   const elapsed = performance.now() - start;
   pull.close();
-  const rate = (count - 1) / (elapsed / 1000);
+  return throughputResult(size, count, bad, elapsed);
+}
+
+/**
+ * A throughput result: `count` messages of `size` bytes, timed from the first to the last over
+ * `elapsedMs`; `bad` of them had the wrong size.
+ *
+ * @example
+ * ```ts
+ * console.assert(throughputResult(64, 1001, 0, 1000).msgs_per_s === 1000);
+ * ```
+ */
+export function throughputResult(
+  size: number,
+  count: number,
+  bad: number,
+  elapsedMs: number,
+): ThroughputResult {
+  const rate = (count - 1) / (elapsedMs / 1000);
   return {
     kind: "throughput",
     size,
@@ -155,11 +173,29 @@ export async function requestLatency(spec: BenchSpec): Promise<LatencyResult> {
   }
   const elapsed = performance.now() - start;
   req.close();
+  return latencyResult(size, count, bad, elapsed);
+}
+
+/**
+ * A latency result: `count` round trips of `size` bytes, the first untimed, over `elapsedMs`;
+ * one way is half a round trip.
+ *
+ * @example
+ * ```ts
+ * console.assert(latencyResult(64, 1001, 0, 100).one_way_us === 50);
+ * ```
+ */
+export function latencyResult(
+  size: number,
+  count: number,
+  bad: number,
+  elapsedMs: number,
+): LatencyResult {
   return {
     kind: "latency",
     size,
     count,
     bad,
-    one_way_us: +(elapsed * 1000 / (count - 1) / 2).toFixed(2),
+    one_way_us: +(elapsedMs * 1000 / (count - 1) / 2).toFixed(2),
   };
 }
