@@ -14,7 +14,8 @@ import { engineFor } from "./raw_engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
 import { engineHost, type SocketCore } from "./socket_core.ts";
 import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
-import { backgroundTimeout } from "./liveness.ts";
+import { backgroundTimeout, type BackgroundTimer, clearBackground } from "./liveness.ts";
+import { hostTimers } from "./host.ts";
 import { socksConnect } from "./socks.ts";
 import { streamAddress, type StreamEndpoint } from "./stream_address.ts";
 
@@ -26,7 +27,7 @@ export class Connecter {
   #transport: StreamTransport;
   #pipe: Pipe | undefined;
   #engine: Engine | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: BackgroundTimer | undefined;
   #interval = 0;
   #stopped = false;
   #lingerMs: number | undefined;
@@ -80,7 +81,7 @@ export class Connecter {
     if (this.#engine?.ready && pipe !== undefined) {
       // The engine serves the pipe: told through pipe.onClosed, it delivers what is queued, then ends the stream.
       this.#stopped = true;
-      clearTimeout(this.#timer);
+      clearBackground(this.#timer);
       const engine = this.#engine;
       this.#unlinger = this.#core.linger(() => engine.close());
       if (pipe.alive) pipe.close(lingerMs);
@@ -101,7 +102,7 @@ export class Connecter {
 
   #stop(closeEngine = true): void {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    clearBackground(this.#timer);
     clearTimeout(this.#lingerTimer);
     this.#unlinger?.();
     if (closeEngine) this.#engine?.close();
@@ -142,7 +143,7 @@ export class Connecter {
     // Reconnecting does not keep the process alive, except to deliver what a closed socket lingers with.
     this.#timer = this.#lingerMs === undefined
       ? backgroundTimeout(() => this.#attempt(), delay)
-      : setTimeout(() => this.#attempt(), delay);
+      : hostTimers().setTimeout(() => this.#attempt(), delay);
   }
 
   /** No more attempts: the pipe goes, so routing stops choosing it. */

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { setImmediate } from "node:timers";
+import { setImmediate } from "./macrotask.ts";
 
 /** Longest run (ms) of calls completing at once before the event loop gets a turn. */
 export const BUDGET_MS = 1;

@@ -8,32 +8,28 @@
  * @module
  */
 
-import {
-  clearTimeout as clearNodeTimeout,
-  setInterval as nodeInterval,
-  setTimeout as nodeTimeout,
-} from "node:timers";
+import { type HostTimer, hostTimers } from "./host.ts";
 
 /** A timer that does not keep the process alive (node:timers' Timeout, on both runtimes). */
-export type BackgroundTimer = ReturnType<typeof nodeTimeout>;
+export type BackgroundTimer = HostTimer;
 
 /** Like setTimeout, but the process may end while it is pending. */
 export function backgroundTimeout(fn: () => void, ms: number): BackgroundTimer {
-  return nodeTimeout(fn, ms).unref();
+  return hostTimers().setTimeout(fn, ms).unref();
 }
 
 /** Like setInterval, but the process may end while it runs. */
 export function backgroundInterval(fn: () => void, ms: number): BackgroundTimer {
-  return nodeInterval(fn, ms).unref();
+  return hostTimers().setInterval(fn, ms).unref();
 }
 
 /** Stops a background timer or interval (undefined is ignored). */
 export function clearBackground(timer: BackgroundTimer | undefined): void {
-  if (timer !== undefined) clearNodeTimeout(timer);
+  if (timer !== undefined) hostTimers().clearTimeout(timer);
 }
 
 let holds = 0;
-let keeper: ReturnType<typeof nodeInterval> | undefined;
+let keeper: HostTimer | undefined;
 
 /**
  * Keeps the process alive until the returned function is called (once is enough; more calls do
@@ -49,7 +45,7 @@ let keeper: ReturnType<typeof nodeInterval> | undefined;
  */
 export function holdAlive(): () => void {
   if (holds++ === 0) {
-    if (keeper === undefined) keeper = nodeInterval(() => {}, 1_000_000_000);
+    if (keeper === undefined) keeper = hostTimers().setInterval(() => {}, 1_000_000_000);
     else keeper.ref();
   }
   let released = false;

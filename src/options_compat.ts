@@ -9,7 +9,7 @@
  * @module
  */
 
-import process from "node:process";
+import { emitWarning } from "./host.ts";
 import { zmqError } from "./errors.ts";
 
 /** zeromq.js's options that libzmq 4.3 has and zmq-ts keeps for compatibility. */
@@ -137,7 +137,7 @@ export function validateCompatOption(name: keyof CompatOptions, value: unknown):
     throw zmqError("ENOTSUP", `${name} is not supported by zmq-ts (only ${only}, the OS default)`);
   }
   if (name === "affinity" && value > MAX_SAFE) {
-    process.emitWarning(
+    emitWarning(
       "Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.",
     );
   }
@@ -235,7 +235,7 @@ export const IMMEDIATE_OPTIONS: ReadonlySet<string> = new Set([
 
 /** zeromq.js's warning for an option set on a socket that is already bound or connected. */
 export function warnNextConnect(): void {
-  process.emitWarning("Socket option will not take effect until next connect/bind.");
+  emitWarning("Socket option will not take effect until next connect/bind.");
 }
 
 /**
