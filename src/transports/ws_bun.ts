@@ -25,6 +25,7 @@ interface BunServer {
   upgrade(req: Request, options: { headers: Record<string, string>; data: Pending }): boolean;
   requestIP(req: Request): { address: string; port: number } | null;
   stop(closeActive?: boolean): void;
+  unref(): void;
 }
 interface BunApi {
   serve(options: Record<string, unknown>): BunServer;
@@ -124,6 +125,7 @@ export function listenBun(addr: WsAddress, onStream: (s: Stream) => void): Promi
     const c = (e as { code?: string }).code;
     return bindFailed(c === "EADDRINUSE" || c === "EADDRNOTAVAIL" ? c : "EINVAL", wanted, e);
   }
+  server.unref(); // a listener does not keep the process alive (src/liveness.ts)
   let open = true;
   return Promise.resolve({
     address: wsAddress(false, addr.host, server.port, addr.path),

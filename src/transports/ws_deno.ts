@@ -17,6 +17,7 @@ interface ServeInfo {
 interface DenoServer {
   readonly addr: { hostname: string; port: number };
   shutdown(): Promise<void>;
+  unref(): void;
 }
 interface DenoWsApi {
   serve(
@@ -75,6 +76,7 @@ export function listenDeno(addr: WsAddress, onStream: (s: Stream) => void): Prom
       : "EINVAL";
     return bindFailed(code, wanted, e);
   }
+  server.unref(); // a listener does not keep the process alive (src/liveness.ts)
   const address = wsAddress(false, addr.host, server.addr.port, addr.path);
   let closed: Promise<void> | undefined;
   return Promise.resolve({
