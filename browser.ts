@@ -20,9 +20,18 @@
  * @module
  */
 
-export { Context, defaultContext } from "./src/context.ts";
+export { Context, context, type ContextHandle, defaultContext } from "./src/context.ts";
+export type { ContextOptions } from "./src/context_options.ts";
+export type { CompatOptions, RawOptionAccessors } from "./src/options_compat.ts";
 export { type ErrorCode, ZmqError } from "./src/errors.ts";
-export { type EventType, Observer, type SocketEvent } from "./src/observer.ts";
+export {
+  type EndEvent,
+  type EndpointEvent,
+  type EventOfType,
+  type EventType,
+  Observer,
+  type SocketEvent,
+} from "./src/observer.ts";
 export type { SocketOptions } from "./src/options.ts";
 export type { Message } from "./src/pipe.ts";
 export { type MessageLike, Socket, type SocketConstructorOptions } from "./src/socket.ts";
