@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { Dealer, proxy, Pull, Push, Router } from "../../mod.ts";
 import { LibzmqPeer, peerTest as test } from "../helpers/libzmq.ts";
-import { within } from "../helpers/timeout.ts";
+import { eventCount, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -18,7 +18,11 @@ test("proxy(ROUTER, DEALER) carries requests and replies between libzmq REQs and
     const reps = [await LibzmqPeer.start("REP"), await LibzmqPeer.start("REP")];
     const reqs = [await LibzmqPeer.start("REQ"), await LibzmqPeer.start("REQ")];
     peers.push(...reps, ...reqs);
+    // Both workers must be connected before the first request: the DEALER round-robins only over
+    // the workers it has, and a worker that joined late would leave the other more than its 10.
+    const workersIn = eventCount(back.events, "handshake", 2, 10000);
     for (const r of reps) await r.connect(back.lastEndpoint!);
+    await workersIn;
     for (const r of reqs) await r.connect(front.lastEndpoint!);
     const echoed = reps.map((r) => r.echo(10));
     // 2 clients x 10 requests, spread over the 2 workers (10 each, by round robin).
