@@ -33,3 +33,12 @@ export { Stream, type StreamConnectOptions, type StreamOptions } from "./src/soc
 export { shutdownOnSignals, type ShutdownOptions } from "./src/shutdown.ts";
 export { type Capability, capability, packageVersion, version } from "./src/version.ts";
 export { attachWebSocket, type WebSocketEndpoint } from "./src/ws_attach.ts";
+export { z85Decode, z85Encode } from "./src/codec/z85.ts";
+export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/security/keys.ts";
+export type { CurveKey, SecurityMechanism, SecurityOptions } from "./src/security/options.ts";
+export {
+  type AuthDecision,
+  Authenticator,
+  type AuthenticatorOptions,
+  type AuthRequest,
+} from "./src/security/authenticator.ts";

@@ -10,6 +10,7 @@ import type { Engine, EngineEnd, EngineHost } from "./engine.ts";
 import { engineFor } from "./raw_engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
 import { engineHost, type SocketCore } from "./socket_core.ts";
+import { handshakeEvent, handshakeFailure } from "./handshake_events.ts";
 import type { Listener, Stream, StreamTransport } from "./transports/stream.ts";
 import { streamAddress, type StreamEndpoint } from "./stream_address.ts";
 
@@ -103,7 +104,7 @@ export class Binding {
     const pipe = this.#core.newPipe(this.address, peer);
     if (pipe === undefined) return undefined;
     this.#engines.set(engine, pipe);
-    this.#core.emit({ type: "handshake", address: this.address });
+    this.#core.emit(handshakeEvent(this.address, peer));
     return pipe;
   }
 
@@ -116,14 +117,7 @@ export class Binding {
     if (end.wasReady && !this.#closed) {
       this.#core.emit({ type: "disconnect", address: this.address, error: end.error });
     }
-    if (end.kind === "protocol") {
-      this.#core.emit({
-        type: "handshake:error:protocol",
-        address: this.address,
-        error: end.error,
-      });
-    } else if (end.kind === "timeout" && !end.wasReady) {
-      this.#core.emit({ type: "handshake:error:other", address: this.address, error: end.error });
-    }
+    const failed = handshakeFailure(this.address, end);
+    if (failed !== undefined) this.#core.emit(failed);
   }
 }

@@ -13,6 +13,7 @@ import type { Engine, EngineEnd, EngineHost } from "./engine.ts";
 import { engineFor } from "./raw_engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
 import { engineHost, type SocketCore } from "./socket_core.ts";
+import { handshakeEvent, handshakeFailure } from "./handshake_events.ts";
 import type { StreamAddress, StreamTransport } from "./transports/stream.ts";
 import { backgroundTimeout, type BackgroundTimer, clearBackground } from "./liveness.ts";
 import { hostTimers } from "./host.ts";
@@ -163,7 +164,7 @@ export class Connecter {
       if (!this.#core.identified(pipe)) return undefined;
     }
     if (pipe === undefined) return undefined;
-    this.#core.emit({ type: "handshake", address: this.#address });
+    this.#core.emit(handshakeEvent(this.#address, peer));
     if (this.#lingerMs !== undefined) {
       // Closed while reconnecting: deliver what is queued, then go.
       const linger = this.#lingerMs;
@@ -181,24 +182,19 @@ export class Connecter {
     if (end.wasReady && !ours) {
       this.#core.emit({ type: "disconnect", address: this.#address, error: end.error });
     }
-    if (end.kind === "protocol") {
-      this.#core.emit({
-        type: "handshake:error:protocol",
-        address: this.#address,
-        error: end.error,
-      });
-    } else if (end.kind === "timeout" && !end.wasReady) {
-      // The peer never finished its handshake (handshakeInterval): reported as the bind side does.
-      this.#core.emit({ type: "handshake:error:other", address: this.#address, error: end.error });
-    }
+    // The same events as the bind side: a protocol error, a refusal (auth), a failure to judge
+    // (other), or a handshake that never finished (handshakeInterval).
+    const failed = handshakeFailure(this.#address, end);
+    if (failed !== undefined) this.#core.emit(failed);
     if (this.#immediate && this.#pipe !== undefined) {
       this.#pipe.end();
       this.#pipe = undefined;
     }
     if (end.kind === "local" || this.#stopped) return;
     if (this.#pipe !== undefined) this.#core.hiccuped(this.#pipe);
-    // libzmq stops reconnecting after a protocol error on the connecting side, and drops the pipe.
-    if (end.kind === "protocol") return this.#giveUp();
+    // libzmq stops reconnecting after a protocol error on the connecting side (an ERROR from the
+    // peer is one), and drops the pipe.
+    if (end.kind === "protocol" || end.kind === "auth") return this.#giveUp();
     this.#retry();
   }
 }

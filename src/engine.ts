@@ -1,8 +1,10 @@
 /**
- * The ZMTP engine: one per connection. It runs the greeting and the NULL
- * handshake, frames messages between a {@link Stream} and a {@link Pipe},
- * answers PING, keeps heartbeats, and applies back-pressure both ways. It
- * knows nothing of how a socket type routes messages.
+ * The ZMTP engine: one per connection. It runs the greeting, drives the
+ * security mechanism's handshake (NULL, PLAIN, CURVE: src/mechanisms/),
+ * frames messages between a {@link Stream} and a {@link Pipe} (sealed by the
+ * mechanism's cipher under CURVE), answers PING, keeps heartbeats, and applies
+ * back-pressure both ways. It knows nothing of how a socket type routes
+ * messages, nor of what a mechanism does inside its handshake.
  *
  * RFC 23 (ZMTP 3.0), RFC 37 (ZMTP 3.1); libzmq's behaviour where they differ.
  *
@@ -23,6 +25,7 @@ import {
 } from "./codec/greeting.ts";
 import {
   encodeCommandFrame,
+  FLAG_COMMAND,
   FLAG_MORE,
   type Frame,
   FrameDecoder,
@@ -36,15 +39,31 @@ import {
   parseCommand,
   parseError,
   parsePing,
-  parseReady,
   pingBody,
   pongBody,
-  readyBody,
   subscribeBody,
 } from "./codec/command.ts";
 import { isSubscription, type Message, type PeerInfo, type Pipe } from "./pipe.ts";
 import { FramingError, type Stream } from "./transports/stream.ts";
 import { frameCopyLimit } from "./transports/runtime.ts";
+import {
+  type FrameCipher,
+  HandshakeError,
+  type HandshakeResult,
+  type Mechanism,
+  type MechanismIO,
+  SEALED_COMMAND,
+  SEALED_MORE,
+  type ZapGateway,
+} from "./mechanisms/mechanism.ts";
+import { createMechanism } from "./mechanisms/factory.ts";
+import {
+  sealedCommandFrame,
+  sealedMessageSize,
+  writeSealedFrame,
+  writeSealedMessage,
+} from "./mechanisms/sealed_framing.ts";
+import type { SecuritySettings } from "./security/options.ts";
 
 /** Options the engine reads (a subset of the socket's). */
 export interface EngineOptions {
@@ -57,9 +76,15 @@ export interface EngineOptions {
 
 /** Why an engine stopped. */
 export interface EngineEnd {
-  /** "closed": the stream ended; "protocol": the peer broke the protocol; "timeout"; "local". */
-  kind: "closed" | "protocol" | "timeout" | "local";
+  /**
+   * "closed": the stream ended; "protocol": the peer broke the protocol; "auth": authentication
+   * refused (ZAP, or the peer's ERROR); "other": the handshake could not be judged (e.g. no ZAP
+   * handler); "timeout"; "local".
+   */
+  kind: "closed" | "protocol" | "auth" | "other" | "timeout" | "local";
   error?: Error;
+  /** For "auth": the ZAP status (300, 400, 500). */
+  status?: number;
   /** True once the handshake had completed (the peer was attached). */
   wasReady: boolean;
 }
@@ -70,6 +95,10 @@ export interface EngineHost {
   /** Our routing id, sent as Identity by types that carry one; `undefined` for the rest. */
   readonly identity: Uint8Array | undefined;
   readonly options: EngineOptions;
+  /** The socket's security options; `undefined` for NULL with no ZAP (inproc between threads). */
+  readonly security: SecuritySettings | undefined;
+  /** The ZAP handler's gateway for a connection from `remoteAddress`, if the socket may consult one. */
+  zap(remoteAddress: string): ZapGateway | undefined;
   /** Whether a peer of this type may talk to us. */
   accepts(peerType: string): boolean;
   /** The handshake is done: give the pipe to serve, or `undefined` to turn the peer away. */
@@ -146,6 +175,11 @@ export class Engine {
   #greetingLength = 0;
   #peerGreeting: PeerGreeting | undefined;
   #decoder: FrameDecoder;
+  #mechanism: Mechanism;
+  #zap: ZapGateway | undefined;
+  /** Set after a handshake that encrypts (CURVE): every frame is sealed and opened by it. */
+  #cipher: FrameCipher | undefined;
+  #decoding = false;
   #pipe: Pipe | undefined;
   #partial: Message = [];
   #ready = false;
@@ -205,7 +239,14 @@ export class Engine {
         host.options.handshakeInterval,
       );
     }
-    stream.write(encodeGreeting("NULL"));
+    this.#zap = host.zap(stream.remoteAddress);
+    this.#mechanism = createMechanism(host.security, {
+      socketType: host.socketType,
+      identity: host.identity,
+      accepts: (peerType) => host.accepts(peerType),
+      zap: this.#zap,
+    });
+    stream.write(encodeGreeting(this.#mechanism.name, this.#mechanism.asServer));
   }
 
   /** Where the peer is. */
@@ -245,8 +286,7 @@ export class Engine {
       if (this.#paused) this.#onTraffic(); // bytes we cannot decode yet still show the peer is alive
       this.#decode();
     } catch (e) {
-      const err = e as Error & { code?: string };
-      this.#fail("protocol", err);
+      this.#failWith(e as Error);
     }
   }
 
@@ -257,30 +297,57 @@ export class Engine {
     this.#greetingLength += take;
     const g = checkGreeting(this.#greeting.subarray(0, this.#greetingLength));
     if (g === undefined) return undefined;
-    if (g.mechanism !== "NULL") {
-      throw new ProtocolError(`security mechanism mismatch: peer uses ${g.mechanism}, we use NULL`);
+    const ours = this.#mechanism.name;
+    if (g.mechanism !== ours) {
+      throw new ProtocolError(
+        `security mechanism mismatch: peer uses ${g.mechanism}, we use ${ours}`,
+      );
     }
     this.#peerGreeting = g;
-    const body = readyBody(this.#host.socketType, this.#host.identity);
-    this.#stream.write(encodeCommandFrame(body));
+    this.#mechanism.start(this.#mechanismIO);
     return bytes.subarray(take);
   }
 
+  /** What the mechanism may do to this connection. */
+  readonly #mechanismIO: MechanismIO = {
+    send: (body) => {
+      if (!this.#ended) this.#stream.write(encodeCommandFrame(body));
+    },
+    ready: (result) => this.#onHandshake(result),
+    fail: (error) => this.#failWith(error),
+  };
+
   #decode(): void {
-    while (!this.#ended) {
-      if (this.#ready && !this.#pipe!.alive) return; // the socket let go of this peer: nothing to decode for
-      if (this.#ready && this.#partial.length === 0 && this.#pipe!.inbound.full) {
-        this.#pauseReading();
-        return;
+    this.#decoding = true;
+    try {
+      while (!this.#ended) {
+        if (this.#ready && !this.#pipe!.alive) return; // the socket let go of this peer: nothing to decode for
+        if (this.#ready && this.#partial.length === 0 && this.#pipe!.inbound.full) {
+          this.#pauseReading();
+          return;
+        }
+        let frame = this.#decoder.next();
+        if (frame === undefined) return;
+        this.#onTraffic();
+        if (this.#cipher !== undefined) frame = this.#open(frame);
+        if (frame.command) this.#onCommand(frame);
+        else if (!this.#ready) {
+          throw new ProtocolError("message frame before the handshake completed");
+        } else this.#onMessageFrame(frame);
       }
-      const frame = this.#decoder.next();
-      if (frame === undefined) return;
-      this.#onTraffic();
-      if (frame.command) this.#onCommand(frame);
-      else if (!this.#ready) {
-        throw new ProtocolError("message frame before the handshake completed");
-      } else this.#onMessageFrame(frame);
+    } finally {
+      this.#decoding = false;
     }
+  }
+
+  /** A sealed frame (a MESSAGE command, whatever its outer flags) opened to the frame it carries. */
+  #open(frame: Frame): Frame {
+    const { flags, payload } = this.#cipher!.open(frame.body);
+    return {
+      more: (flags & SEALED_MORE) !== 0,
+      command: (flags & SEALED_COMMAND) !== 0,
+      body: payload,
+    };
   }
 
   #onMessageFrame(frame: Frame): void {
@@ -296,16 +363,12 @@ export class Engine {
   }
 
   #onCommand(frame: Frame): void {
+    if (!this.#ready) return this.#mechanism.command(frame.body);
     const { name, data } = parseCommand(frame.body);
-    if (!this.#ready) {
-      if (name === "READY") return this.#onReady(data);
-      if (name === "ERROR") throw new ProtocolError(`peer sent ERROR: ${parseError(data)}`);
-      throw new ProtocolError(`unexpected command ${name} during the handshake`);
-    }
     switch (name) {
       case "PING": {
         const { ttl, context } = parsePing(data);
-        this.#stream.write(encodeCommandFrame(pongBody(context)));
+        this.#writeCommand(pongBody(context));
         if (ttl > 0 && this.#ttlTimer === undefined) {
           this.#ttlTimer = backgroundTimeout(
             () => this.#fail("timeout", new Error("heartbeat TTL expired")),
@@ -332,26 +395,26 @@ export class Engine {
     }
   }
 
-  #onReady(data: Uint8Array): void {
-    const props = parseReady(data);
+  /** The mechanism's handshake is complete (the mechanism checked the peer's socket type). */
+  #onHandshake(result: HandshakeResult): void {
+    if (this.#ended) return;
+    const props = result.properties;
     const typeBytes = props["Socket-Type"];
-    const peerType = typeBytes === undefined ? "" : decoder.decode(typeBytes);
-    if (typeBytes !== undefined && !this.#host.accepts(peerType)) {
-      throw new ProtocolError(`socket type ${this.#host.socketType} cannot talk to ${peerType}`);
-    }
     clearBackground(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
     const peer: PeerInfo = {
-      socketType: peerType,
+      socketType: typeBytes === undefined ? "" : decoder.decode(typeBytes),
       identity: props["Identity"] ?? new Uint8Array(0),
       remoteAddress: this.#stream.remoteAddress,
     };
+    if (result.userId !== undefined) peer.userId = decoder.decode(result.userId);
     const pipe = this.#host.attach(this, peer);
     if (pipe === undefined) {
       this.close();
       return;
     }
     this.#ready = true;
+    this.#cipher = this.#mechanism.cipher;
     this.#pipe = pipe;
     pipe.inbound.onWritable = () => this.#resumeReading();
     pipe.outbound.onReadable = () => this.#scheduleFlush();
@@ -359,6 +422,14 @@ export class Engine {
     this.#startHeartbeats();
     this.#flush();
     this.#keepAlive();
+    // A handshake that completed later than a read (after a ZAP reply) may have frames waiting.
+    if (!this.#decoding && this.#decoder.buffered > 0) {
+      try {
+        this.#decode();
+      } catch (e) {
+        this.#failWith(e as Error);
+      }
+    }
   }
 
   /**
@@ -390,6 +461,14 @@ export class Engine {
     return !this.#ready || this.#writeBlocked || this.#lingering || (q !== undefined && q.size > 0);
   }
 
+  /** Writes one command now, sealed when the handshake set a cipher. */
+  #writeCommand(body: Uint8Array): void {
+    const cipher = this.#cipher;
+    this.#stream.write(
+      cipher === undefined ? encodeCommandFrame(body) : sealedCommandFrame(cipher, body),
+    );
+  }
+
   /** Any frame from the peer shows it is alive. */
   #onTraffic(): void {
     if (this.#timeoutTimer !== undefined) {
@@ -406,10 +485,10 @@ export class Engine {
     const { heartbeatInterval, heartbeatTimeout, heartbeatTimeToLive } = this.#host.options;
     if (heartbeatInterval <= 0) return;
     const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : heartbeatInterval;
-    const ping = encodeCommandFrame(pingBody(heartbeatTimeToLive / 100));
+    const ping = pingBody(heartbeatTimeToLive / 100);
     this.#heartbeatTimer = backgroundInterval(() => {
       if (this.#ended) return;
-      this.#stream.write(ping);
+      this.#writeCommand(ping);
       if (this.#timeoutTimer === undefined) {
         this.#timeoutTimer = backgroundTimeout(
           () => this.#fail("timeout", new Error("heartbeat timed out: peer is silent")),
@@ -439,7 +518,7 @@ export class Engine {
     try {
       this.#decode();
     } catch (e) {
-      this.#fail("protocol", e as Error);
+      this.#failWith(e as Error);
       return;
     }
     if (this.#closeHeld !== undefined) {
@@ -485,7 +564,9 @@ export class Engine {
     const pipe = this.#pipe;
     if (pipe === undefined || this.#ended) return;
     const q = pipe.outbound;
+    const cipher = this.#cipher;
     while (!this.#writeBlocked && q.size > 0) {
+      // Messages, and command bodies (a subscription to a 3.1 peer).
       const batch: (Message | Uint8Array)[] = [];
       let bytes = 0;
       while (bytes < BATCH_BYTES) {
@@ -495,17 +576,20 @@ export class Engine {
           // Its big frames go to the stream as they are rather than copied into a batch.
           if (batch.length > 0) break;
           q.shift();
-          this.#writeUnbatched(next);
+          if (cipher === undefined) this.#writeUnbatched(next);
+          else this.#writeSealed(next, cipher);
           break;
         }
         const msg = q.shift()!;
         const command = this.#subscribes ? this.#subscriptionCommand(msg) : undefined;
         if (command === undefined) {
           batch.push(msg);
-          bytes += messageSize(msg);
+          bytes += cipher === undefined ? messageSize(msg) : sealedMessageSize(cipher, msg);
         } else {
           batch.push(command);
-          bytes += command.length;
+          bytes += cipher === undefined
+            ? headerSize(command.length) + command.length
+            : sealedMessageSize(cipher, [command]);
         }
       }
       if (batch.length === 0) continue;
@@ -513,10 +597,16 @@ export class Engine {
       let at = 0;
       for (const m of batch) {
         if (m instanceof Uint8Array) {
-          out.set(m, at);
-          at += m.length;
+          if (cipher !== undefined) at = writeSealedFrame(out, at, cipher, SEALED_COMMAND, m);
+          else {
+            at = writeHeader(out, at, m.length, FLAG_COMMAND);
+            out.set(m, at);
+            at += m.length;
+          }
         } else {
-          at = writeMessage(out, at, m);
+          at = cipher === undefined
+            ? writeMessage(out, at, m)
+            : writeSealedMessage(out, at, cipher, m);
         }
       }
       if (!this.#stream.write(out)) this.#writeBlocked = true;
@@ -546,12 +636,19 @@ export class Engine {
     writeSmall();
   }
 
-  /** Subscriptions go to 3.1 peers as commands (libzmq 4.3.3+), to 3.0 peers as data. */
+  /** A message with large frames, sealed: one buffer of its own, written as it is. */
+  #writeSealed(msg: Message, cipher: FrameCipher): void {
+    const out = new Uint8Array(sealedMessageSize(cipher, msg));
+    writeSealedMessage(out, 0, cipher, msg);
+    if (!this.#stream.write(out)) this.#writeBlocked = true;
+  }
+
+  /** Subscriptions go to 3.1 peers as commands (libzmq 4.3.3+), to 3.0 peers as data: the command's body, or undefined. */
   #subscriptionCommand(msg: Message): Uint8Array | undefined {
     if (!isSubscription(msg) || this.peerMinor === 0) return undefined;
     const body = msg[0]!;
     const topic = body.subarray(1);
-    return encodeCommandFrame(body[0] === 1 ? subscribeBody(topic) : cancelBody(topic));
+    return body[0] === 1 ? subscribeBody(topic) : cancelBody(topic);
   }
 
   #onPipeClosed(lingerMs: number): void {
@@ -574,9 +671,23 @@ export class Engine {
     this.#stream.destroy();
   }
 
+  /**
+   * Ends the connection for an error from the peer's bytes or the mechanism. After an ERROR
+   * command was sent, the stream ends gracefully, so that the peer reads it.
+   */
+  #failWith(error: Error): void {
+    if (this.#ended) return;
+    if (!(error instanceof HandshakeError)) return this.#fail("protocol", error);
+    this.#end({ kind: error.kind, error, status: error.status, wasReady: this.#ready });
+    if (error.sentError) this.#stream.end();
+    else this.#stream.destroy();
+  }
+
   #end(end: EngineEnd): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#mechanism.close();
+    this.#zap?.close();
     clearBackground(this.#handshakeTimer);
     clearBackground(this.#heartbeatTimer);
     clearBackground(this.#timeoutTimer);

@@ -21,6 +21,7 @@ export type EventType =
   | "close"
   | "handshake"
   | "handshake:error:protocol"
+  | "handshake:error:auth"
   | "handshake:error:other"
   | "end";
 
@@ -40,6 +41,10 @@ export interface EndpointEvent {
   interval?: number;
   /** Why, for error and disconnect events. */
   error?: Error;
+  /** For `handshake:error:auth`: the ZAP status (300, 400 or 500), as libzmq reports it. */
+  status?: number;
+  /** For `handshake`: the User-Id the ZAP handler gave the peer, when one was asked. */
+  userId?: string;
 }
 
 /** The last event: the socket is closed and reports nothing more. */

@@ -154,6 +154,8 @@ export interface PeerInfo {
   identity: Uint8Array;
   /** Where the peer is, e.g. "tcp://127.0.0.1:5555"; the endpoint for inproc. */
   remoteAddress: string;
+  /** The User-Id the ZAP handler gave this peer's connection (RFC 27), when one was asked. */
+  userId?: string;
 }
 
 /**

@@ -22,6 +22,14 @@ import {
 } from "./options_compat.ts";
 import { type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
 import { asBytes, defaultOptions, type SocketOptions, validateOption } from "./options.ts";
+import {
+  isSecurityOption,
+  SECURITY_OPTIONS,
+  type SecurityMechanism,
+  type SecurityOptions,
+  SecurityState,
+} from "./security/options.ts";
+import { zapGateway } from "./mechanisms/zap_client.ts";
 import { Observer, type SocketEvent } from "./observer.ts";
 import { compatible, sendsIdentity } from "./socket_types.ts";
 import { Context, defaultContext } from "./context.ts";
@@ -39,20 +47,24 @@ export { type MessageLike, toMessage };
  * libzmq backend only) raw libzmq options by number, for what only libzmq has: security
  * mechanisms (PLAIN, CURVE, GSSAPI), ZAP domains, and the like.
  */
-export type SocketConstructorOptions<T = SocketOptions> = Partial<T> & Partial<CompatOptions> & {
-  context?: Context;
-  /**
-   * libzmq socket options set as they are, by their ZMQ_* number: a number for an int option,
-   * text or bytes for the rest. Only a Context with the libzmq backend takes them (ENOTSUP otherwise).
-   *
-   * @example
-   * ```ts
-   * const ZMQ_PLAIN_SERVER = 44;
-   * const rep = new Reply({ context, nativeOptions: { [ZMQ_PLAIN_SERVER]: 1 } });
-   * ```
-   */
-  nativeOptions?: Record<number, number | string | Uint8Array>;
-};
+export type SocketConstructorOptions<T = SocketOptions> =
+  & Partial<T>
+  & Partial<CompatOptions>
+  & Partial<SecurityOptions>
+  & {
+    context?: Context;
+    /**
+     * libzmq socket options set as they are, by their ZMQ_* number: a number for an int option,
+     * text or bytes for the rest. Only a Context with the libzmq backend takes them (ENOTSUP otherwise).
+     *
+     * @example
+     * ```ts
+     * const ZMQ_PLAIN_SERVER = 44;
+     * const rep = new Reply({ context, nativeOptions: { [ZMQ_PLAIN_SERVER]: 1 } });
+     * ```
+     */
+    nativeOptions?: Record<number, number | string | Uint8Array>;
+  };
 
 /** A concrete socket class, as registered by its libzmq type number for `new Socket(type)`. */
 type SocketClass = new (options?: SocketConstructorOptions) => Socket;
@@ -91,13 +103,14 @@ const TYPE_OPTIONS = [
  * pull.close();
  * ```
  */
-export abstract class Socket implements SocketOptions, CompatOptions {
+export abstract class Socket implements SocketOptions, CompatOptions, SecurityOptions {
   /** The ZMTP socket type name, e.g. "PUSH". */
   abstract readonly type: string;
   /** The context this socket belongs to. */
   readonly context!: Context; // `!`: new Socket(number) returns another object instead
   #observer: Observer | undefined;
   #options!: SocketOptions;
+  #security = new SecurityState();
   #compat: CompatOptions = compatDefaults();
   #closed = false;
   /** A bind or unbind is under way (zeromq.js's "blocked" state): another one fails with EBUSY. */
@@ -155,7 +168,7 @@ export abstract class Socket implements SocketOptions, CompatOptions {
     this.context.register(this);
     try {
       // Stored first, then given to the backend once, defaults and choices together.
-      for (const [k, v] of Object.entries(opts)) this.#set(k as keyof SocketOptions, v);
+      for (const [k, v] of Object.entries(opts)) this.#set(k, v);
       this.#native = this.context.native?.socket(type, {
         ready: (readable, writable) => {
           if (readable) this.#calls.retryReceive();
@@ -177,6 +190,7 @@ export abstract class Socket implements SocketOptions, CompatOptions {
         }
       }
       for (const [k, v] of Object.entries(this.#options)) this.#native?.setOption(k, v);
+      if (this.#security.changed) this.#native?.setOption("security", this.#security.settings());
     } catch (e) {
       this.#native?.close(0);
       this.context.unregister(this);
@@ -470,6 +484,7 @@ export abstract class Socket implements SocketOptions, CompatOptions {
     const code: ErrorCode = this.#terminated ? "ETERM" : "EAGAIN";
     const why = this.#terminated ? "Context was terminated" : "Socket was closed";
     this.#calls.failAll(code, why);
+    if (linger === 0) this.#security.wipe(); // nothing lingers that could reconnect with the keys
     this.#native?.close(linger);
     for (const address of this.#endpoints.close(linger)) this.#emit({ type: "close", address });
     this.#pipes.dropAll(linger);
@@ -525,6 +540,25 @@ export abstract class Socket implements SocketOptions, CompatOptions {
   declare immediate: boolean;
   /** As in {@link SocketOptions.routingId}. */
   declare routingId: string | Uint8Array | undefined;
+  // Security options (src/security/options.ts: combined by libzmq's rules); keys read as Z85.
+  /** As in {@link SecurityOptions.plainServer}. */
+  declare plainServer: boolean;
+  /** As in {@link SecurityOptions.plainUsername}. */
+  declare plainUsername: string | null;
+  /** As in {@link SecurityOptions.plainPassword}. */
+  declare plainPassword: string | null;
+  /** As in {@link SecurityOptions.curveServer}. */
+  declare curveServer: boolean;
+  /** As in {@link SecurityOptions.curvePublicKey}: Z85 text or 32 bytes; reads as Z85. */
+  declare curvePublicKey: string | null;
+  /** As in {@link SecurityOptions.curveSecretKey}: Z85 text or 32 bytes; reads as Z85. */
+  declare curveSecretKey: string | null;
+  /** As in {@link SecurityOptions.curveServerKey}: Z85 text or 32 bytes; reads as Z85. */
+  declare curveServerKey: string | null;
+  /** As in {@link SecurityOptions.zapDomain}. */
+  declare zapDomain: string;
+  /** As in {@link SecurityOptions.zapEnforceDomain}. */
+  declare zapEnforceDomain: boolean;
 
   static {
     const names = [...Object.keys(defaultOptions("")), ...Object.keys(compatDefaults())];
@@ -534,6 +568,17 @@ export abstract class Socket implements SocketOptions, CompatOptions {
           return name in this.#options
             ? this.#options[name]
             : this.#compat[name as unknown as keyof CompatOptions];
+        },
+        set(this: Socket, value: unknown) {
+          this.#set(name, value);
+        },
+        configurable: true,
+      });
+    }
+    for (const name of SECURITY_OPTIONS) {
+      Object.defineProperty(Socket.prototype, name, {
+        get(this: Socket) {
+          return this.#security.get(name);
         },
         set(this: Socket, value: unknown) {
           this.#set(name, value);
@@ -560,12 +605,18 @@ export abstract class Socket implements SocketOptions, CompatOptions {
   /** @internal For {@link writable}: the socket type knows. */
   protected abstract hasWritable(): boolean;
 
-  #set(name: keyof SocketOptions, value: unknown): void {
+  #set(name: string, value: unknown): void {
+    if (isSecurityOption(name)) {
+      this.#security.set(name, value);
+      this.#warnUnlessImmediate(name);
+      this.#native?.setOption("security", this.#security.settings());
+      return;
+    }
     if (!(name in this.#options)) {
       if (name in this.#compat) return this.#setCompat(name as keyof CompatOptions, value);
       throw new TypeError(`unknown socket option "${name}"`);
     }
-    validateOption(name, value);
+    validateOption(name as keyof SocketOptions, value);
     this.#warnUnlessImmediate(name);
     this.#native?.setOption(name, value);
     (this.#options as unknown as Record<string, unknown>)[name] = value;
@@ -591,11 +642,8 @@ export abstract class Socket implements SocketOptions, CompatOptions {
    * The security mechanism in use, from the security options: null (NULL), "plain" or
    * "curve" (zeromq.js's ZMQ_MECHANISM).
    */
-  get securityMechanism(): null | "plain" | "curve" {
-    const o = this.#options as unknown as Record<string, unknown>;
-    if (o.curveServer === true || o.curveServerKey != null) return "curve";
-    if (o.plainServer === true || o.plainUsername != null) return "plain";
-    return null;
+  get securityMechanism(): SecurityMechanism {
+    return this.#security.mechanism;
   }
 
   /** Whether the socket may be used from several threads: never (zeromq.js's ZMQ_THREAD_SAFE). */
@@ -634,6 +682,16 @@ export abstract class Socket implements SocketOptions, CompatOptions {
       routingId,
       identity: () => sendsIdentity(type()) ? routingId() : undefined,
       accepts: (peerType: string) => compatible(type(), peerType),
+      security: () => this.#security.settings(),
+      zap: (remoteAddress: string) => {
+        const { zapDomain, zapEnforceDomain } = this.#security.settings();
+        return zapGateway(this.context, {
+          domain: zapDomain,
+          enforceDomain: zapEnforceDomain,
+          routingId: routingId(),
+          remoteAddress,
+        });
+      },
       newPipe: (endpoint: string, peer: PeerInfo, inprocAddress?: string): Pipe | undefined => {
         if (!this.acceptsPipe(peer)) return undefined;
         const pipe = new Pipe(

@@ -10,6 +10,8 @@ import type { EngineHost } from "./engine.ts";
 import type { PeerInfo, Pipe } from "./pipe.ts";
 import type { SocketOptions } from "./options.ts";
 import type { SocketEvent } from "./observer.ts";
+import type { SecuritySettings } from "./security/options.ts";
+import type { ZapGateway } from "./mechanisms/mechanism.ts";
 
 /** @internal What the connection machinery sees of a socket. */
 export interface SocketCore {
@@ -25,6 +27,10 @@ export interface SocketCore {
   /** The socket's routing id as bytes, empty when it has none (inproc peers learn it without a handshake). */
   routingId(): Uint8Array;
   accepts(peerType: string): boolean;
+  /** The security options, as the engine runs them. */
+  security(): SecuritySettings;
+  /** The ZAP gateway for a connection from `remoteAddress`. */
+  zap(remoteAddress: string): ZapGateway;
   /**
    * Makes and attaches a pipe with this socket's high-water marks; undefined
    * if the type refuses the peer. An inproc pipe names its address, so that
@@ -48,13 +54,14 @@ export interface SocketCore {
 
 /**
  * @internal The engine's view of a socket, with connection-specific attach
- * and detach. `heartbeats: false` for inproc, where libzmq has none.
+ * and detach. `network: false` for inproc, where libzmq has neither
+ * heartbeats nor a security mechanism.
  */
 export function engineHost(
   core: SocketCore,
   attach: EngineHost["attach"],
   detach: EngineHost["detach"],
-  heartbeats = true,
+  network = true,
 ): EngineHost {
   return {
     get socketType() {
@@ -65,10 +72,14 @@ export function engineHost(
     },
     get options() {
       const o = core.options();
-      return heartbeats
+      return network
         ? o
         : { ...o, heartbeatInterval: 0, heartbeatTimeout: 0, heartbeatTimeToLive: 0 };
     },
+    get security() {
+      return network ? core.security() : undefined;
+    },
+    zap: (remoteAddress) => network ? core.zap(remoteAddress) : undefined,
     accepts: (peerType) => core.accepts(peerType),
     attach,
     detach,

@@ -64,10 +64,29 @@ export function readyBody(
   identity?: Uint8Array,
   extra: Metadata = {},
 ): Uint8Array {
+  return commandBody("READY", socketMetadata(socketType, identity, extra));
+}
+
+/**
+ * The properties every mechanism sends in its last handshake command (NULL's READY, PLAIN's
+ * INITIATE and READY, CURVE's boxed INITIATE and READY), encoded: Socket-Type, Identity (for
+ * REQ/DEALER/ROUTER), then application metadata sorted by name, as libzmq orders them.
+ *
+ * @example
+ * ```ts
+ * const meta = socketMetadata("PUSH");
+ * console.assert(meta.length === 1 + 11 + 4 + 4);
+ * ```
+ */
+export function socketMetadata(
+  socketType: string,
+  identity?: Uint8Array,
+  extra: Metadata = {},
+): Uint8Array {
   const props: Metadata = { "Socket-Type": ascii(socketType) };
   if (identity !== undefined) props["Identity"] = identity;
   for (const k of Object.keys(extra).sort()) props[k] = extra[k]!;
-  return commandBody("READY", encodeMetadata(props));
+  return encodeMetadata(props);
 }
 
 /** Reads the metadata of a READY command's data. */

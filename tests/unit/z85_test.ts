@@ -28,7 +28,10 @@ test("lengths: bytes a multiple of 4, text a multiple of 5; empty is fine both w
 
 test("characters outside the alphabet and groups above 2^32 - 1 are refused, never echoed", () => {
   for (const bad of ['Hello"orld', "Hello orld", "Hello~orld", "Hellö0orld", "Hello,orld"]) {
-    assert.throws(() => z85Decode(bad), (e: Error) => e instanceof RangeError && !e.message.includes(bad));
+    assert.throws(
+      () => z85Decode(bad),
+      (e: Error) => e instanceof RangeError && !e.message.includes(bad),
+    );
   }
   assert.deepEqual(z85Decode("%nSc0"), new Uint8Array([0xff, 0xff, 0xff, 0xff])); // the largest group
   assert.throws(() => z85Decode("%nSc1"), RangeError); // 2^32
@@ -45,7 +48,8 @@ test("property: decode(encode(b)) is b, and encode(decode(t)) is t for every val
     }),
     { seed: 14, numRuns: 2000 },
   );
-  const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+  const alphabet =
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
   fc.assert(
     fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 100 }), (t) => {
       const text = t.slice(0, t.length - (t.length % 5));

@@ -1,0 +1,183 @@
+/**
+ * The mechanisms' side of ZAP (RFC 27): one DEALER per context, connected to the handler bound at
+ * `inproc://zeromq.zap.01`, carries every handshake's request; replies find their handshake by
+ * request id. The handler is any socket bound there (a Reply, a Router, the `Authenticator`).
+ *
+ * Requests are those libzmq 4.3 sends (zmtp.md §3.5): delimiter, "1.0", request id, domain, the
+ * peer's IP address, the server socket's own routing id (libzmq's quirk), mechanism, credentials.
+ * A reply must have the seven frames of RFC 27, version "1.0", the request id, a status of 200,
+ * 300, 400 or 500 and well-formed metadata; anything else fails that handshake as a protocol error.
+ *
+ * The handler is looked for in the socket's own thread (a shared context's other threads are not
+ * asked): a handler must be bound in the thread whose sockets it judges.
+ *
+ * @module
+ */
+
+import { decodeMetadata } from "../codec/metadata.ts";
+import type { Context } from "../context.ts";
+import type { Socket } from "../socket.ts";
+import type { SocketCore } from "../socket_core.ts";
+import { HandshakeError, type ZapGateway, type ZapReply, type ZapRequest } from "./mechanism.ts";
+
+/** Where a ZAP handler binds (RFC 27). */
+export const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
+const ZAP_NAME = "zeromq.zap.01";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const VERSION = encoder.encode("1.0");
+
+interface Waiting {
+  resolve: (r: ZapReply) => void;
+  reject: (e: Error) => void;
+}
+
+/** A context's line to its ZAP handler. */
+class ZapClient {
+  #context: Context;
+  #dealer: Socket | undefined;
+  /** The handler the dealer is connected to: a new bind needs a new connection. */
+  #handler: SocketCore | undefined;
+  #waiting = new Map<string, Waiting>();
+  #next = 1;
+
+  constructor(context: Context) {
+    this.#context = context;
+  }
+
+  available(): boolean {
+    const h = this.#context.inproc.boundSocket(ZAP_NAME);
+    return h !== undefined && !h.closed;
+  }
+
+  /** Sends a request; `ids` collects its id, so that the asker can forget it. */
+  async ask(frames: Uint8Array[], ids: Set<string>): Promise<ZapReply> {
+    const dealer = await this.#connected();
+    const id = String(this.#next++);
+    ids.add(id);
+    const reply = new Promise<ZapReply>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+    }).finally(() => ids.delete(id));
+    await dealer.send([new Uint8Array(0), VERSION, encoder.encode(id), ...frames]);
+    return reply;
+  }
+
+  /** Stops waiting for these requests' replies (their connection ended). */
+  forget(ids: Set<string>): void {
+    for (const id of ids) this.#waiting.delete(id);
+    ids.clear();
+  }
+
+  /** The dealer, connected to the handler bound now. */
+  async #connected(): Promise<Socket> {
+    const handler = this.#context.inproc.boundSocket(ZAP_NAME);
+    if (this.#dealer !== undefined && !this.#dealer.closed && handler === this.#handler) {
+      return this.#dealer;
+    }
+    this.#dealer?.close();
+    // Requests to a handler that went away get no reply: their handshakes end with a timeout.
+    this.#waiting.clear();
+    // Imported here, not at the top: the socket classes import the engine, which imports this file.
+    const { Dealer } = await import("../sockets/dealer.ts");
+    const dealer = new Dealer({
+      context: this.#context,
+      sendHighWaterMark: 0, // as libzmq's ZAP pipe: never full
+      receiveHighWaterMark: 0,
+      linger: 0,
+    });
+    dealer.connect(ZAP_ENDPOINT);
+    this.#dealer = dealer;
+    this.#handler = handler;
+    this.#read(dealer);
+    return dealer;
+  }
+
+  async #read(dealer: Socket): Promise<void> {
+    try {
+      for await (const msg of dealer) this.#onReply(msg);
+    } catch {
+      // closed with its context: the handshakes waiting end with their connections
+    }
+  }
+
+  #onReply(msg: Uint8Array[]): void {
+    const id = msg[2] === undefined ? undefined : decoder.decode(msg[2]);
+    const waiting = id === undefined ? undefined : this.#waiting.get(id);
+    if (waiting === undefined) return; // not ours to judge: the handshake that sent it times out
+    this.#waiting.delete(id!);
+    try {
+      waiting.resolve(parseReply(msg));
+    } catch (e) {
+      waiting.reject(e as Error);
+    }
+  }
+}
+
+/** Checks a reply as libzmq does; throws a HandshakeError naming what is wrong. */
+export function parseReply(msg: Uint8Array[]): ZapReply {
+  const bad = (what: string) => new HandshakeError(`malformed ZAP reply: ${what}`);
+  if (msg.length !== 7) throw bad(`${msg.length} frames instead of 7`);
+  if (msg[0]!.length !== 0) throw bad("no empty delimiter");
+  if (decoder.decode(msg[1]) !== "1.0") throw bad("version is not 1.0");
+  const status = decoder.decode(msg[3]);
+  if (status !== "200" && status !== "300" && status !== "400" && status !== "500") {
+    throw bad("status is not 200, 300, 400 or 500");
+  }
+  let metadata;
+  try {
+    metadata = decodeMetadata(msg[6]!);
+  } catch (e) {
+    throw bad(`metadata: ${(e as Error).message}`);
+  }
+  return { status: Number(status) as ZapReply["status"], userId: msg[5]!.slice(), metadata };
+}
+
+const clients = new WeakMap<Context, ZapClient>();
+
+/** The peer's IP address as ZAP wants it: no scheme, no port, no brackets; "" for ipc. */
+export function zapAddress(remoteAddress: string): string {
+  const m = /^tcp:\/\/(?:\[([^\]]*)\]|([^:]*)):\d+$/.exec(remoteAddress);
+  return m === null ? "" : (m[1] ?? m[2] ?? "");
+}
+
+/**
+ * The ZAP gateway for one connection of a socket in `context`.
+ *
+ * @example
+ * ```ts
+ * const zap = zapGateway(socket.context, { domain: "", enforceDomain: false, routingId, remoteAddress });
+ * if (zap.available()) await zap.ask({ mechanism: "PLAIN", credentials: [user, pass] });
+ * ```
+ */
+export function zapGateway(
+  context: Context,
+  settings: {
+    domain: string;
+    enforceDomain: boolean;
+    routingId: Uint8Array;
+    remoteAddress: string;
+  },
+): ZapGateway {
+  const client = () => {
+    let c = clients.get(context);
+    if (c === undefined) clients.set(context, c = new ZapClient(context));
+    return c;
+  };
+  const head = [
+    encoder.encode(settings.domain),
+    encoder.encode(zapAddress(settings.remoteAddress)),
+    settings.routingId,
+  ];
+  const ids = new Set<string>();
+  return {
+    domain: settings.domain,
+    enforceDomain: settings.enforceDomain,
+    available: () => client().available(),
+    ask: (request: ZapRequest) =>
+      client().ask([...head, encoder.encode(request.mechanism), ...request.credentials], ids),
+    close: () => {
+      if (ids.size > 0) client().forget(ids);
+    },
+  };
+}
