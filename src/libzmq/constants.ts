@@ -59,6 +59,15 @@ export const OPT = {
   HEARTBEAT_TTL: 76,
   HEARTBEAT_TIMEOUT: 77,
   XPUB_VERBOSER: 78,
+  PLAIN_SERVER: 44,
+  PLAIN_USERNAME: 45,
+  PLAIN_PASSWORD: 46,
+  CURVE_SERVER: 47,
+  CURVE_PUBLICKEY: 48,
+  CURVE_SECRETKEY: 49,
+  CURVE_SERVERKEY: 50,
+  ZAP_DOMAIN: 55,
+  ZAP_ENFORCE_DOMAIN: 93,
 } as const;
 
 /** Our integer options and their libzmq numbers (timeouts stay in TypeScript: sends and receives never block in C). */
@@ -92,7 +101,7 @@ export const EVENTS: Record<number, EventType> = {
   0x0800: "handshake:error:other",
   0x1000: "handshake",
   0x2000: "handshake:error:protocol",
-  0x4000: "handshake:error:other",
+  0x4000: "handshake:error:auth",
 };
 export const EVENT_ALL = 0xffff;
 

@@ -11,6 +11,7 @@ import type { NativeSocket, NativeSocketListener } from "../backend.ts";
 import type { Message } from "../pipe.ts";
 import { asBytes } from "../options.ts";
 import type { Handle, Libzmq } from "./ffi.ts";
+import type { SecuritySettings } from "../security/options.ts";
 import type { Reactor, Watch } from "./reactor.ts";
 import {
   DONTWAIT,
@@ -220,7 +221,9 @@ export class LibzmqSocket implements NativeSocket {
     const zmq = this.#zmq;
     const h = this.#handle;
     let rc = 0;
-    if (name === "routingId") {
+    if (name === "security") {
+      return applySecurity(zmq, h, value as SecuritySettings);
+    } else if (name === "routingId") {
       if (value === undefined) return;
       rc = zmq.setBytes(h, OPT.ROUTING_ID, asBytes(value as string | Uint8Array));
     } else if (name === "maxMessageSize") {
@@ -342,6 +345,8 @@ export class LibzmqSocket implements NativeSocket {
       this.#listener.event(
         type === "connect:retry"
           ? { type, address, interval: value }
+          : type === "handshake:error:auth"
+          ? { type, address, status: value, error: new Error(`authentication failed (${value})`) }
           : type.includes("error") || type === "disconnect"
           ? {
             type,
@@ -351,5 +356,40 @@ export class LibzmqSocket implements NativeSocket {
           : { type, address },
       );
     }
+  }
+}
+
+/**
+ * Gives libzmq the security options as one consistent state. libzmq derives the mechanism and the
+ * server role from whichever option was set last; so it is first reset (PLAIN_SERVER=0: NULL, not
+ * a server), then given only what the chosen mechanism needs, in an order that leaves that state.
+ */
+function applySecurity(zmq: Libzmq, h: Handle, s: SecuritySettings): void {
+  const check = (rc: number, what: string) => {
+    if (rc < 0) throw lastError(zmq, `cannot set ${what}`);
+  };
+  const text = (v: string) => new TextEncoder().encode(v);
+  check(zmq.setBytes(h, OPT.ZAP_DOMAIN, text(s.zapDomain)), "zapDomain");
+  check(zmq.setInt(h, OPT.ZAP_ENFORCE_DOMAIN, s.zapEnforceDomain ? 1 : 0), "zapEnforceDomain");
+  check(zmq.setInt(h, OPT.PLAIN_SERVER, 0), "the security mechanism");
+  if (s.mechanism === "plain") {
+    if (s.asServer) return check(zmq.setInt(h, OPT.PLAIN_SERVER, 1), "plainServer");
+    if (s.username !== undefined) {
+      check(zmq.setBytes(h, OPT.PLAIN_USERNAME, s.username), "plainUsername");
+    }
+    if (s.password !== undefined) {
+      check(zmq.setBytes(h, OPT.PLAIN_PASSWORD, s.password), "plainPassword");
+    }
+  } else if (s.mechanism === "curve") {
+    if (s.publicKey !== undefined) {
+      check(zmq.setBytes(h, OPT.CURVE_PUBLICKEY, s.publicKey), "curvePublicKey");
+    }
+    if (s.secretKey !== undefined) {
+      check(zmq.setBytes(h, OPT.CURVE_SECRETKEY, s.secretKey), "curveSecretKey");
+    }
+    if (s.serverKey !== undefined) {
+      check(zmq.setBytes(h, OPT.CURVE_SERVERKEY, s.serverKey), "curveServerKey");
+    }
+    if (s.asServer) check(zmq.setInt(h, OPT.CURVE_SERVER, 1), "curveServer");
   }
 }
