@@ -129,6 +129,34 @@ export class LibzmqPeer {
   unsubscribe(...topics: (Uint8Array | string)[]): Promise<void> {
     return this.call({ op: "unsubscribe", topics: topics.map(b64) });
   }
+  /** One message if one arrives within `ms`, else none (to show that nothing got through). */
+  async receiveWithin(ms: number): Promise<Uint8Array[][]> {
+    const r = await this.call({ op: "recvWithin", ms }, ms + 10000);
+    return r.msgs.map((m: string[]) => m.map(unb64));
+  }
+  /** A CURVE key pair made by libzmq (Z85). */
+  keyPair(): Promise<{ publicKey: string; secretKey: string }> {
+    return this.call({ op: "keypair" });
+  }
+  /**
+   * Binds a ZAP handler (a REP at inproc://zeromq.zap.01) in the peer's context that lets in the
+   * CURVE keys (Z85) and PLAIN users listed, and NULL peers if `allowNull`; others get `refuse`
+   * (default "400"). It answers User-Id "user:<key or username>".
+   */
+  zap(
+    policy: {
+      keys?: string[];
+      users?: Record<string, string>;
+      allowNull?: boolean;
+      refuse?: string;
+    },
+  ): Promise<void> {
+    return this.call({ op: "zap", ...policy });
+  }
+  /** What the peer's ZAP handler was asked so far. */
+  async zapAsked(): Promise<{ mechanism: string; who: string; domain: string; address: string }[]> {
+    return (await this.call({ op: "zapAsked" })).asked;
+  }
   echo(count: number): Promise<void> {
     return this.call({ op: "echo", count }, 60000);
   }

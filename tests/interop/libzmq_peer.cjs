@@ -20,6 +20,22 @@ const TYPES = {
   STREAM: zmq.Stream,
 };
 let sock;
+let zapAsked = [];
+// Z85 of a 32-byte key (RFC 32), for the ZAP handler's log.
+const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+function zmq_z85(buf) {
+  let out = "";
+  for (let i = 0; i < buf.length; i += 4) {
+    let v = buf.readUInt32BE(i);
+    const group = [];
+    for (let j = 0; j < 5; j++) {
+      group.unshift(Z85[v % 85]);
+      v = Math.floor(v / 85);
+    }
+    out += group.join("");
+  }
+  return out;
+}
 const counts = {}; // monitor events seen, by type, for the types given to "watch"
 const countWaiters = []; // [type, atLeast, resolve]
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
@@ -107,6 +123,54 @@ async function run(cmd) {
         });
       }
       return { counts: { ...counts } };
+    case "recvWithin": { // one message if one comes within `ms`, else none
+      const before = sock.receiveTimeout;
+      sock.receiveTimeout = cmd.ms;
+      try {
+        return { msgs: [b64(await sock.receive())] };
+      } catch (e) {
+        if (e.code === "EAGAIN") return { msgs: [] };
+        throw e;
+      } finally {
+        sock.receiveTimeout = before;
+      }
+    }
+    case "keypair": // libzmq's own CURVE key pair (Z85)
+      return zmq.curveKeyPair();
+    case "zap": { // a ZAP handler (REP at inproc://zeromq.zap.01) letting in the listed keys/users
+      const handler = new zmq.Reply();
+      await handler.bind("inproc://zeromq.zap.01");
+      zapAsked = [];
+      (async () => {
+        for await (const req of handler) {
+          const [version, id, domain, address, , mechanism, ...creds] = req;
+          const m = mechanism.toString();
+          const who = m === "CURVE" ? zmq_z85(creds[0]) : m === "PLAIN" ? creds[0].toString() : "";
+          zapAsked.push({
+            mechanism: m,
+            who,
+            domain: domain.toString(),
+            address: address.toString(),
+          });
+          const ok = m === "CURVE"
+            ? (cmd.keys || []).includes(who)
+            : m === "PLAIN"
+            ? (cmd.users || {})[who] === creds[1].toString()
+            : !!cmd.allowNull;
+          await handler.send([
+            version,
+            id,
+            ok ? "200" : cmd.refuse || "400",
+            ok ? "OK" : "no",
+            ok ? `user:${who}` : "",
+            "",
+          ]);
+        }
+      })().catch(() => {});
+      return {};
+    }
+    case "zapAsked":
+      return { asked: zapAsked };
     case "close":
       sock.close();
       return {};
