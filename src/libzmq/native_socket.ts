@@ -369,7 +369,8 @@ function applySecurity(zmq: Libzmq, h: Handle, s: SecuritySettings): void {
     if (rc < 0) throw lastError(zmq, `cannot set ${what}`);
   };
   const text = (v: string) => new TextEncoder().encode(v);
-  check(zmq.setBytes(h, OPT.ZAP_DOMAIN, text(s.zapDomain)), "zapDomain");
+  // libzmq refuses an empty domain (it cannot be cleared once set); empty is its default.
+  if (s.zapDomain !== "") check(zmq.setBytes(h, OPT.ZAP_DOMAIN, text(s.zapDomain)), "zapDomain");
   check(zmq.setInt(h, OPT.ZAP_ENFORCE_DOMAIN, s.zapEnforceDomain ? 1 : 0), "zapEnforceDomain");
   check(zmq.setInt(h, OPT.PLAIN_SERVER, 0), "the security mechanism");
   if (s.mechanism === "plain") {

@@ -85,6 +85,7 @@ export class Authenticator {
   #authenticate: AuthenticatorOptions["authenticate"];
   #running: Promise<void> | undefined;
 
+  /** Makes the handler; {@link start} binds it. */
   constructor(options: AuthenticatorOptions = {}) {
     this.#router = new Router({ context: options.context, linger: 0 });
     this.#deny = new Set(options.deny ?? []);
