@@ -311,3 +311,27 @@ test("a zmq-ts NULL client at a libzmq CURVE server is turned away, nothing deli
     await peer.stop();
   }
 });
+
+test("heartbeats under CURVE with libzmq: PING and PONG travel sealed both ways, an idle link stays up", async () => {
+  const hb = { heartbeatInterval: 100, heartbeatTimeout: 300, heartbeatTimeToLive: 1000 };
+  const peer = await LibzmqPeer.start("PULL", { ...curveServerOptions, ...hb });
+  const push = new (await import("../../mod.ts")).Push({
+    ...curveClientOptions(),
+    ...hb,
+    linger: 0,
+  });
+  try {
+    await peer.watch("handshake", "disconnect");
+    push.connect(await peer.bind("tcp://127.0.0.1:*"));
+    await peer.waitEvents("handshake", 1, 10000);
+    // Five heartbeat timeouts of silence but for PING/PONG: either side missing a PONG (or
+    // choking on a sealed PING) would disconnect.
+    await assert.rejects(nextEvent(push.events, "disconnect", 1500), /timed out/);
+    assert.equal((await peer.eventCounts()).disconnect, 0);
+    await push.send("alive");
+    assert.equal(text((await peer.receive(1, 5000))[0]![0]), "alive");
+  } finally {
+    push.close();
+    await peer.stop();
+  }
+});
