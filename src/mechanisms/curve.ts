@@ -153,9 +153,10 @@ export class CurveCipher implements FrameCipher {
     }
     const n = this.#recvNonce;
     for (let i = 0; i < 8; i++) n[16 + i] = body[8 + i]!;
-    const plain = this.#session.open(body.subarray(16), n);
-    if (plain === undefined) throw new HandshakeError("MESSAGE does not authenticate");
-    return { flags: plain[0]! & 0x03, payload: plain.subarray(1) };
+    const frame = this.#session.openFrame(body, 16, n);
+    if (frame === undefined) throw new HandshakeError("MESSAGE does not authenticate");
+    frame.flags &= 0x03;
+    return frame;
   }
 
   /** Wipes the key. */

@@ -21,6 +21,15 @@ export interface SessionBox {
   ): number;
   /** Box[message] (MAC then ciphertext), for the handshake's READY. */
   seal(message: Uint8Array, nonce: Uint8Array): Uint8Array;
+  /**
+   * Opens the box that starts at `at` in `body` and holds a flags byte and a payload (a MESSAGE):
+   * both, or `undefined` if it does not authenticate.
+   */
+  openFrame(
+    body: Uint8Array,
+    at: number,
+    nonce: Uint8Array,
+  ): { flags: number; payload: Uint8Array } | undefined;
   /** Opens a box: its plaintext, or `undefined` if it does not authenticate. */
   open(boxed: Uint8Array, nonce: Uint8Array): Uint8Array | undefined;
   /** Wipes and frees the key. */

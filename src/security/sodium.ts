@@ -309,6 +309,27 @@ class Session implements SessionBox {
     return heap.slice(m, m + boxed.length - MAC);
   }
 
+  openFrame(
+    body: Uint8Array,
+    at: number,
+    nonce: Uint8Array,
+  ): { flags: number; payload: Uint8Array } | undefined {
+    const n = body.length - at;
+    if (n < MAC + 1) return undefined;
+    let heap = room(n, n);
+    const c = scratch + DATA_AT;
+    const m = c + n;
+    heap.set(nonce, scratch + NONCE_AT);
+    if (n <= 64) {
+      for (let i = 0; i < n; i++) heap[c + i] = body[at + i]!;
+    } else heap.set(at === 0 ? body : body.subarray(at), c);
+    if (raw._crypto_box_open_easy_afternm(m, c, n, 0, scratch + NONCE_AT, this.#key) !== 0) {
+      return undefined;
+    }
+    heap = raw.HEAPU8;
+    return { flags: heap[m]!, payload: heap.slice(m + 1, m + n - MAC) };
+  }
+
   destroy(): void {
     if (this.#key === 0) return;
     raw.HEAPU8.fill(0, this.#key, this.#key + 32);
