@@ -1,7 +1,7 @@
-// What bench/thr.ts and bench/lat.ts share: the context they run on, their arguments, and the
-// wait for stdin to close.
+// What bench/thr.ts and bench/lat.ts share: the context they run on, their arguments, the wait
+// for stdin to close, and CURVE keys from the environment.
 import process from "node:process";
-import { Context } from "../mod.ts";
+import { Context, type SecurityOptions } from "../mod.ts";
 
 /** ZMQ_TS_BACKEND=libzmq runs the program on the libzmq backend (FFI) instead of the core. */
 export const context = process.env.ZMQ_TS_BACKEND === "libzmq"
@@ -25,3 +25,17 @@ export const stdinClosed = () =>
   new Promise<void>((resolve) => {
     process.stdin.on("end", resolve).on("close", resolve).resume();
   });
+
+/**
+ * CURVE from the environment, as bench/c/security.h reads it (bench/curve.mjs sets it): the bound
+ * socket is the server, the connecting one the client; unset, NULL.
+ */
+export function security(asServer: boolean): Partial<SecurityOptions> {
+  const env = process.env;
+  if (env.ZMQ_BENCH_CURVE_SERVER_SECRET === undefined) return {};
+  return asServer ? { curveServer: true, curveSecretKey: env.ZMQ_BENCH_CURVE_SERVER_SECRET } : {
+    curveServerKey: env.ZMQ_BENCH_CURVE_SERVER_PUBLIC!,
+    curvePublicKey: env.ZMQ_BENCH_CURVE_CLIENT_PUBLIC!,
+    curveSecretKey: env.ZMQ_BENCH_CURVE_CLIENT_SECRET!,
+  };
+}

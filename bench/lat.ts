@@ -7,9 +7,10 @@
 // Usage: deno run -A bench/lat.ts ...   or   bun bench/lat.ts ...
 import process from "node:process";
 import { replyLatency, requestLatency } from "../src/cli/bench.ts";
-import { args, context, stdinClosed } from "./common.ts";
+import { args, context, security, stdinClosed } from "./common.ts";
 
-const spec = { ...args, context };
+// CURVE when the environment has keys (bench/curve.mjs): the bound side is the server.
+const spec = { ...args, context, options: security(args.role === "rep") };
 
 if (args.role === "rep") {
   const rep = await replyLatency(spec, () => console.log("ready"));

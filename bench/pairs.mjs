@@ -184,3 +184,21 @@ export function versions() {
     bun: ver(bin("bun"), ["--version"]),
   };
 }
+
+/**
+ * One measurement over a fresh tcp port on 127.0.0.1, for the benches that compare programs on tcp
+ * only (bench/curve.mjs, bench/before_after.mjs): `impl` is { name, cmd(kind, args) -> [command,
+ * args], env? }; `n` is messages (thr) or round trips (lat).
+ */
+export async function measureTcp(impl, kind, size, n, timeoutMs = 60_000) {
+  const ep = `tcp://127.0.0.1:${await freePort()}`;
+  const [rRole, sRole] = kind === "thr" ? ["recv", "send"] : ["rep", "req"];
+  const args = (role) => [role, ep, String(size), String(n)];
+  return await measurePair({
+    label: `${impl.name} ${kind} tcp ${size} B`,
+    kind,
+    receiver: [...impl.cmd(kind, args(rRole)), impl.env],
+    sender: [...impl.cmd(kind, args(sRole)), impl.env],
+    timeoutMs,
+  });
+}

@@ -6,9 +6,10 @@
 // Usage: deno run -A bench/thr.ts ...   or   bun bench/thr.ts ...
 import process from "node:process";
 import { receiveThroughput, sendThroughput } from "../src/cli/bench.ts";
-import { args, context, stdinClosed } from "./common.ts";
+import { args, context, security, stdinClosed } from "./common.ts";
 
-const spec = { ...args, context };
+// CURVE when the environment has keys (bench/curve.mjs): the bound side is the server.
+const spec = { ...args, context, options: security(args.role === "recv") };
 
 if (args.role === "recv") {
   const result = await receiveThroughput(spec, () => console.log("ready"));

@@ -1,5 +1,5 @@
 /* libzmq latency over tcp or ipc, for bench/tcp_ipc.mjs: two processes, as libzmq's own
- * local_lat / remote_lat.
+ * local_lat / remote_lat. CURVE when the environment has keys (security.h).
  *   lat rep <endpoint> <size> <count>   REP, binds, prints "ready", echoes count messages, then
  *                                       waits for stdin to close (as thr.c's sender does)
  *   lat req <endpoint> <size> <count>   REQ, connects, count round trips of size bytes; the first
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "security.h"
 
 static double now_us(void) {
   struct timespec t;
@@ -33,6 +34,7 @@ int main(int argc, char **argv) {
 
   if (strcmp(role, "rep") == 0) {
     void *s = zmq_socket(ctx, ZMQ_REP);
+    apply_security(s, 1);
     if (zmq_bind(s, endpoint) != 0) {
       fprintf(stderr, "bind %s: %s\n", endpoint, zmq_strerror(zmq_errno()));
       return 1;
@@ -49,6 +51,7 @@ int main(int argc, char **argv) {
     zmq_close(s);
   } else if (strcmp(role, "req") == 0) {
     void *s = zmq_socket(ctx, ZMQ_REQ);
+    apply_security(s, 0);
     if (zmq_connect(s, endpoint) != 0) return 1;
     long bad = 0;
     double start = 0;

@@ -1,5 +1,5 @@
 /* libzmq throughput over tcp or ipc, for bench/tcp_ipc.mjs: two processes, as libzmq's own
- * local_thr / remote_thr.
+ * local_thr / remote_thr. CURVE when the environment has keys (security.h).
  *   thr recv <endpoint> <size> <count>   PULL, binds, prints "ready", receives count messages,
  *                                        times from the first to the last, prints one JSON line
  *   thr send <endpoint> <size> <count>   PUSH, connects, sends count messages of size bytes, then
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "security.h"
 
 static double now_us(void) {
   struct timespec t;
@@ -35,6 +36,7 @@ int main(int argc, char **argv) {
 
   if (strcmp(role, "recv") == 0) {
     void *s = zmq_socket(ctx, ZMQ_PULL);
+    apply_security(s, 1);
     if (zmq_bind(s, endpoint) != 0) {
       fprintf(stderr, "bind %s: %s\n", endpoint, zmq_strerror(zmq_errno()));
       return 1;
@@ -57,6 +59,7 @@ int main(int argc, char **argv) {
     zmq_close(s);
   } else if (strcmp(role, "send") == 0) {
     void *s = zmq_socket(ctx, ZMQ_PUSH);
+    apply_security(s, 0);
     int linger = -1;
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_connect(s, endpoint) != 0) return 1;

@@ -8,6 +8,7 @@
  */
 
 import type { Context } from "../context.ts";
+import type { SecurityOptions } from "../security/options.ts";
 import { Pull } from "../sockets/pull.ts";
 import { Push } from "../sockets/push.ts";
 import { Reply } from "../sockets/reply.ts";
@@ -23,6 +24,8 @@ export interface BenchSpec {
   count: number;
   /** The context (default: the default context). */
   context?: Context;
+  /** Security options for this side's socket (e.g. CURVE keys; see bench/curve.mjs). */
+  options?: Partial<SecurityOptions>;
 }
 
 /** What the receiving side of the throughput benchmark measured. */
@@ -69,7 +72,7 @@ export async function receiveThroughput(
   ready: (endpoint: string) => void = () => {},
 ): Promise<ThroughputResult> {
   const { size, count } = spec;
-  const pull = new Pull({ context: spec.context });
+  const pull = new Pull({ context: spec.context, ...spec.options });
   await pull.bind(spec.endpoint);
   ready(pull.lastEndpoint!);
   let bad = 0;
@@ -122,7 +125,7 @@ export function throughputResult(
  * ```
  */
 export async function sendThroughput(spec: BenchSpec): Promise<Push> {
-  const push = new Push({ context: spec.context, linger: -1 });
+  const push = new Push({ context: spec.context, linger: -1, ...spec.options });
   push.connect(spec.endpoint);
   const payload = new Uint8Array(spec.size); // never changed, so one buffer serves every send
   for (let i = 0; i < spec.count; i++) await push.send(payload);
@@ -143,7 +146,7 @@ export async function replyLatency(
   spec: BenchSpec,
   ready: (endpoint: string) => void = () => {},
 ): Promise<Reply> {
-  const rep = new Reply({ context: spec.context });
+  const rep = new Reply({ context: spec.context, ...spec.options });
   await rep.bind(spec.endpoint);
   ready(rep.lastEndpoint!);
   for (let i = 0; i < spec.count; i++) await rep.send(await rep.receive());
@@ -160,7 +163,7 @@ export async function replyLatency(
  */
 export async function requestLatency(spec: BenchSpec): Promise<LatencyResult> {
   const { size, count } = spec;
-  const req = new Request({ context: spec.context });
+  const req = new Request({ context: spec.context, ...spec.options });
   req.connect(spec.endpoint);
   const payload = new Uint8Array(size);
   let bad = 0;
