@@ -1,5 +1,6 @@
 // The JSR package's shape, so an entry point added later cannot be half done: every export is
-// published and documented as a module, and the library itself imports nothing third-party.
+// published and documented as a module, and the library itself imports nothing third-party but
+// CURVE's cryptography, loaded on first use.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -29,7 +30,12 @@ test("every entry point exists, is published, and has @module docs", () => {
   }
 });
 
-test("the library (mod.ts and all it imports) imports only its own files and node: built-ins", () => {
+test("the library (mod.ts and all it imports) imports only its own files, node: built-ins, and the one declared dependency", () => {
+  // The one third-party package is CURVE's cryptography (deno.json "imports", package.json
+  // "dependencies"), imported by one file that is itself only ever loaded by import()
+  // (tests/security/lazy_load_test.ts checks that no static import reaches it).
+  const declared = Object.keys(denoJson.imports ?? {});
+  assert.deepEqual(declared, ["libsodium-wrappers"]);
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
@@ -39,6 +45,14 @@ test("the library (mod.ts and all it imports) imports only its own files and nod
       .replace(/^\s*\/\/.*$/gm, "");
     for (const [, specifier] of source.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
       if (specifier!.startsWith("node:")) continue;
+      if (declared.includes(specifier!)) {
+        assert.equal(
+          relative(root, file),
+          join("src", "security", "sodium.ts"),
+          `${file} imports ${specifier}`,
+        );
+        continue;
+      }
       assert.ok(
         specifier!.startsWith("./") || specifier!.startsWith("../"),
         `${relative(root, file)} imports "${specifier}"`,
