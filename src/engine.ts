@@ -57,6 +57,7 @@ import {
   type ZapGateway,
 } from "./mechanisms/mechanism.ts";
 import { createMechanism } from "./mechanisms/factory.ts";
+import { concat } from "./codec/bytes.ts";
 import {
   sealedCommandFrame,
   sealedMessageSize,
@@ -119,15 +120,6 @@ const LARGE_FRAME = 16 * 1024;
 function hasLargeFrame(msg: Message): boolean {
   for (const f of msg) if (f.length >= LARGE_FRAME) return true;
   return false;
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) (out.set(p, at), at += p.length);
-  return out;
 }
 
 /**
@@ -620,7 +612,7 @@ export class Engine {
     let small: Uint8Array[] = [];
     const writeSmall = () => {
       if (small.length === 0) return;
-      if (!this.#stream.write(small.length === 1 ? small[0]! : concatBytes(small))) {
+      if (!this.#stream.write(small.length === 1 ? small[0]! : concat(...small))) {
         this.#writeBlocked = true;
       }
       small = [];

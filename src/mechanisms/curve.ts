@@ -82,16 +82,6 @@ export class PeerNonce {
   }
 }
 
-/** The parts, one after the other, in a new array. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) (out.set(p, at), at += p.length);
-  return out;
-}
-
 /** Whether two byte strings are equal, in time that does not depend on where they differ. */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -212,8 +202,19 @@ export abstract class CurveBase {
     this.handle(body);
   }
 
+  /** The connection ended: no more commands, secrets wiped, the session key freed. */
+  close(): void {
+    this.closed = true;
+    this.forget();
+    this.session?.destroy();
+  }
+
+  /** The connection's precomputed key, once the handshake has made it. */
+  protected session: SessionBox | undefined;
   /** The library is loaded and the greeting is done. */
   protected abstract begin(): void;
   /** A handshake command, with the library loaded. */
   protected abstract handle(body: Uint8Array): void;
+  /** Wipes the secrets the handshake no longer needs. */
+  protected abstract forget(): void;
 }

@@ -19,8 +19,8 @@ import {
   peerProperties,
   readCommand,
 } from "./mechanism.ts";
+import { concat } from "../codec/bytes.ts";
 import {
-  concat,
   CurveBase,
   CurveCipher,
   nonce,
@@ -29,7 +29,6 @@ import {
   putShortNonce,
   randomBytes,
 } from "./curve.ts";
-import type { SessionBox } from "../security/crypto.ts";
 
 /** The client's keys: its long-term pair and the server's public key, 32 bytes each. */
 export interface CurveClientKeys {
@@ -51,7 +50,6 @@ export class CurveClient extends CurveBase implements Mechanism {
   #ctx: MechanismContext;
   #keys: { publicKey: Uint8Array | undefined; secretKey: Uint8Array; serverKey: Uint8Array };
   #transient: { publicKey: Uint8Array; secretKey: Uint8Array } | undefined;
-  #session: SessionBox | undefined;
   #state: "welcome" | "ready" | "done" = "welcome";
   #peerNonce = new PeerNonce();
 
@@ -87,12 +85,6 @@ export class CurveClient extends CurveBase implements Mechanism {
     throw new HandshakeError(`unexpected command ${name} during the CURVE handshake`);
   }
 
-  close(): void {
-    this.closed = true;
-    this.#forget();
-    this.#session?.destroy();
-  }
-
   #onWelcome(body: Uint8Array): void {
     if (body.length !== 168) throw new HandshakeError("malformed WELCOME");
     const t = this.#transient!;
@@ -107,7 +99,7 @@ export class CurveClient extends CurveBase implements Mechanism {
     }
     const serverTransient = plain.subarray(0, 32);
     const cookie = plain.subarray(32, 128);
-    this.#session = this.crypto.session(serverTransient, t.secretKey);
+    this.session = this.crypto.session(serverTransient, t.secretKey);
 
     const vouchNonce = randomBytes(16);
     const vouch = this.crypto.box(
@@ -140,23 +132,23 @@ export class CurveClient extends CurveBase implements Mechanism {
   #onReady(body: Uint8Array): void {
     if (body.length < 30) throw new HandshakeError("malformed READY");
     this.#peerNonce.advance(body, 6);
-    const plain = this.#session!.open(body.subarray(14), nonce(PREFIX.ready, body.subarray(6, 14)));
+    const plain = this.session!.open(body.subarray(14), nonce(PREFIX.ready, body.subarray(6, 14)));
     if (plain === undefined) throw new HandshakeError("READY does not authenticate");
     const properties = peerProperties(plain, this.#ctx);
     this.#state = "done";
     this.cipher = new CurveCipher(
-      this.#session!,
+      this.session!,
       PREFIX.messageFromClient,
       PREFIX.messageFromServer,
       3,
       this.#peerNonce,
     );
-    this.#forget();
+    this.forget();
     this.io!.ready({ properties });
   }
 
   /** Wipes what the handshake no longer needs: the transient secret and our long-term secret. */
-  #forget(): void {
+  protected forget(): void {
     this.#transient?.secretKey.fill(0);
     this.#keys.secretKey.fill(0);
   }

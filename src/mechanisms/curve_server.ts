@@ -18,8 +18,8 @@ import {
   peerProperties,
   readCommand,
 } from "./mechanism.ts";
+import { concat } from "../codec/bytes.ts";
 import {
-  concat,
   CurveBase,
   CurveCipher,
   nonce,
@@ -30,7 +30,6 @@ import {
   sameBytes,
 } from "./curve.ts";
 import { askZap, mustAskZap } from "./zap_policy.ts";
-import type { SessionBox } from "../security/crypto.ts";
 
 /**
  * @example
@@ -50,7 +49,6 @@ export class CurveServer extends CurveBase implements Mechanism {
   /** Our transient pair for this connection. */
   #transient: { publicKey: Uint8Array; secretKey: Uint8Array } | undefined;
   #cookieKey: Uint8Array | undefined;
-  #session: SessionBox | undefined;
 
   /** The secret key is copied: the caller may wipe its own. */
   constructor(ctx: MechanismContext, secretKey: Uint8Array) {
@@ -66,12 +64,6 @@ export class CurveServer extends CurveBase implements Mechanism {
     if (this.#state === "hello" && name === "HELLO") return this.#onHello(body);
     if (this.#state === "initiate" && name === "INITIATE") return this.#onInitiate(body);
     throw new HandshakeError(`unexpected command ${name} during the CURVE handshake`);
-  }
-
-  close(): void {
-    this.closed = true;
-    this.#forget();
-    this.#session?.destroy();
   }
 
   #onHello(body: Uint8Array): void {
@@ -148,8 +140,8 @@ export class CurveServer extends CurveBase implements Mechanism {
       throw new HandshakeError("INITIATE's vouch names another server");
     }
     const properties = peerProperties(plain.subarray(128), this.#ctx);
-    this.#session = this.crypto.session(this.#clientTransient!, t.secretKey);
-    this.#forget();
+    this.session = this.crypto.session(this.#clientTransient!, t.secretKey);
+    this.forget();
 
     if (!mustAskZap(this.#ctx.zap, "curve")) return this.#sendReady(properties);
     this.#state = "zap";
@@ -168,11 +160,11 @@ export class CurveServer extends CurveBase implements Mechanism {
     head.set(commandBody("READY"));
     putShortNonce(head, 6, 1);
     const meta = socketMetadata(this.#ctx.socketType, this.#ctx.identity);
-    const boxed = this.#session!.seal(meta, nonce(PREFIX.ready, head.subarray(6, 14)));
+    const boxed = this.session!.seal(meta, nonce(PREFIX.ready, head.subarray(6, 14)));
     const ready = concat(head, boxed);
     this.#state = "done";
     this.cipher = new CurveCipher(
-      this.#session!,
+      this.session!,
       PREFIX.messageFromServer,
       PREFIX.messageFromClient,
       2,
@@ -183,7 +175,7 @@ export class CurveServer extends CurveBase implements Mechanism {
   }
 
   /** Wipes what the handshake no longer needs. */
-  #forget(): void {
+  protected forget(): void {
     this.#secretKey.fill(0);
     this.#transient?.secretKey.fill(0);
     this.#cookieKey?.fill(0);

@@ -123,98 +123,54 @@ function wipe(dataBytes = 0): void {
   raw.HEAPU8.fill(0, scratch + KEY_A, scratch + DATA_AT + dataBytes);
 }
 
-function box(
-  message: Uint8Array,
+/**
+ * One libsodium box operation on the scratch area: the input at DATA_AT and the output after it,
+ * the nonce and up to two keys in their slots, all wiped afterwards. The output is `grow` bytes
+ * longer than the input (+MAC to seal, -MAC to open). Returns it, or `undefined` when the operation
+ * fails (a box that does not authenticate).
+ */
+function run(
+  input: Uint8Array,
+  grow: number,
   nonce: Uint8Array,
-  publicKey: Uint8Array,
-  secretKey: Uint8Array,
-): Uint8Array {
-  const heap = room(message.length, message.length + MAC);
-  const m = scratch + DATA_AT;
-  const c = m + message.length;
-  heap.set(nonce, scratch + NONCE_AT);
-  heap.set(publicKey, scratch + KEY_A);
-  heap.set(secretKey, scratch + KEY_B);
-  heap.set(message, m);
-  raw._crypto_box_easy(
-    c,
-    m,
-    message.length,
-    0,
-    scratch + NONCE_AT,
-    scratch + KEY_A,
-    scratch + KEY_B,
-  );
-  const out = raw.HEAPU8.slice(c, c + message.length + MAC);
-  wipe(2 * message.length + MAC);
-  return out;
-}
-
-function boxOpen(
-  boxed: Uint8Array,
-  nonce: Uint8Array,
-  publicKey: Uint8Array,
-  secretKey: Uint8Array,
+  keys: Uint8Array[],
+  op: (out: number, input: number, length: number, nonce: number, a: number, b: number) => number,
 ): Uint8Array | undefined {
-  if (boxed.length < MAC) return undefined;
-  const heap = room(boxed.length, boxed.length);
-  const c = scratch + DATA_AT;
-  const m = c + boxed.length;
+  const outLength = input.length + grow;
+  if (outLength < 0) return undefined;
+  const heap = room(input.length, outLength);
+  const i = scratch + DATA_AT;
+  const o = i + input.length;
   heap.set(nonce, scratch + NONCE_AT);
-  heap.set(publicKey, scratch + KEY_A);
-  heap.set(secretKey, scratch + KEY_B);
-  heap.set(boxed, c);
-  const rc = raw._crypto_box_open_easy(
-    m,
-    c,
-    boxed.length,
-    0,
-    scratch + NONCE_AT,
-    scratch + KEY_A,
-    scratch + KEY_B,
-  );
-  const out = rc === 0 ? raw.HEAPU8.slice(m, m + boxed.length - MAC) : undefined;
-  wipe(2 * boxed.length);
+  if (keys[0] !== undefined) heap.set(keys[0], scratch + KEY_A);
+  if (keys[1] !== undefined) heap.set(keys[1], scratch + KEY_B);
+  heap.set(input, i);
+  const rc = op(o, i, input.length, scratch + NONCE_AT, scratch + KEY_A, scratch + KEY_B);
+  const out = rc === 0 ? raw.HEAPU8.slice(o, o + outLength) : undefined;
+  wipe(input.length + outLength);
   return out;
 }
 
-function secretbox(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
-  const heap = room(message.length, message.length + MAC);
-  const m = scratch + DATA_AT;
-  const c = m + message.length;
-  heap.set(nonce, scratch + NONCE_AT);
-  heap.set(key, scratch + KEY_A);
-  heap.set(message, m);
-  raw._crypto_secretbox_easy(c, m, message.length, 0, scratch + NONCE_AT, scratch + KEY_A);
-  const out = raw.HEAPU8.slice(c, c + message.length + MAC);
-  wipe(2 * message.length + MAC);
-  return out;
-}
-
-function secretboxOpen(
-  boxed: Uint8Array,
-  nonce: Uint8Array,
-  key: Uint8Array,
-): Uint8Array | undefined {
-  if (boxed.length < MAC) return undefined;
-  const heap = room(boxed.length, boxed.length);
-  const c = scratch + DATA_AT;
-  const m = c + boxed.length;
-  heap.set(nonce, scratch + NONCE_AT);
-  heap.set(key, scratch + KEY_A);
-  heap.set(boxed, c);
-  const rc = raw._crypto_secretbox_open_easy(
-    m,
+const box = (m: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): Uint8Array =>
+  run(m, MAC, n, [pk, sk], (o, i, len, nn, a, b) => raw._crypto_box_easy(o, i, len, 0, nn, a, b))!;
+const boxOpen = (c: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array) =>
+  run(
     c,
-    boxed.length,
-    0,
-    scratch + NONCE_AT,
-    scratch + KEY_A,
+    -MAC,
+    n,
+    [pk, sk],
+    (o, i, len, nn, a, b) => raw._crypto_box_open_easy(o, i, len, 0, nn, a, b),
   );
-  const out = rc === 0 ? raw.HEAPU8.slice(m, m + boxed.length - MAC) : undefined;
-  wipe(2 * boxed.length);
-  return out;
-}
+const secretbox = (m: Uint8Array, n: Uint8Array, key: Uint8Array): Uint8Array =>
+  run(m, MAC, n, [key], (o, i, len, nn, a) => raw._crypto_secretbox_easy(o, i, len, 0, nn, a))!;
+const secretboxOpen = (c: Uint8Array, n: Uint8Array, key: Uint8Array) =>
+  run(
+    c,
+    -MAC,
+    n,
+    [key],
+    (o, i, len, nn, a) => raw._crypto_secretbox_open_easy(o, i, len, 0, nn, a),
+  );
 
 function keyPair(): { publicKey: Uint8Array; secretKey: Uint8Array } {
   room(0, 0);
@@ -280,33 +236,25 @@ class Session implements SessionBox {
   }
 
   seal(message: Uint8Array, nonce: Uint8Array): Uint8Array {
-    const heap = room(message.length, message.length + MAC);
-    const m = scratch + DATA_AT;
-    const c = m + message.length;
-    heap.set(nonce, scratch + NONCE_AT);
-    heap.set(message, m);
-    raw._crypto_box_easy_afternm(c, m, message.length, 0, scratch + NONCE_AT, this.#key);
-    return raw.HEAPU8.slice(c, c + message.length + MAC);
+    const key = this.#key;
+    return run(
+      message,
+      MAC,
+      nonce,
+      [],
+      (o, i, len, n) => raw._crypto_box_easy_afternm(o, i, len, 0, n, key),
+    )!;
   }
 
   open(boxed: Uint8Array, nonce: Uint8Array): Uint8Array | undefined {
-    if (boxed.length < MAC) return undefined;
-    let heap = room(boxed.length, boxed.length);
-    const c = scratch + DATA_AT;
-    const m = c + boxed.length;
-    heap.set(nonce, scratch + NONCE_AT);
-    heap.set(boxed, c);
-    const rc = raw._crypto_box_open_easy_afternm(
-      m,
-      c,
-      boxed.length,
-      0,
-      scratch + NONCE_AT,
-      this.#key,
+    const key = this.#key;
+    return run(
+      boxed,
+      -MAC,
+      nonce,
+      [],
+      (o, i, len, n) => raw._crypto_box_open_easy_afternm(o, i, len, 0, n, key),
     );
-    if (rc !== 0) return undefined;
-    heap = raw.HEAPU8;
-    return heap.slice(m, m + boxed.length - MAC);
   }
 
   openFrame(
