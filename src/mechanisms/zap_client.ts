@@ -164,18 +164,20 @@ export function zapGateway(
     if (c === undefined) clients.set(context, c = new ZapClient(context));
     return c;
   };
-  const head = [
-    encoder.encode(settings.domain),
-    encoder.encode(zapAddress(settings.remoteAddress)),
-    settings.routingId,
-  ];
+  // Made per connection, asked rarely (never for NULL without a domain): nothing is built until asked.
   const ids = new Set<string>();
   return {
     domain: settings.domain,
     enforceDomain: settings.enforceDomain,
     available: () => client().available(),
     ask: (request: ZapRequest) =>
-      client().ask([...head, encoder.encode(request.mechanism), ...request.credentials], ids),
+      client().ask([
+        encoder.encode(settings.domain),
+        encoder.encode(zapAddress(settings.remoteAddress)),
+        settings.routingId,
+        encoder.encode(request.mechanism),
+        ...request.credentials,
+      ], ids),
     close: () => {
       if (ids.size > 0) client().forget(ids);
     },
