@@ -159,6 +159,8 @@ lines.push(
       }.`
       : "."),
 );
+lines.push("");
+lines.push("What bounds the misses, by profile: [curve_profile.md](curve_profile.md).");
 const table = lines.join("\n") + "\n";
 console.log(table);
 mkdirSync(`${root}bench/results`, { recursive: true });
