@@ -171,7 +171,6 @@ export class Engine {
   #zap: ZapGateway | undefined;
   /** Set after a handshake that encrypts (CURVE): every frame is sealed and opened by it. */
   #cipher: FrameCipher | undefined;
-  #decoding = false;
   #pipe: Pipe | undefined;
   #partial: Message = [];
   #ready = false;
@@ -310,25 +309,20 @@ export class Engine {
   };
 
   #decode(): void {
-    this.#decoding = true;
-    try {
-      while (!this.#ended) {
-        if (this.#ready && !this.#pipe!.alive) return; // the socket let go of this peer: nothing to decode for
-        if (this.#ready && this.#partial.length === 0 && this.#pipe!.inbound.full) {
-          this.#pauseReading();
-          return;
-        }
-        let frame = this.#decoder.next();
-        if (frame === undefined) return;
-        this.#onTraffic();
-        if (this.#cipher !== undefined) frame = this.#open(frame);
-        if (frame.command) this.#onCommand(frame);
-        else if (!this.#ready) {
-          throw new ProtocolError("message frame before the handshake completed");
-        } else this.#onMessageFrame(frame);
+    while (!this.#ended) {
+      if (this.#ready && !this.#pipe!.alive) return; // the socket let go of this peer: nothing to decode for
+      if (this.#ready && this.#partial.length === 0 && this.#pipe!.inbound.full) {
+        this.#pauseReading();
+        return;
       }
-    } finally {
-      this.#decoding = false;
+      let frame = this.#decoder.next();
+      if (frame === undefined) return;
+      this.#onTraffic();
+      if (this.#cipher !== undefined) frame = this.#open(frame);
+      if (frame.command) this.#onCommand(frame);
+      else if (!this.#ready) {
+        throw new ProtocolError("message frame before the handshake completed");
+      } else this.#onMessageFrame(frame);
     }
   }
 
@@ -414,13 +408,17 @@ export class Engine {
     this.#startHeartbeats();
     this.#flush();
     this.#keepAlive();
-    // A handshake that completed later than a read (after a ZAP reply) may have frames waiting.
-    if (!this.#decoding && this.#decoder.buffered > 0) {
-      try {
-        this.#decode();
-      } catch (e) {
-        this.#failWith(e as Error);
-      }
+    // A handshake that completed later than a read (after a ZAP reply) may have frames waiting;
+    // one that completed during a read is decoding them already (this then finds nothing to do).
+    if (this.#decoder.buffered > 0) {
+      queueMicrotask(() => {
+        if (this.#paused || this.#ended) return;
+        try {
+          this.#decode();
+        } catch (e) {
+          this.#failWith(e as Error);
+        }
+      });
     }
   }
 
