@@ -110,12 +110,30 @@ function room(input: number, output: number): Uint8Array {
     }
     scratchSize = Math.max(need, 64 * 1024);
     scratch = raw._malloc(scratchSize);
+    lastNonce = undefined; // the nonce slot moved with the scratch area
     if (scratch === 0) {
       scratchSize = 0;
       throw new RangeError(`libsodium cannot allocate ${need} bytes for a CURVE box`);
     }
   }
   return raw.HEAPU8;
+}
+
+/**
+ * The nonce array last written to the nonce slot. A connection's cipher reuses one array per
+ * direction and changes only its last 8 bytes (the short nonce), so for it only those are copied:
+ * a whole 24-byte set() per frame was a visible share of a 1-byte receiver.
+ */
+let lastNonce: Uint8Array | undefined;
+
+function putNonce(heap: Uint8Array, nonce: Uint8Array): void {
+  const at = scratch + NONCE_AT;
+  if (nonce !== lastNonce) {
+    heap.set(nonce, at);
+    lastNonce = nonce;
+    return;
+  }
+  for (let i = 16; i < 24; i++) heap[at + i] = nonce[i]!;
 }
 
 /** Wipes the key slots (and `n` bytes of data) after a call that used a secret. */
@@ -141,7 +159,7 @@ function run(
   const heap = room(input.length, outLength);
   const i = scratch + DATA_AT;
   const o = i + input.length;
-  heap.set(nonce, scratch + NONCE_AT);
+  putNonce(heap, nonce);
   if (keys[0] !== undefined) heap.set(keys[0], scratch + KEY_A);
   if (keys[1] !== undefined) heap.set(keys[1], scratch + KEY_B);
   heap.set(input, i);
@@ -221,7 +239,7 @@ class Session implements SessionBox {
     let heap = room(plain, plain + MAC);
     const m = scratch + DATA_AT;
     const c = m + plain;
-    heap.set(nonce, scratch + NONCE_AT);
+    putNonce(heap, nonce);
     heap[m] = flags;
     if (payload.length <= 16) {
       for (let i = 0; i < payload.length; i++) heap[m + 1 + i] = payload[i]!;
@@ -267,7 +285,7 @@ class Session implements SessionBox {
     let heap = room(n, n);
     const c = scratch + DATA_AT;
     const m = c + n;
-    heap.set(nonce, scratch + NONCE_AT);
+    putNonce(heap, nonce);
     if (n <= 64) {
       for (let i = 0; i < n; i++) heap[c + i] = body[at + i]!;
     } else heap.set(at === 0 ? body : body.subarray(at), c);
