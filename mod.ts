@@ -33,6 +33,8 @@ export { Stream, type StreamConnectOptions, type StreamOptions } from "./src/soc
 export { shutdownOnSignals, type ShutdownOptions } from "./src/shutdown.ts";
 export { type Capability, capability, packageVersion, version } from "./src/version.ts";
 export { attachWebSocket, type WebSocketEndpoint } from "./src/ws_attach.ts";
+// CURVE's mechanisms, which the browser build (browser.ts) leaves out.
+import "./src/mechanisms/curve_support.ts";
 export { z85Decode, z85Encode } from "./src/codec/z85.ts";
 export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/security/keys.ts";
 export type { CurveKey, SecurityMechanism, SecurityOptions } from "./src/security/options.ts";

@@ -51,12 +51,12 @@ export function streamAddress(
 }
 
 /**
- * What a ws endpoint is told of its socket. The mechanism picks the subprotocols (NULL until the
- * core has others; then this is the one line that passes the socket's own).
+ * What a ws endpoint is told of its socket. The mechanism (the socket's, from its security
+ * options when the endpoint is made) picks the subprotocols offered or accepted.
  */
 export function wsSettings(core: SocketCore, refused?: (error: Error) => void): WsSettings {
   return {
-    mechanism: "NULL",
+    mechanism: core.security().mechanism.toUpperCase(),
     dropWhenFull: core.type === "SUB" || core.type === "XSUB",
     refused,
   };

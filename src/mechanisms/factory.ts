@@ -6,11 +6,30 @@
  */
 
 import type { SecuritySettings } from "../security/options.ts";
-import { CurveClient } from "./curve_client.ts";
-import { CurveServer } from "./curve_server.ts";
 import { HandshakeError, type Mechanism, type MechanismContext } from "./mechanism.ts";
 import { NullMechanism } from "./null.ts";
 import { PlainClient, PlainServer } from "./plain.ts";
+
+/** CURVE's two sides, as curve_support.ts registers them. */
+export interface CurveSides {
+  client(
+    ctx: MechanismContext,
+    keys: { publicKey: Uint8Array | undefined; secretKey: Uint8Array; serverKey: Uint8Array },
+  ): Mechanism;
+  server(ctx: MechanismContext, secretKey: Uint8Array): Mechanism;
+}
+
+/**
+ * CURVE is registered by src/mechanisms/curve_support.ts, which mod.ts imports: the browser build
+ * (browser.ts, whose WebSockets carry no mechanism) then bundles neither CURVE nor, through its
+ * dynamic import, the cryptography library.
+ */
+let curve: CurveSides | undefined;
+
+/** Makes CURVE available to the factory (curve_support.ts calls it). */
+export function supportCurve(sides: CurveSides): void {
+  curve = sides;
+}
 
 /**
  * Makes the mechanism for one connection; `undefined` settings (inproc between threads) is NULL
@@ -33,15 +52,18 @@ export function createMechanism(
     return new PlainClient(ctx, settings.username ?? none, settings.password ?? none);
   }
   const { publicKey, secretKey, serverKey } = settings;
+  if (curve === undefined) {
+    return refused("CURVE is not in this build (import the package's mod.ts)");
+  }
   if (settings.asServer) {
     return secretKey === undefined
       ? refused("a CURVE server needs curveSecretKey")
-      : new CurveServer(ctx, secretKey);
+      : curve.server(ctx, secretKey);
   }
   if (secretKey === undefined || serverKey === undefined) {
     return refused("a CURVE client needs curveSecretKey and curveServerKey");
   }
-  return new CurveClient(ctx, { publicKey, secretKey, serverKey });
+  return curve.client(ctx, { publicKey, secretKey, serverKey });
 }
 
 /** A CURVE mechanism that cannot run: it says why when the handshake starts. */

@@ -42,6 +42,30 @@ test("mod.ts statically imports only our own files and node: built-ins", () => {
   assert.ok(![...graph.keys()].some((f) => f.endsWith("sodium.ts")), "sodium.ts is never static");
 });
 
+test("browser.ts reaches neither CURVE nor its library, even through import() (the browser bundle leaves them out)", () => {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const m of source.matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)) {
+      visit(resolve(dirname(file), m[1]!));
+    }
+  };
+  visit(join(root, "browser.ts"));
+  const reached = [...seen].map((f) => f.slice(root.length));
+  assert.ok(reached.includes("src/engine.ts"), "the walk reached the engine");
+  for (
+    const kept of [
+      "src/security/sodium.ts",
+      "src/mechanisms/curve_client.ts",
+      "src/mechanisms/curve_support.ts",
+    ]
+  ) {
+    assert.ok(!reached.includes(kept), `browser.ts reaches ${kept}`);
+  }
+});
+
 const program = (curve: boolean) =>
   `import process from "node:process";
 import { Authenticator, Context, Pull, Push } from "./mod.ts";
@@ -87,7 +111,7 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; 
 test("a NULL/PLAIN/ZAP program runs on Deno and Bun with no package installed; CURVE asks for one", async () => {
   const dir = mkdtempSync(join(tmpdir(), "zmq-ts-lazy-"));
   try {
-    cpSync(join(root, "mod.ts"), join(dir, "mod.ts"));
+    for (const entry of ["mod.ts", "browser.ts"]) cpSync(join(root, entry), join(dir, entry));
     cpSync(join(root, "src"), join(dir, "src"), { recursive: true });
     writeFileSync(join(dir, "plain.ts"), program(false));
     writeFileSync(join(dir, "curve.ts"), program(true));
