@@ -1,8 +1,8 @@
 /**
  * `zmq`, the command line tool: talk to a ZeroMQ system from a shell script. Bind or connect any
  * socket type to one or more endpoints, send messages given as arguments or read from stdin,
- * print what arrives as text, hex or JSON, watch a socket's events, or run the benchmark pair.
- * `zmq --help` says how.
+ * print what arrives as text, hex or JSON, watch a socket's events, run the benchmark pair, or
+ * make CURVE keys; PLAIN and CURVE on any socket. `zmq --help` says how.
  *
  * Run it with `deno run -A jsr:@zmq-ts/zmq/cli ...`, install it with
  * `deno install -g -A -n zmq jsr:@zmq-ts/zmq/cli`, or compile it into a single binary (see the
@@ -22,6 +22,7 @@ import process from "node:process";
 import { type Command, parseCommand, USAGE, UsageError } from "./src/cli/args.ts";
 import { type CliOutput, processOutput, stdinLines } from "./src/cli/io.ts";
 import { runBench } from "./src/cli/run_bench.ts";
+import { runKeygen } from "./src/cli/run_keygen.ts";
 import { runMonitor } from "./src/cli/run_monitor.ts";
 import { runSocket } from "./src/cli/run_socket.ts";
 import { packageVersion, version } from "./src/version.ts";
@@ -30,6 +31,7 @@ import { packageVersion, version } from "./src/version.ts";
  * Runs one `zmq` command line (the arguments after the program's name) and resolves with its
  * exit status: 0 done, 1 failed (a timeout, an address in use, ...), 2 wrong arguments. Output
  * goes to stdout, notes and errors to stderr, messages to send (without `--send`) come from stdin.
+ * Secrets may come from the environment (`ZMQ_CURVE_SECRET_KEY`, `ZMQ_PLAIN_PASSWORD`).
  *
  * @example
  * ```ts
@@ -41,7 +43,7 @@ export async function main(args: string[]): Promise<number> {
   const out = processOutput();
   let status: number;
   try {
-    status = await run(parseCommand(args), out);
+    status = await run(parseCommand(args, process.env), out);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     out.note(`zmq: ${e.message}`);
@@ -66,6 +68,8 @@ function run(command: Command, out: CliOutput): Promise<number> {
       return runMonitor(command, out);
     case "bench":
       return runBench(command, out);
+    case "keygen":
+      return runKeygen(command, out, stdinLines);
   }
 }
 

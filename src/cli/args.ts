@@ -7,12 +7,18 @@
 
 import { parseArgs } from "node:util";
 import { LINE_FORMATS, type LineFormat } from "./format.ts";
+import {
+  type CliSecurity,
+  curveKeyArgument,
+  SECURITY_OPTION_TYPES,
+  type SecurityEnv,
+  securityFromArgs,
+  type SecurityValues,
+} from "./security_args.ts";
 import { SOCKET_KINDS, type SocketKind, socketKind } from "./socket_kinds.ts";
+import { UsageError } from "./usage_error.ts";
 
-/** A command line the `zmq` command cannot run; the message says why. Exit status 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** What `bind`, `connect` and `monitor` share: the socket and its options. */
 export interface SocketCommand {
@@ -36,6 +42,18 @@ export interface SocketCommand {
   linger: number | undefined;
   /** The socket's routing id. */
   identity: string | undefined;
+  /** The security mechanism and what it needs. */
+  security: CliSecurity;
+  /** The ZAP domain. */
+  zapDomain: string | undefined;
+}
+
+/** `zmq keygen`: a new CURVE key pair, or the public key of a secret one. */
+export interface KeygenCommand {
+  /** Print the public key of this secret key (Z85), or of the one on stdin (`-`). */
+  secretKey: string | undefined;
+  /** text: `public: ...` and `secret: ...` lines; json: an object. */
+  format: "text" | "json";
 }
 
 /** `zmq bench thr|lat`: the benchmark pair, in this process or as one side of it. */
@@ -60,7 +78,8 @@ export type Command =
   | { command: "version" }
   | ({ command: "socket" } & SocketCommand)
   | ({ command: "monitor" } & SocketCommand)
-  | ({ command: "bench" } & BenchCommand);
+  | ({ command: "bench" } & BenchCommand)
+  | ({ command: "keygen" } & KeygenCommand);
 
 const types = SOCKET_KINDS.map((k) => k.name).join(", ");
 
@@ -76,6 +95,11 @@ Usage:
                                                throughput (push/pull) or latency (req/rep);
                                                roles: thr recv|send, lat rep|req; without a
                                                role both sides run here over tcp loopback
+  zmq keygen [--format json]                   a new CURVE key pair: "public: <key>" and
+                                               "secret: <key>" lines (json: {"publicKey",
+                                               "secretKey"}); save it with umask 077
+  zmq keygen --public <secret>|-               "public: <key>" of a secret key (-: read from
+                                               stdin, a key or keygen's output)
   zmq --help | --version
 
 Types: ${types}
@@ -102,6 +126,24 @@ Options:
       --identity <id>   the socket's routing id (as a ROUTER sees it)
       --size <bytes>    bench: message size (default 64); --count: messages (default
                         100000) or round trips (default 10000)
+
+Security (bind, connect, monitor; default: none, the NULL mechanism):
+      --curve-server            a CURVE server; its secret key from --curve-secret-key or
+                                $ZMQ_CURVE_SECRET_KEY; its public key is reported on stderr
+      --curve-server-key <key>  a CURVE client of the server with this public key; its own key
+                                pair is new each run, unless --curve-secret-key or
+                                $ZMQ_CURVE_SECRET_KEY gives it
+      --curve-secret-key <key>  this socket's secret key (the variable keeps it out of ps)
+      --curve-public-key <key>  a client's public key (checked against its secret key)
+      --plain-server            a PLAIN server; it lets in the one --plain-user and
+                                --plain-password (or $ZMQ_PLAIN_PASSWORD)
+      --plain-user <name>       a PLAIN client: the username, and the password from
+      --plain-password <pw>     --plain-password or $ZMQ_PLAIN_PASSWORD (kept out of ps)
+      --zap-domain <domain>     the ZAP domain the socket's handshakes are judged in
+Keys are 40 characters of Z85, as zmq keygen writes them: quote them in '...' (Z85 has $, &, (
+and other characters the shell reads, but no '), and write one that starts with "-" as
+--curve-server-key=-... A CURVE server lets in any client that has its public key. The
+variables are read only when the command uses that mechanism.
   -h, --help            this text
   -V, --version         zmq-ts's version and the libzmq behaviour it follows
 
@@ -115,7 +157,10 @@ Examples:
   zmq connect sub tcp://127.0.0.1:5556 --subscribe weather
   printf 'topic\\tbody\\n' | zmq connect push tcp://127.0.0.1:5557
   zmq monitor connect dealer tcp://127.0.0.1:5555 --count 2
-  zmq bench thr --count 100000`;
+  zmq bench thr --count 100000
+  zmq keygen                    # public: <key> / secret: <key>
+  ZMQ_CURVE_SECRET_KEY='<secret key>' zmq bind rep 'tcp://*:5555' --curve-server
+  zmq connect req tcp://127.0.0.1:5555 --curve-server-key '<public key>' --send hello`;
 
 function integer(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -135,14 +180,15 @@ function lineFormat(text: string | undefined): LineFormat {
 }
 
 /**
- * Parses the `zmq` command's arguments (without the program name).
+ * Parses the `zmq` command's arguments (without the program name). `env` holds the environment
+ * variables a secret may come from (`ZMQ_CURVE_SECRET_KEY`, `ZMQ_PLAIN_PASSWORD`).
  *
  * @example
  * ```ts
  * const cmd = parseCommand(["connect", "req", "tcp://127.0.0.1:5555", "--send", "hello"]);
  * ```
  */
-export function parseCommand(args: string[]): Command {
+export function parseCommand(args: string[], env: SecurityEnv = {}): Command {
   let parsed;
   try {
     parsed = parseArgs({
@@ -158,6 +204,8 @@ export function parseCommand(args: string[]): Command {
         linger: { type: "string" },
         identity: { type: "string" },
         size: { type: "string" },
+        public: { type: "string" },
+        ...SECURITY_OPTION_TYPES,
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -172,26 +220,30 @@ export function parseCommand(args: string[]): Command {
   switch (verb) {
     case "bind":
     case "connect":
-      return { command: "socket", ...socketCommand(verb, rest, values) };
+      return { command: "socket", ...socketCommand(verb, rest, values, env) };
     case "monitor": {
       const [mode, ...more] = rest;
       if (mode !== "bind" && mode !== "connect") {
         throw new UsageError(`monitor needs bind or connect first, got ${quote(mode)}`);
       }
-      return { command: "monitor", ...socketCommand(mode, more, values) };
+      return { command: "monitor", ...socketCommand(mode, more, values, env) };
     }
     case "bench":
       return { command: "bench", ...benchCommand(rest, values) };
+    case "keygen":
+      return { command: "keygen", ...keygenCommand(rest, values) };
     case undefined:
       throw new UsageError("no command: try zmq --help");
     default:
-      throw new UsageError(`unknown command ${quote(verb)}: bind, connect, monitor or bench`);
+      throw new UsageError(
+        `unknown command ${quote(verb)}: bind, connect, monitor, bench or keygen`,
+      );
   }
 }
 
 const quote = (s: string | undefined) => (s === undefined ? "nothing" : `"${s}"`);
 
-type Values = {
+type Values = SecurityValues & {
   send?: string[];
   count?: string;
   subscribe?: string[];
@@ -200,9 +252,25 @@ type Values = {
   linger?: string;
   identity?: string;
   size?: string;
+  public?: string;
 };
 
-function socketCommand(mode: "bind" | "connect", rest: string[], values: Values): SocketCommand {
+/** Refuses the options in `names` that were given: they are not for `command`. */
+function refuse(values: Values, names: readonly (keyof Values)[], command: string): void {
+  for (const name of names) {
+    if (values[name] !== undefined) throw new UsageError(`--${name} is not for ${command}`);
+  }
+}
+
+const SOCKET_OPTIONS = ["send", "count", "subscribe", "timeout", "linger", "identity"] as const;
+const SECURITY_ARGS = Object.keys(SECURITY_OPTION_TYPES) as (keyof SecurityValues)[];
+
+function socketCommand(
+  mode: "bind" | "connect",
+  rest: string[],
+  values: Values,
+  env: SecurityEnv,
+): SocketCommand {
   const [typeName, ...endpoints] = rest;
   if (typeName === undefined) throw new UsageError(`${mode} needs a socket type: ${types}`);
   const kind = socketKind(typeName);
@@ -219,6 +287,11 @@ function socketCommand(mode: "bind" | "connect", rest: string[], values: Values)
     throw new UsageError(`--subscribe is for sub and xsub sockets, not ${kind.name}`);
   }
   if (values.size !== undefined) throw new UsageError("--size is for zmq bench");
+  refuse(values, ["public"], `zmq ${mode}`);
+  const zapDomain = values["zap-domain"];
+  if (zapDomain !== undefined && new TextEncoder().encode(zapDomain).length > 255) {
+    throw new UsageError("--zap-domain must be at most 255 bytes");
+  }
   return {
     mode,
     kind,
@@ -230,6 +303,8 @@ function socketCommand(mode: "bind" | "connect", rest: string[], values: Values)
     timeout: integer("timeout", values.timeout, 0),
     linger: integer("linger", values.linger, -1),
     identity: values.identity,
+    security: securityFromArgs(values, env),
+    zapDomain,
   };
 }
 
@@ -248,9 +323,8 @@ function benchCommand(rest: string[], values: Values): BenchCommand {
     throw new UsageError(`bench ${which} ${role} needs an endpoint`);
   }
   if (extra.length > 0) throw new UsageError(`bench: unexpected "${extra[0]}"`);
-  for (const name of ["send", "subscribe", "timeout", "linger", "identity"] as const) {
-    if (values[name] !== undefined) throw new UsageError(`--${name} is not for zmq bench`);
-  }
+  refuse(values, [...SOCKET_OPTIONS.filter((o) => o !== "count"), "public"], "zmq bench");
+  refuse(values, SECURITY_ARGS, "zmq bench");
   return {
     which,
     role: role as BenchCommand["role"],
@@ -258,5 +332,20 @@ function benchCommand(rest: string[], values: Values): BenchCommand {
     size: integer("size", values.size, 0) ?? 64,
     count: integer("count", values.count, 2) ?? (which === "thr" ? 100_000 : 10_000),
     format: lineFormat(values.format),
+  };
+}
+
+function keygenCommand(rest: string[], values: Values): KeygenCommand {
+  // Not repeated: a stray argument may be a secret key given without --public.
+  if (rest.length > 0) throw new UsageError("keygen takes no arguments but --public and --format");
+  refuse(values, [...SOCKET_OPTIONS, "size", ...SECURITY_ARGS], "zmq keygen");
+  const format = lineFormat(values.format);
+  if (format === "hex") throw new UsageError("keygen --format is text or json");
+  const secretKey = values.public;
+  return {
+    secretKey: secretKey === undefined || secretKey === "-"
+      ? secretKey
+      : curveKeyArgument("--public", secretKey),
+    format,
   };
 }

@@ -11,6 +11,7 @@ import type { Subscriber } from "../sockets/sub.ts";
 import type { SocketCommand } from "./args.ts";
 import { formatMessage, parseMessage } from "./format.ts";
 import type { CliOutput } from "./io.ts";
+import { securityOptions } from "./security.ts";
 import type { SocketRole } from "./socket_kinds.ts";
 
 /** A failure the command reports in one line and exits 1 for. */
@@ -19,9 +20,9 @@ export class CommandFailed extends Error {
 }
 
 /**
- * Makes the command's socket on `context` and binds or connects it to every endpoint, reporting
- * bound endpoints on stderr (a `*` port becomes the one chosen). `beforeFirstEndpoint` sees the
- * socket first (to watch its events from the start).
+ * Makes the command's socket on `context`, with its security (security.ts), and binds or connects
+ * it to every endpoint, reporting bound endpoints on stderr (a `*` port becomes the one chosen).
+ * `beforeFirstEndpoint` sees the socket first (to watch its events from the start).
  *
  * @example
  * ```ts
@@ -35,7 +36,9 @@ export async function openSocket(
   beforeFirstEndpoint: (socket: Socket) => void = () => {},
 ): Promise<Socket> {
   const linger = cmd.linger ?? cmd.timeout ?? -1;
+  const security = await securityOptions(cmd, context, out);
   const socket = cmd.kind.make({
+    ...security,
     context,
     linger,
     receiveTimeout: cmd.timeout ?? -1,

@@ -72,3 +72,129 @@ test("wrong command lines are refused with what is wrong", () => {
     });
   }
 });
+
+// Two valid Z85 keys (not a pair; the parser checks only their form).
+const KEY_A = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+const KEY_B = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
+
+const socket = (args: string[], env = {}) => {
+  const cmd = parseCommand(["connect", "req", "tcp://a:1", ...args], env);
+  assert.ok(cmd.command === "socket");
+  return cmd;
+};
+
+test("security: the mechanism from the options, secrets from the environment", () => {
+  assert.deepEqual(socket([]).security, { mechanism: "null" });
+  assert.deepEqual(socket(["--curve-server", "--curve-secret-key", KEY_A]).security, {
+    mechanism: "curve",
+    server: true,
+    secretKey: KEY_A,
+  });
+  assert.deepEqual(socket(["--curve-server"], { ZMQ_CURVE_SECRET_KEY: KEY_A }).security, {
+    mechanism: "curve",
+    server: true,
+    secretKey: KEY_A,
+  });
+  // The option wins over the variable; a client without either gets a fresh pair (undefined).
+  assert.deepEqual(
+    socket(["--curve-server-key", KEY_A, "--curve-secret-key", KEY_B], {
+      ZMQ_CURVE_SECRET_KEY: KEY_A,
+    }).security,
+    { mechanism: "curve", server: false, serverKey: KEY_A, secretKey: KEY_B, publicKey: undefined },
+  );
+  assert.deepEqual(socket([`--curve-server-key=${KEY_A}`]).security, {
+    mechanism: "curve",
+    server: false,
+    serverKey: KEY_A,
+    secretKey: undefined,
+    publicKey: undefined,
+  });
+  assert.deepEqual(
+    socket(["--plain-user", "u", "--zap-domain", "d"], { ZMQ_PLAIN_PASSWORD: "p" }).security,
+    { mechanism: "plain", server: false, username: "u", password: "p" },
+  );
+  assert.equal(socket(["--zap-domain", "d"]).zapDomain, "d");
+  const server = socket(["--plain-server", "--plain-user", "u", "--plain-password", "p"]);
+  assert.deepEqual(server.security, {
+    mechanism: "plain",
+    server: true,
+    username: "u",
+    password: "p",
+  });
+  // A variable is read only when its mechanism is in use.
+  assert.deepEqual(socket([], { ZMQ_CURVE_SECRET_KEY: "bad", ZMQ_PLAIN_PASSWORD: "p" }).security, {
+    mechanism: "null",
+  });
+});
+
+test("keygen: a new pair, or the public key of a secret one (given, or - for stdin)", () => {
+  assert.deepEqual(parse("keygen"), { command: "keygen", secretKey: undefined, format: "text" });
+  assert.deepEqual(parseCommand(["keygen", "--public", KEY_A, "-f", "json"]), {
+    command: "keygen",
+    secretKey: KEY_A,
+    format: "json",
+  });
+  assert.deepEqual(parse("keygen --public -"), {
+    command: "keygen",
+    secretKey: "-",
+    format: "text",
+  });
+});
+
+test("wrong security options are refused naming the option, never repeating a key", () => {
+  const secretLike = "s3cr3t".repeat(6) + "~~~~"; // 40 characters, not Z85
+  const refused: [string[], RegExp, Record<string, string>?][] = [
+    [
+      ["--curve-server"],
+      /--curve-server needs its secret key: --curve-secret-key or ZMQ_CURVE_SECRET_KEY/,
+    ],
+    [["--curve-server", "--curve-secret-key", secretLike], /--curve-secret-key is not Z85/],
+    [["--curve-server"], /ZMQ_CURVE_SECRET_KEY is not Z85/, { ZMQ_CURVE_SECRET_KEY: secretLike }],
+    [
+      ["--curve-server-key", "s3cr3ts3cr3t"],
+      /--curve-server-key must be a CURVE key: 40 characters of Z85, got 12/,
+    ],
+    [
+      ["--curve-server-key", KEY_A, "--curve-public-key", KEY_B],
+      /--curve-public-key needs its secret key/,
+    ],
+    [["--curve-server", "--curve-server-key", KEY_A], /--curve-server-key is for a client/],
+    [["--curve-secret-key", KEY_A], /need --curve-server \(a server\) or --curve-server-key/],
+    [["--curve-server-key", KEY_A, "--plain-user", "u"], /choose one mechanism/],
+    [["--plain-server"], /--plain-server needs the login it accepts/],
+    [
+      ["--plain-user", "u"],
+      /a PLAIN client needs: --plain-user and --plain-password \(or ZMQ_PLAIN_PASSWORD\)/,
+    ],
+    [
+      ["--plain-user", "u", "--plain-password", "x".repeat(256)],
+      /--plain-password must be 1 to 255 bytes/,
+    ],
+    [["--zap-domain", "d".repeat(256)], /--zap-domain must be at most 255 bytes/],
+    [["--public", KEY_A], /--public is not for zmq connect/],
+  ];
+  for (const [args, why, env] of refused) {
+    assert.throws(() => socket(args, env), (e: unknown) => {
+      assert.ok(e instanceof UsageError, `${args}: ${e}`);
+      assert.match(e.message, why, args.join(" "));
+      assert.ok(!e.message.includes("s3cr3t"), e.message);
+      return true;
+    });
+  }
+  const keygenRefused: [string[], RegExp][] = [
+    [["keygen", KEY_A], /keygen takes no arguments/],
+    [["keygen", "--public", secretLike], /--public is not Z85/],
+    [["keygen", "-f", "hex"], /keygen --format is text or json/],
+    [["keygen", "--curve-server"], /--curve-server is not for zmq keygen/],
+    [["keygen", "--send", "x"], /--send is not for zmq keygen/],
+    [["bench", "thr", "--curve-server-key", KEY_A], /--curve-server-key is not for zmq bench/],
+  ];
+  for (const [args, why] of keygenRefused) {
+    assert.throws(() => parseCommand(args), (e: unknown) => {
+      assert.ok(e instanceof UsageError, `${args}: ${e}`);
+      assert.match(e.message, why, args.join(" "));
+      assert.ok(!e.message.includes("s3cr3t") && !e.message.includes(KEY_A), e.message);
+      return true;
+    });
+  }
+});
