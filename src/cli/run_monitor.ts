@@ -22,17 +22,22 @@ import { CommandFailed, openSocket } from "./run_socket.ts";
  * ```
  */
 export function formatEvent(event: SocketEvent, format: "text" | "hex" | "json"): string {
+  const { status, userId } = event.type === "end" ? {} : event;
   if (format === "json") {
     return JSON.stringify({
       type: event.type,
       address: event.address,
       ...(event.interval === undefined ? {} : { interval: event.interval }),
       ...(event.error === undefined ? {} : { error: event.error.message }),
+      ...(status === undefined ? {} : { status }),
+      ...(userId === undefined ? {} : { userId }),
     });
   }
   let line = `${event.type} ${event.address}`;
   if (event.interval !== undefined) line += ` interval=${event.interval}ms`;
   if (event.error !== undefined) line += ` error=${JSON.stringify(event.error.message)}`;
+  if (status !== undefined) line += ` status=${status}`;
+  if (userId !== undefined) line += ` userId=${JSON.stringify(userId)}`;
   return line;
 }
 

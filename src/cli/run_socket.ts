@@ -6,6 +6,7 @@
  */
 
 import { Context } from "../context.ts";
+import type { EndpointEvent } from "../observer.ts";
 import type { Socket } from "../socket.ts";
 import type { Subscriber } from "../sockets/sub.ts";
 import type { SocketCommand } from "./args.ts";
@@ -80,9 +81,10 @@ export async function runSocket(
   const context = new Context();
   let socket: Socket | undefined;
   try {
-    socket = await openSocket(cmd, context, out);
+    let refused: Promise<never> | undefined;
+    socket = await openSocket(cmd, context, out, (s) => (refused = refusals(s, cmd, out)));
     subscribe(socket, cmd);
-    await new Exchange(socket, cmd, out, lines).run(cmd.kind.role);
+    await Promise.race([new Exchange(socket, cmd, out, lines).run(cmd.kind.role), refused!]);
     return 0;
   } catch (e) {
     if (socket !== undefined) socket.linger = 0; // a failed command leaves nothing behind
@@ -95,6 +97,31 @@ export async function runSocket(
     socket?.close();
     await context.shutdown();
   }
+}
+
+/**
+ * Notes each failed handshake on stderr. Rejects once every endpoint of a connecting socket has
+ * refused us or failed the protocol: it does not reconnect after that (libzmq's rule), so nothing
+ * more can come and the command fails instead of waiting for ever.
+ */
+function refusals(socket: Socket, cmd: SocketCommand, out: CliOutput): Promise<never> {
+  const refused = new Set<string>();
+  return new Promise((_, reject) => {
+    const failed = (e: EndpointEvent) => {
+      const why = e.type === "handshake:error:auth"
+        ? `refused${e.status === undefined ? "" : ` (${e.status})`}`
+        : e.error?.message ?? e.type;
+      out.note(`zmq: handshake with ${e.address} failed: ${why}`);
+      if (cmd.mode !== "connect" || e.type === "handshake:error:other") return;
+      refused.add(e.address);
+      if (refused.size >= cmd.endpoints.length) {
+        reject(new CommandFailed(`no endpoint let us in (${cmd.endpoints.join(" ")})`));
+      }
+    };
+    socket.events.on("handshake:error:auth", failed)
+      .on("handshake:error:protocol", failed)
+      .on("handshake:error:other", failed);
+  });
 }
 
 /** sub: the prefixes (none: everything); xsub: a subscription message for each. */

@@ -42,4 +42,13 @@ test("events: type and address, then what else the event carries", () => {
     address: "a",
     error: "bad",
   });
+  const auth = { type: "handshake:error:auth" as const, address: "a", status: 400 };
+  assert.equal(formatEvent(auth, "text"), "handshake:error:auth a status=400");
+  const user = { type: "handshake" as const, address: "a", userId: "alice" };
+  assert.equal(formatEvent(user, "text"), 'handshake a userId="alice"');
+  assert.deepEqual(JSON.parse(formatEvent(user, "json")), {
+    type: "handshake",
+    address: "a",
+    userId: "alice",
+  });
 });
