@@ -1,63 +1,12 @@
 // The zmq command as an operator runs it: a subprocess on this runtime, against libzmq peers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import process from "node:process";
 import { packageVersion, version } from "../../mod.ts";
 import { LibzmqPeer, peerTest } from "../helpers/libzmq.ts";
-import { until, within } from "../helpers/timeout.ts";
+import { until } from "../helpers/timeout.ts";
+import { Zmq, zmq } from "../helpers/zmq_cli.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
-
-/** A running `zmq` command: its output so far, its bound endpoint, its end. */
-class Zmq {
-  out = "";
-  err = "";
-  readonly ended: Promise<number | null>;
-  readonly #child: ChildProcess;
-
-  constructor(args: string[], stdin?: string) {
-    const argv = "Bun" in globalThis ? ["cli.ts", ...args] : ["run", "-A", "cli.ts", ...args];
-    this.#child = spawn(process.execPath, argv, { cwd: root, stdio: "pipe" });
-    this.#child.stdout!.on("data", (c) => (this.out += c));
-    this.#child.stderr!.on("data", (c) => (this.err += c));
-    this.ended = new Promise((resolve) => this.#child.on("close", resolve));
-    if (stdin !== undefined) this.#child.stdin!.end(stdin);
-  }
-
-  /** The endpoint the command reported binding. */
-  async bound(): Promise<string> {
-    await until(() => /zmq: bound (\S+)/.test(this.err), 15000, "the command to bind");
-    return /zmq: bound (\S+)/.exec(this.err)![1]!;
-  }
-
-  /** Waits for the command to exit; its status. */
-  async status(ms = 20000): Promise<number | null> {
-    try {
-      return await within(this.ended, ms, `zmq to exit (stdout: ${this.out}, stderr: ${this.err})`);
-    } finally {
-      this.#child.kill();
-    }
-  }
-
-  /** Stops reading the command's stdout, as `| head -1` does once it has its line. */
-  closeStdout(): void {
-    this.#child.stdout!.destroy();
-  }
-
-  /** The command's stdout lines. */
-  get lines(): string[] {
-    return this.out.split("\n").filter((l) => l !== "");
-  }
-}
-
-/** Runs a command to its end. */
-async function zmq(args: string[], stdin?: string): Promise<Zmq & { code: number | null }> {
-  const z = new Zmq(args, stdin);
-  return Object.assign(z, { code: await z.status() });
-}
 
 peerTest("connect req --send: prints the reply of a libzmq REP and exits 0", async () => {
   const rep = await LibzmqPeer.start("REP");
