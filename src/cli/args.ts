@@ -126,6 +126,8 @@ Options:
       --identity <id>   the socket's routing id (as a ROUTER sees it)
       --size <bytes>    bench: message size (default 64); --count: messages (default
                         100000) or round trips (default 10000)
+  -h, --help            this text
+  -V, --version         zmq-ts's version and the libzmq behaviour it follows
 
 Security (bind, connect, monitor; default: none, the NULL mechanism):
       --curve-server            a CURVE server; its secret key from --curve-secret-key or
@@ -140,16 +142,16 @@ Security (bind, connect, monitor; default: none, the NULL mechanism):
       --plain-user <name>       a PLAIN client: the username, and the password from
       --plain-password <pw>     --plain-password or $ZMQ_PLAIN_PASSWORD (kept out of ps)
       --zap-domain <domain>     the ZAP domain the socket's handshakes are judged in
+
 Keys are 40 characters of Z85, as zmq keygen writes them: quote them in '...' (Z85 has $, &, (
 and other characters the shell reads, but no '), and write one that starts with "-" as
 --curve-server-key=-... A CURVE server lets in any client that has its public key. The
 variables are read only when the command uses that mechanism.
-  -h, --help            this text
-  -V, --version         zmq-ts's version and the libzmq behaviour it follows
 
 Messages are one per line. text: frames as UTF-8 separated by a tab; hex: each frame in hex,
 separated by a tab; json: ["frame", {"hex": "00ff"}]. Bound endpoints are reported on stderr.
-Exit status: 0 done, 1 failed (timeout, address in use, ...), 2 wrong arguments.
+Exit status: 0 done, 1 failed (timeout, address in use, every endpoint refused us, ...), 2 wrong
+arguments.
 
 Examples:
   zmq connect req tcp://127.0.0.1:5555 --send hello

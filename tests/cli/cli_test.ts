@@ -228,6 +228,11 @@ test("--help, --version, and wrong arguments (exit 2, saying what is wrong)", as
   assert.equal(help.code, 0);
   assert.match(help.out, /^zmq: talk to a ZeroMQ system/);
   assert.match(help.out, /zmq connect req tcp:\/\/127\.0\.0\.1:5555 --send hello/);
+  for (
+    const word of ["zmq keygen", "--curve-server-key", "--plain-server", "ZMQ_CURVE_SECRET_KEY"]
+  ) {
+    assert.ok(help.out.includes(word), word);
+  }
   const v = await zmq(["--version"]);
   assert.equal(v.code, 0);
   assert.equal(v.out, `zmq-ts ${packageVersion} (libzmq ${version} behaviour)\n`);

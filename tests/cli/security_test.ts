@@ -48,30 +48,30 @@ test("keygen prints a pair whose public key is its secret key's; --public derive
   assert.notEqual(secretKey, pair.secretKey);
 });
 
-peerTest("connect req --curve-server-key: a libzmq CURVE REP's reply is printed", async () => {
-  const server = await curveKeyPair();
-  const rep = await LibzmqPeer.start("REP", {
-    curveServer: true,
-    curveSecretKey: server.secretKey,
-  });
-  try {
-    const endpoint = await rep.bind("tcp://127.0.0.1:*");
-    const answered = rep.echo(1);
-    const z = await zmq([
-      "connect",
-      "req",
-      endpoint,
-      `--curve-server-key=${server.publicKey}`,
-      "-s",
-      "hello",
-    ]);
-    assert.equal(z.code, 0, z.err);
-    assert.deepEqual(z.lines, ["hello"]);
-    await answered;
-  } finally {
-    await rep.stop();
-  }
-});
+peerTest(
+  "connect req --curve-server-key: a libzmq CURVE REP's reply is printed; monitor sees the handshake",
+  async () => {
+    const server = await curveKeyPair();
+    const rep = await LibzmqPeer.start("REP", {
+      curveServer: true,
+      curveSecretKey: server.secretKey,
+    });
+    try {
+      const endpoint = await rep.bind("tcp://127.0.0.1:*");
+      const answered = rep.echo(1);
+      const serverKey = `--curve-server-key=${server.publicKey}`;
+      const z = await zmq(["connect", "req", endpoint, serverKey, "-s", "hello"]);
+      assert.equal(z.code, 0, z.err);
+      assert.deepEqual(z.lines, ["hello"]);
+      await answered;
+      const monitor = await zmq(["monitor", "connect", "req", endpoint, serverKey, "-n", "2"]);
+      assert.equal(monitor.code, 0, monitor.err);
+      assert.deepEqual(monitor.lines, [`connect ${endpoint}`, `handshake ${endpoint}`]);
+    } finally {
+      await rep.stop();
+    }
+  },
+);
 
 peerTest(
   "a CURVE client's own key from ZMQ_CURVE_SECRET_KEY is the one libzmq's ZAP sees; a fresh one is refused at once (exit 1)",
