@@ -175,10 +175,7 @@ peerTest(
         assert.deepEqual((await req.request(["hello"])).map(text), ["world"]);
         assert.equal(await z.status(), 0, z.err);
         assert.deepEqual(z.lines, ["hello"]);
-        assert.match(
-          z.err,
-          new RegExp(`zmq: CURVE server public key ${literal(server.publicKey)}\n`),
-        );
+        assert.ok(z.err.includes(`zmq: CURVE server public key ${server.publicKey}\n`), z.err);
         assert.ok(!z.err.includes(server.secretKey));
       } finally {
         await z.status().catch(() => {});
@@ -296,7 +293,3 @@ test("a malformed or mismatched key is exit 2, naming where it came from, never 
     assert.ok(!z.err.includes("s3cr3t") && !z.err.includes(pair.secretKey), z.err);
   }
 });
-
-function literal(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
