@@ -129,6 +129,8 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
   #native: NativeSocket | undefined;
   /** Socket types' own options as last given to the backend. */
   #nativeTypeOptions = new Map<string, unknown>();
+  /** The TYPE_OPTIONS this socket's type has (its fields exist once its constructor has run). */
+  #typeOptionNames: string[] | undefined;
 
   /**
    * For socket types: `type` is the ZMTP name; `options` sets any socket option and the context.
@@ -221,8 +223,9 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
    * ones that changed before each use of the socket.
    */
   #syncTypeOptions(): void {
-    for (const name of TYPE_OPTIONS) {
-      if (!(name in this)) continue;
+    // Which of them this type has, found once: this runs before every send and receive.
+    this.#typeOptionNames ??= TYPE_OPTIONS.filter((name) => name in this);
+    for (const name of this.#typeOptionNames) {
       const value = (this as unknown as Record<string, unknown>)[name];
       if (this.#nativeTypeOptions.get(name) === value) continue;
       this.#native!.setOption(name, value);
