@@ -107,6 +107,8 @@ export const EVENT_ALL = 0xffff;
 
 const HAUSNUMERO = 156384712;
 export const EAGAIN = 11;
+/** A signal (a profiler's, a timer's) cut a call short; nothing was taken: call again. */
+export const EINTR = 4;
 
 /** libzmq's errno values on Linux, by the code zmq-ts reports. */
 export const ERRNO: Record<number, ErrorCode> = {

@@ -16,6 +16,7 @@ import type { Reactor, Watch } from "./reactor.ts";
 import {
   DONTWAIT,
   EAGAIN,
+  EINTR,
   ERRNO,
   EVENT_ALL,
   EVENTS,
@@ -29,6 +30,10 @@ import {
 
 let monitors = 0;
 const MAX_SEND_RETRY_MS = 64;
+/** The most messages taken from libzmq in one pass, ahead of the receives that will want them. */
+const MAX_PREFETCH = 1024;
+/** Types whose libzmq socket refuses a second receive before a send (EFSM): never read ahead. */
+const ONE_AT_A_TIME = new Set(["REQ", "REP"]);
 
 /** libzmq's last error as a ZmqError. */
 export function lastError(zmq: Libzmq, what: string, address?: string): ZmqError {
@@ -64,6 +69,18 @@ export class LibzmqSocket implements NativeSocket {
   #heartbeat = { interval: 0, timeout: 0 };
   /** Wildcard endpoints as bound, by what bind() was given (libzmq unbinds only the resolved one). */
   #wildcards = new Map<string, string>();
+  /**
+   * Messages taken from libzmq ahead of the receives that will want them: one pass reads all that
+   * waits (up to {@link #prefetch}), so most receives cost no call into C at all. They count
+   * against the receive high-water mark: libzmq's queue has room again only for what left it.
+   */
+  #inbox: Message[] = [];
+  #inboxHead = 0;
+  /** How many messages one pass may read ahead; 0: one at a time, on demand (REQ, REP, conflate). */
+  #prefetch: number;
+  #oneAtATime: boolean;
+  #conflate = false;
+  #receiveHighWaterMark = 1000;
 
   constructor(
     zmq: Libzmq,
@@ -81,6 +98,8 @@ export class LibzmqSocket implements NativeSocket {
     const h = zmq.socket(ctx, kind);
     if (h === null) throw lastError(zmq, `cannot make a ${type} socket`);
     this.#handle = h;
+    this.#oneAtATime = ONE_AT_A_TIME.has(type);
+    this.#prefetch = this.#prefetchLimit();
     this.#ctx = ctx;
     this.#contextId = contextId;
     this.#watch = { fd: zmq.getInt(h, OPT.FD), check: (fired) => this.#check(fired) };
@@ -160,7 +179,12 @@ export class LibzmqSocket implements NativeSocket {
     for (let i = 0; i <= last; i++) {
       // libzmq takes a multipart message whole once it took the first frame, so only frame 0 can meet EAGAIN.
       if (zmq.send(this.#handle, msg[i]!, i < last ? DONTWAIT | SNDMORE : DONTWAIT) >= 0) continue;
-      if (i === 0 && zmq.errno() === EAGAIN) {
+      const errno = zmq.errno();
+      if (errno === EINTR) {
+        i--;
+        continue;
+      }
+      if (i === 0 && errno === EAGAIN) {
         this.#stallSend();
         return false;
       }
@@ -185,27 +209,62 @@ export class LibzmqSocket implements NativeSocket {
 
   tryReceive(): Message | undefined {
     this.#assertOpen();
-    const zmq = this.#zmq;
+    if (this.#inboxHead < this.#inbox.length) return this.#takeQueued();
     this.#touch();
-    const first = zmq.receive(this.#handle, DONTWAIT);
-    if (first === undefined) {
-      if (zmq.errno() === EAGAIN) {
-        this.#wantIn = true;
-        return undefined;
-      }
-      throw lastError(zmq, "cannot receive");
+    if (this.#prefetch === 0) return this.#receiveOne();
+    // Read all that waits now, in one pass: the receives after this one find it here.
+    const inbox = this.#inbox;
+    inbox.length = 0;
+    this.#inboxHead = 0;
+    for (let i = 0; i < this.#prefetch; i++) {
+      const msg = this.#receiveOne();
+      if (msg === undefined) break;
+      inbox.push(msg);
     }
-    const msg = [first];
-    while (zmq.more()) {
-      const next = zmq.receive(this.#handle, DONTWAIT);
-      if (next === undefined) throw lastError(zmq, "cannot receive");
-      msg.push(next);
-    }
+    return inbox.length === 0 ? undefined : this.#takeQueued();
+  }
+
+  #takeQueued(): Message {
+    const msg = this.#inbox[this.#inboxHead]!;
+    this.#inbox[this.#inboxHead++] = undefined!; // not kept alive by the queue
     return msg;
+  }
+
+  /** One whole message from libzmq, or undefined (EAGAIN: the descriptor will fire when more comes). */
+  #receiveOne(): Message | undefined {
+    const zmq = this.#zmq;
+    const first = this.#receiveFrame();
+    if (first === undefined) {
+      this.#wantIn = true;
+      return undefined;
+    }
+    if (!zmq.more()) return [first];
+    const msg = [first];
+    do msg.push(this.#receiveFrame()!); while (zmq.more()); // the rest of a message is there already
+    return msg;
+  }
+
+  /** One frame, or undefined on EAGAIN. */
+  #receiveFrame(): Uint8Array | undefined {
+    const zmq = this.#zmq;
+    for (;;) {
+      const frame = zmq.receive(this.#handle, DONTWAIT);
+      if (frame !== undefined) return frame;
+      const errno = zmq.errno();
+      if (errno === EAGAIN) return undefined;
+      if (errno !== EINTR) throw lastError(zmq, "cannot receive");
+    }
+  }
+
+  #prefetchLimit(): number {
+    if (this.#oneAtATime || this.#conflate) return 0; // conflate: the newest, when asked
+    const hwm = this.#receiveHighWaterMark;
+    return hwm > 0 && hwm < MAX_PREFETCH ? hwm : MAX_PREFETCH;
   }
 
   get readable(): boolean {
     if (this.#closed) return false;
+    if (this.#inboxHead < this.#inbox.length) return true;
     this.#touch(); // reading ZMQ_EVENTS may take the descriptor's signal
     return (this.#events() & POLLIN) !== 0;
   }
@@ -250,6 +309,9 @@ export class LibzmqSocket implements NativeSocket {
       rc = zmq.setInt(h, OPT.HEARTBEAT_IVL, interval);
       if (rc >= 0) rc = zmq.setInt(h, OPT.HEARTBEAT_TIMEOUT, timeout === 0 ? interval : timeout);
     } else if (name in INT_OPTIONS) {
+      if (name === "conflate") this.#conflate = value === true;
+      if (name === "receiveHighWaterMark") this.#receiveHighWaterMark = value as number;
+      this.#prefetch = this.#prefetchLimit();
       rc = zmq.setInt(
         h,
         INT_OPTIONS[name]!,
@@ -302,8 +364,16 @@ export class LibzmqSocket implements NativeSocket {
 
   #events(): number {
     if (this.#closed) return 0;
-    const ev = this.#zmq.getInt(this.#handle, OPT.EVENTS);
+    const ev = this.#zmqEvents();
     return ev < 0 ? 0 : ev;
+  }
+
+  /** ZMQ_EVENTS (it processes libzmq's commands for the socket), or -1 with errno set. */
+  #zmqEvents(): number {
+    for (;;) {
+      const ev = this.#zmq.getInt(this.#handle, OPT.EVENTS);
+      if (ev >= 0 || this.#zmq.errno() !== EINTR) return ev;
+    }
   }
 
   /**
@@ -313,14 +383,14 @@ export class LibzmqSocket implements NativeSocket {
    */
   #check(fired: boolean): void {
     if (this.#closed) return;
-    const ev = this.#zmq.getInt(this.#handle, OPT.EVENTS);
+    const ev = this.#zmqEvents();
     if (ev < 0) {
       if (ERRNO[this.#zmq.errno()] === "ETERM") this.#listener.terminated();
       return;
     }
     const changed = ev !== this.#lastEvents;
     this.#lastEvents = ev;
-    const readable = (ev & POLLIN) !== 0;
+    const readable = (ev & POLLIN) !== 0 || this.#inboxHead < this.#inbox.length;
     if (fired || changed || (this.#wantIn && readable)) {
       this.#wantIn = false;
       this.#listener.ready(readable, (ev & POLLOUT) !== 0);
