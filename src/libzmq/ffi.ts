@@ -49,12 +49,14 @@ export interface Libzmq {
   has(capability: string): boolean;
 }
 
-/** The few libc calls the reactor needs for its control descriptor. */
+/** The few libc calls the reactor needs: its control descriptor, and yielding while it spins. */
 export interface LibcControl {
   /** A new nonblocking eventfd. */
   eventfd(): number;
   /** Makes `fd` readable (writes 1 to the eventfd). */
   signal(fd: number): void;
+  /** sched_yield(2): lets other threads (libzmq's I/O threads) run before this one goes on. */
+  yield(): void;
 }
 
 /** Where Debian's libzmq5 puts the library; `ZMQ_TS_LIBZMQ` or the backend's `path` option overrides it. */

@@ -122,11 +122,13 @@ export function openLibc(): LibcControl {
   const s = ffi.dlopen("libc.so.6", {
     eventfd: { args: [u32, i32], returns: i32 },
     write: { args: [i32, P, usize], returns: i64 },
+    sched_yield: { args: [], returns: i32 },
   }).symbols;
   const one = new Uint8Array(new BigUint64Array([1n]).buffer);
   return {
     eventfd: () => s.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
     signal: (fd) => void s.write(fd, one, 8),
+    yield: () => void s.sched_yield(),
   };
 }
 

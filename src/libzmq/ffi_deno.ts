@@ -146,11 +146,13 @@ export function openLibc(): LibcControl {
   const s = Deno.dlopen("libc.so.6", {
     eventfd: { parameters: ["u32", "i32"], result: "i32" },
     write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+    sched_yield: { parameters: [], result: "i32" },
   }).symbols;
   const one = new Uint8Array(new BigUint64Array([1n]).buffer);
   return {
     eventfd: () => s.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
     signal: (fd) => void s.write(fd, one, size(8)),
+    yield: () => void s.sched_yield(),
   };
 }
 

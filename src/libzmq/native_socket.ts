@@ -66,6 +66,10 @@ export class LibzmqSocket implements NativeSocket {
    */
   #sendRetry: ReturnType<typeof setTimeout> | undefined;
   #sendRetryMs = 1;
+  /** A receive found nothing (a receive is waiting). */
+  #starved = false;
+  /** A send was refused (a send is waiting). */
+  #stalled = false;
   #heartbeat = { interval: 0, timeout: 0 };
   /** Wildcard endpoints as bound, by what bind() was given (libzmq unbinds only the resolved one). */
   #wildcards = new Map<string, string>();
@@ -102,7 +106,14 @@ export class LibzmqSocket implements NativeSocket {
     this.#prefetch = this.#prefetchLimit();
     this.#ctx = ctx;
     this.#contextId = contextId;
-    this.#watch = { fd: zmq.getInt(h, OPT.FD), check: (fired) => this.#check(fired) };
+    const waiting = () => this.#starved || this.#stalled;
+    this.#watch = {
+      fd: zmq.getInt(h, OPT.FD),
+      check: (fired) => this.#check(fired),
+      get waiting() {
+        return waiting();
+      },
+    };
   }
 
   /**
@@ -125,7 +136,11 @@ export class LibzmqSocket implements NativeSocket {
     }
     this.#watching = true;
     this.#monitor = monitor;
-    this.#monitorWatch = { fd: zmq.getInt(monitor, OPT.FD), check: () => this.#readEvents() };
+    this.#monitorWatch = {
+      fd: zmq.getInt(monitor, OPT.FD),
+      check: () => this.#readEvents(),
+      waiting: false,
+    };
     this.#reactor.add(this.#watch);
     this.#reactor.add(this.#monitorWatch);
   }
@@ -190,6 +205,10 @@ export class LibzmqSocket implements NativeSocket {
       }
       throw lastError(zmq, "cannot send");
     }
+    if (this.#stalled) {
+      this.#stalled = false;
+      this.#reactor.woke(this.#watch);
+    }
     if (this.#sendRetry !== undefined) {
       clearTimeout(this.#sendRetry);
       this.#sendRetry = undefined;
@@ -199,6 +218,8 @@ export class LibzmqSocket implements NativeSocket {
   }
 
   #stallSend(): void {
+    this.#stalled = true;
+    this.#reactor.wait(this.#watch);
     if (this.#sendRetry !== undefined) return;
     this.#sendRetry = setTimeout(() => {
       this.#sendRetry = undefined;
@@ -211,17 +232,29 @@ export class LibzmqSocket implements NativeSocket {
     this.#assertOpen();
     if (this.#inboxHead < this.#inbox.length) return this.#takeQueued();
     this.#touch();
-    if (this.#prefetch === 0) return this.#receiveOne();
-    // Read all that waits now, in one pass: the receives after this one find it here.
-    const inbox = this.#inbox;
-    inbox.length = 0;
-    this.#inboxHead = 0;
-    for (let i = 0; i < this.#prefetch; i++) {
-      const msg = this.#receiveOne();
-      if (msg === undefined) break;
-      inbox.push(msg);
+    let msg: Message | undefined;
+    if (this.#prefetch === 0) {
+      msg = this.#receiveOne();
+    } else {
+      // Read all that waits now, in one pass: the receives after this one find it here.
+      const inbox = this.#inbox;
+      inbox.length = 0;
+      this.#inboxHead = 0;
+      for (let i = 0; i < this.#prefetch; i++) {
+        const next = this.#receiveOne();
+        if (next === undefined) break;
+        inbox.push(next);
+      }
+      if (inbox.length > 0) msg = this.#takeQueued();
     }
-    return inbox.length === 0 ? undefined : this.#takeQueued();
+    if (msg === undefined) {
+      this.#starved = true;
+      this.#reactor.wait(this.#watch);
+    } else if (this.#starved) {
+      this.#starved = false;
+      this.#reactor.woke(this.#watch);
+    }
+    return msg;
   }
 
   #takeQueued(): Message {
