@@ -103,6 +103,11 @@ export class Reactor {
   /** The socket was used: check it before this thread waits again. */
   touch(w: Watch): void {
     this.#touched.add(w);
+    this.#scheduleSweep();
+  }
+
+  /** A sweep on the next turn of the event loop (once, however many ask). */
+  #scheduleSweep(): void {
     if (this.#sweepScheduled) return;
     this.#sweepScheduled = true;
     setImmediate(() => {
@@ -126,14 +131,8 @@ export class Reactor {
       for (const w of touched) if (this.#watched.get(w.fd) === w) w.check(false);
     }
     if (this.#spin()) return;
-    if ((this.#touched.size > 0 || this.#fired.size > 0) && !this.#sweepScheduled) {
-      // Still busy after many rounds (a socket that keeps receiving): go on next turn, let I/O run.
-      this.#sweepScheduled = true;
-      setImmediate(() => {
-        this.#sweepScheduled = false;
-        this.#sweep();
-      });
-    }
+    // Still busy after many rounds (a socket that keeps receiving): go on next turn, let I/O run.
+    if (this.#touched.size > 0 || this.#fired.size > 0) this.#scheduleSweep();
     this.#arm();
   }
 
@@ -155,13 +154,7 @@ export class Reactor {
     }
     if (!spinning) return false;
     this.#libc.yield();
-    if (!this.#sweepScheduled) {
-      this.#sweepScheduled = true;
-      setImmediate(() => {
-        this.#sweepScheduled = false;
-        this.#sweep();
-      });
-    }
+    this.#scheduleSweep();
     return true;
   }
 
