@@ -49,7 +49,7 @@ export interface Libzmq {
   has(capability: string): boolean;
 }
 
-/** The few libc calls the reactor needs: its control descriptor, and yielding while it spins. */
+/** The few libc calls the reactor needs: its control descriptor, yielding while it spins, waiting. */
 export interface LibcControl {
   /** A new nonblocking eventfd. */
   eventfd(): number;
@@ -57,6 +57,13 @@ export interface LibcControl {
   signal(fd: number): void;
   /** sched_yield(2): lets other threads (libzmq's I/O threads) run before this one goes on. */
   yield(): void;
+  /** Reads an eventfd back to not readable. */
+  drain(fd: number): void;
+  /**
+   * poll(2) (no timeout) on a thread of the runtime's own, settling on this thread's event loop;
+   * only where the runtime has such calls (Deno's `nonblocking` symbols).
+   */
+  pollAsync?(pollfds: Uint8Array, count: number): Promise<number>;
 }
 
 /** Where Debian's libzmq5 puts the library; `ZMQ_TS_LIBZMQ` or the backend's `path` option overrides it. */

@@ -116,19 +116,23 @@ export function open(path: string): Libzmq {
   };
 }
 
-/** eventfd(2) and write(2), for the reactor's control descriptor. */
+/** eventfd(2), write(2), read(2) and sched_yield(2), for the reactor. */
 export function openLibc(): LibcControl {
   const { ptr: P, i32, u32, usize, i64 } = ffi.FFIType;
   const s = ffi.dlopen("libc.so.6", {
     eventfd: { args: [u32, i32], returns: i32 },
     write: { args: [i32, P, usize], returns: i64 },
+    read: { args: [i32, P, usize], returns: i64 },
     sched_yield: { args: [], returns: i32 },
   }).symbols;
+  const scratch = new Uint8Array(8);
   const one = new Uint8Array(new BigUint64Array([1n]).buffer);
   return {
     eventfd: () => s.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
     signal: (fd) => void s.write(fd, one, 8),
     yield: () => void s.sched_yield(),
+    drain: (fd) => void s.read(fd, scratch, 8),
+    // No pollAsync: Bun has no FFI calls that run on another thread (a poll Worker waits instead).
   };
 }
 

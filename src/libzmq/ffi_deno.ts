@@ -141,18 +141,23 @@ export function open(path: string): Libzmq {
   };
 }
 
-/** eventfd(2) and write(2), for the reactor's control descriptor. */
+/** eventfd(2), write(2), read(2), sched_yield(2), and poll(2) on Deno's FFI thread pool. */
 export function openLibc(): LibcControl {
   const s = Deno.dlopen("libc.so.6", {
     eventfd: { parameters: ["u32", "i32"], result: "i32" },
     write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+    read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
     sched_yield: { parameters: [], result: "i32" },
+    poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
   }).symbols;
   const one = new Uint8Array(new BigUint64Array([1n]).buffer);
+  const scratch = new Uint8Array(8);
   return {
     eventfd: () => s.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
     signal: (fd) => void s.write(fd, one, size(8)),
     yield: () => void s.sched_yield(),
+    drain: (fd) => void s.read(fd, scratch, size(8)),
+    pollAsync: (pollfds, count) => s.poll(pollfds, BigInt(count), -1),
   };
 }
 

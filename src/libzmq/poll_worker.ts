@@ -10,6 +10,8 @@
  * @module
  */
 
+import { pollFds, readable } from "./parking.ts";
+
 const g = globalThis as unknown as {
   Deno?: { dlopen: (p: string, s: unknown) => { symbols: Libc } };
 };
@@ -19,7 +21,6 @@ interface Libc {
   read(fd: number, buf: Uint8Array, n: number | bigint): number | bigint;
 }
 
-const POLLIN = 1;
 const BUN_FFI = "bun:ffi";
 
 async function openLibc(): Promise<Libc> {
@@ -57,15 +58,10 @@ self_.onmessage = (e: MessageEvent<{ exit?: boolean; control: number; fds: numbe
   }
   const { control, fds } = e.data;
   const all = [control, ...fds];
-  const pfds = new Uint8Array(all.length * 8);
-  const view = new DataView(pfds.buffer);
-  all.forEach((fd, i) => {
-    view.setInt32(i * 8, fd, true);
-    view.setInt16(i * 8 + 4, POLLIN, true);
-  });
+  const pfds = pollFds(all);
   while (libc.poll(pfds, all.length, -1) < 0) { /* EINTR: poll again */ }
-  if (view.getInt16(6, true) !== 0) libc.read(control, scratch, 8);
-  const ready = fds.filter((_, i) => view.getInt16((i + 1) * 8 + 6, true) !== 0);
-  self_.postMessage({ ready });
+  const ready = readable(pfds, all);
+  if (ready[0] === control) libc.read(control, scratch, 8);
+  self_.postMessage({ ready: ready[0] === control ? ready.slice(1) : ready });
 };
 self_.postMessage({ started: true });

@@ -3,15 +3,16 @@
  *
  * Each libzmq socket has a ZMQ_FD that is signalled when its state may have
  * changed; it is edge-triggered, and any call on the socket may consume the
- * signal. So: a Worker (poll_worker.ts) blocks in poll(2) on every watched
- * descriptor and posts which ones fired; this thread then checks those
- * sockets (ZMQ_EVENTS) and acts. Any call this thread makes on a socket
- * marks it "touched", and touched sockets are checked once per turn of the
- * event loop, so a signal consumed by our own call is never lost: many
- * sends or receives share one check. A control eventfd wakes the Worker
- * when the set of descriptors changes or the thread stops.
+ * signal. So: poll(2) runs off this thread on every watched descriptor
+ * (parking.ts: on Deno's FFI thread pool, or in a poll Worker on Bun) and
+ * reports which ones fired; this thread then checks those sockets
+ * (ZMQ_EVENTS) and acts. Any call this thread makes on a socket marks it
+ * "touched", and touched sockets are checked once per turn of the event
+ * loop, so a signal consumed by our own call is never lost: many sends or
+ * receives share one check. A control eventfd ends a pending poll when the
+ * set of descriptors changes or the thread stops.
  *
- * Before parking on the Worker, a socket whose receive found nothing (or
+ * Before parking, a socket whose receive found nothing (or
  * whose send was refused) is looked at again on each turn of the event loop
  * for up to SPIN_MS: the answer to a request, or room at a high-water mark,
  * usually comes within it, without the hop between threads. After a spin
@@ -23,6 +24,7 @@
 
 import { setImmediate } from "node:timers";
 import type { LibcControl } from "./ffi.ts";
+import { type Parking, parking } from "./parking.ts";
 
 /** A watched socket. */
 export interface Watch {
@@ -37,19 +39,19 @@ const MAX_ROUNDS = 64;
 const STOP_AFTER_MS = 50;
 /**
  * How long a waiting call's socket is looked at again, turn after turn of the event loop, before
- * the thread parks on the poll Worker (whose wake-up is a hop between threads: ~30-60 µs here).
+ * the thread parks (whose wake-up is a hop between threads: ~30-60 µs here, more under load).
  * Measured one way at 1 B over tcp: 73-99 µs parking at once, 40-47 µs with 200 µs of spinning.
  */
 const SPIN_MS = 0.2;
 /** At most this many waits park at once, after spins that found nothing, before one spins again. */
 const MAX_SPIN_SKIP = 64;
 
-/** One per thread: the poll Worker and the sockets it watches. */
+/** One per thread: the sockets it watches, and its way of waiting for them. */
 export class Reactor {
   #libc: LibcControl;
   #control: number;
-  #worker: Worker | undefined;
-  #started = false;
+  #parking: Parking | undefined;
+  /** A wait is pending. */
   #polling = false;
   #watched = new Map<number, Watch>();
   #touched = new Set<Watch>();
@@ -61,7 +63,7 @@ export class Reactor {
   /**
    * Waits that park at once before one spins again: after a spin that found nothing, 1, then 2, 4
    * ... up to MAX_SPIN_SKIP, back to 0 when a spin catches its answer. Judging a spin by the waits
-   * that parked cannot work: a parked wait lasts at least the Worker's hop, which may outlast the
+   * that parked cannot work: a parked wait lasts at least the hop between threads, which may outlast the
    * spin (on Deno it mostly did, and spinning never came back).
    */
   #spinSkip = 0;
@@ -72,15 +74,15 @@ export class Reactor {
     this.#control = libc.eventfd();
   }
 
-  /** Starts watching a socket (the Worker starts with the first). */
+  /** Starts watching a socket (waiting starts with the first). */
   add(w: Watch): void {
     this.#watched.set(w.fd, w);
-    if (this.#worker === undefined) this.#start();
+    if (this.#parking === undefined) this.#start();
     else if (this.#polling) this.#libc.signal(this.#control); // re-arm with the new descriptor
     this.touch(w);
   }
 
-  /** Stops watching (before the socket is closed); the Worker stops with the last. */
+  /** Stops watching (before the socket is closed); waiting stops with the last. */
   remove(w: Watch): void {
     if (this.#watched.get(w.fd) === w) this.#watched.delete(w.fd);
     this.#touched.delete(w);
@@ -179,46 +181,30 @@ export class Reactor {
   }
 
   #arm(): void {
-    if (this.#polling || !this.#started || this.#worker === undefined || this.#watched.size === 0) {
-      return;
-    }
-    this.#polling = true;
-    this.#worker.postMessage({ control: this.#control, fds: [...this.#watched.keys()] });
+    if (this.#polling || this.#parking === undefined || this.#watched.size === 0) return;
+    this.#polling = this.#parking.arm(this.#control, [...this.#watched.keys()]);
   }
 
   #start(): void {
-    const worker = new Worker(new URL("./poll_worker.ts", import.meta.url).href, {
-      type: "module",
-    });
-    this.#worker = worker;
-    this.#started = false;
-    this.#polling = false;
-    worker.onmessage = (e: MessageEvent<{ started?: boolean; ready?: number[] }>) => {
-      if (this.#worker !== worker) return;
-      if (e.data.started) {
-        this.#started = true;
-      } else {
-        this.#polling = false;
-        for (const fd of e.data.ready ?? []) {
-          const w = this.#watched.get(fd);
-          if (w !== undefined) this.#fired.add(w);
-        }
+    const parked = parking(this.#libc, (ready) => {
+      if (this.#parking !== parked) return;
+      this.#polling = false;
+      for (const fd of ready) {
+        const w = this.#watched.get(fd);
+        if (w !== undefined) this.#fired.add(w);
       }
       this.#sweep();
-    };
-    worker.onerror = (e) => {
-      e.preventDefault?.();
-      console.error("zmq-ts: the libzmq poll thread failed:", e.message);
-    };
+    });
+    this.#parking = parked;
+    this.#polling = false;
   }
 
   #stop(): void {
-    const worker = this.#worker;
-    if (worker === undefined) return;
-    this.#worker = undefined;
+    const parked = this.#parking;
+    if (parked === undefined) return;
+    this.#parking = undefined;
     this.#polling = false;
-    // Wake its poll first: a Worker blocked in C cannot be terminated cleanly on Deno.
-    this.#libc.signal(this.#control);
-    worker.postMessage({ exit: true });
+    this.#libc.signal(this.#control); // a pending wait returns
+    parked.stop();
   }
 }
