@@ -32,8 +32,12 @@ let monitors = 0;
 const MAX_SEND_RETRY_MS = 64;
 /** The most messages taken from libzmq in one pass, ahead of the receives that will want them. */
 const MAX_PREFETCH = 1024;
-/** Types whose libzmq socket refuses a second receive before a send (EFSM): never read ahead. */
-const ONE_AT_A_TIME = new Set(["REQ", "REP"]);
+/**
+ * Types whose libzmq socket acts on the message received last, so never read ahead: REQ and REP
+ * refuse a second receive before a send (EFSM), and a manual XPUB's subscribe() goes to the
+ * subscriber heard last.
+ */
+const ONE_AT_A_TIME = new Set(["REQ", "REP", "XPUB"]);
 
 /** libzmq's last error as a ZmqError. */
 export function lastError(zmq: Libzmq, what: string, address?: string): ZmqError {
@@ -80,7 +84,7 @@ export class LibzmqSocket implements NativeSocket {
    */
   #inbox: Message[] = [];
   #inboxHead = 0;
-  /** How many messages one pass may read ahead; 0: one at a time, on demand (REQ, REP, conflate). */
+  /** How many messages one pass may read ahead; 0: one at a time, when asked (REQ, REP, XPUB, conflate). */
   #prefetch: number;
   #oneAtATime: boolean;
   #conflate = false;

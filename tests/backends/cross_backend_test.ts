@@ -186,6 +186,35 @@ for (const b of backends) {
     }
   });
 
+  it("a manual XPUB's subscribe() goes to the subscriber it heard last, with more requests waiting", async () => {
+    const ctx = b.context();
+    try {
+      const xpub = new XPublisher({ context: ctx, manual: true });
+      const ep = freshEndpoint("inproc");
+      await xpub.bind(ep);
+      // Over inproc both requests are queued at the XPUB before it receives the first: a socket
+      // that read ahead would apply subscribe() to the second subscriber instead.
+      const subs = new Map<string, Subscriber>();
+      for (const topic of ["a", "b"]) {
+        const sub = new Subscriber({ context: ctx });
+        sub.connect(ep);
+        sub.subscribe(topic);
+        subs.set(topic, sub);
+      }
+      const [request] = await within(xpub.receive(), 5000, "the first subscription");
+      const topic = text(request!.subarray(1));
+      xpub.subscribe(topic);
+      const got = await publishUntil(
+        () => xpub.send([topic, "yes"]),
+        subs.get(topic)!.receive(),
+        `a message on "${topic}" at its subscriber`,
+      );
+      assert.deepEqual(got.map(text), [topic, "yes"]);
+    } finally {
+      ctx.terminate();
+    }
+  });
+
   it("ROUTER sees a DEALER's routing id, routes replies by it, and with mandatory refuses unknown peers", async () => {
     const ctx = b.context();
     try {
