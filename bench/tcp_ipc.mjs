@@ -57,6 +57,8 @@ const PAIR_TIMEOUT_MS = 60_000;
 
 const haveLibzmq = buildC(["thr", "lat"]);
 
+const denoCmd = (kind, args) => [bin("deno"), ["run", "-A", `${root}bench/${kind}.ts`, ...args]];
+const bunCmd = (kind, args) => [bin("bun"), [`${root}bench/${kind}.ts`, ...args]];
 // kind: "thr" | "lat"; role: "recv" | "send" (thr), "rep" | "req" (lat)
 const IMPLS = {
   libzmq: { name: "libzmq", cmd: (kind, args) => [cBin(kind), args] },
@@ -66,22 +68,22 @@ const IMPLS = {
   },
   deno: {
     name: "zmq-ts Deno",
-    cmd: (kind, args) => [bin("deno"), ["run", "-A", `${root}bench/${kind}.ts`, ...args]],
+    cmd: denoCmd,
   },
   bun: {
     name: "zmq-ts Bun",
-    cmd: (kind, args) => [bin("bun"), [`${root}bench/${kind}.ts`, ...args]],
+    cmd: bunCmd,
   },
   // The same programs on the libzmq backend (issue #7): zmq-ts's API over the C library through FFI.
   denoFfi: {
     name: "Deno, libzmq backend",
     env: { ZMQ_TS_BACKEND: "libzmq" },
-    cmd: (kind, args) => IMPLS.deno.cmd(kind, args),
+    cmd: denoCmd,
   },
   bunFfi: {
     name: "Bun, libzmq backend",
     env: { ZMQ_TS_BACKEND: "libzmq" },
-    cmd: (kind, args) => IMPLS.bun.cmd(kind, args),
+    cmd: bunCmd,
   },
 };
 if (!haveLibzmq) {
