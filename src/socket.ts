@@ -12,23 +12,13 @@
 
 import { type ErrorCode, zmqError } from "./errors.ts";
 import {
-  compatDefaults,
   type CompatOptions,
-  IMMEDIATE_OPTIONS,
   installRawAccessors,
   type RawOptionAccessors,
-  validateCompatOption,
-  warnNextConnect,
 } from "./options_compat.ts";
 import { type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
-import { asBytes, defaultOptions, type SocketOptions, validateOption } from "./options.ts";
-import {
-  isSecurityOption,
-  SECURITY_OPTIONS,
-  type SecurityMechanism,
-  type SecurityOptions,
-  SecurityState,
-} from "./security/options.ts";
+import { asBytes, type SocketOptions } from "./options.ts";
+import type { SecurityMechanism, SecurityOptions } from "./security/options.ts";
 import { zapGateway } from "./mechanisms/zap_client.ts";
 import { Observer, type SocketEvent } from "./observer.ts";
 import { compatible, sendsIdentity } from "./socket_types.ts";
@@ -39,6 +29,8 @@ import { type MessageLike, toMessage } from "./socket_message.ts";
 import { PendingCalls } from "./socket_pending.ts";
 import { SocketPipes } from "./socket_pipes.ts";
 import { type ServeStreams, SocketEndpoints } from "./socket_endpoints.ts";
+import { OPTION_NAMES, SocketOptionRecord } from "./socket_options.ts";
+import { openNative, TypeOptionSync } from "./socket_native.ts";
 
 export { type MessageLike, toMessage };
 
@@ -75,21 +67,6 @@ export function registerSocketType(type: number, cls: SocketClass): void {
   BY_NUMBER.set(type, cls);
 }
 
-/** Socket types' own options (plain fields of their classes) that a backend is told about. */
-const TYPE_OPTIONS = [
-  "conflate",
-  "probeRouter",
-  "invertMatching",
-  "noDrop",
-  "manual",
-  "verbosity",
-  "welcomeMessage",
-  "mandatory",
-  "handover",
-  "correlate",
-  "relaxed",
-];
-
 /**
  * The base of every socket type. Use a concrete type (Push, Pull, Pair...).
  *
@@ -109,9 +86,9 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
   /** The context this socket belongs to. */
   readonly context!: Context; // `!`: new Socket(number) returns another object instead
   #observer: Observer | undefined;
+  #record!: SocketOptionRecord;
+  /** The record's own options (`#record.options`), read on every send and receive. */
   #options!: SocketOptions;
-  #security = new SecurityState();
-  #compat: CompatOptions = compatDefaults();
   #closed = false;
   /** A bind or unbind is under way (zeromq.js's "blocked" state): another one fails with EBUSY. */
   #blocked = false;
@@ -127,10 +104,7 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
   #endpoints!: SocketEndpoints;
   /** Set when the context has a backend (libzmq): it routes and does the wire instead of the core. */
   #native: NativeSocket | undefined;
-  /** Socket types' own options as last given to the backend. */
-  #nativeTypeOptions = new Map<string, unknown>();
-  /** The TYPE_OPTIONS this socket's type has (its fields exist once its constructor has run). */
-  #typeOptionNames: string[] | undefined;
+  #typeOptions = new TypeOptionSync();
 
   /**
    * For socket types: `type` is the ZMTP name; `options` sets any socket option and the context.
@@ -141,7 +115,8 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
     if (typeof type !== "string" || new.target === Socket) {
       return Socket.#ofType(type, options, arguments.length);
     }
-    this.#options = defaultOptions(type);
+    this.#record = new SocketOptionRecord(type);
+    this.#options = this.#record.options;
     const { context, nativeOptions, ...opts } = options;
     if (context !== undefined && !(context instanceof Context)) {
       throw new TypeError("context must be a Context");
@@ -171,28 +146,28 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
     try {
       // Stored first, then given to the backend once, defaults and choices together.
       for (const [k, v] of Object.entries(opts)) this.#set(k, v);
-      this.#native = this.context.native?.socket(type, {
-        ready: (readable, writable) => {
-          if (readable) this.#calls.retryReceive();
-          if (writable) this.#calls.retrySend();
-          this.#pipes.notify();
-        },
-        event: (e) => this.#emit(e),
-        terminated: () => this.terminate(),
-      });
-      if (nativeOptions !== undefined) {
-        if (this.#native === undefined) {
-          throw zmqError(
-            "ENOTSUP",
-            "nativeOptions are libzmq options: they need a Context with the libzmq backend",
-          );
-        }
-        for (const [k, v] of Object.entries(nativeOptions)) {
-          this.#native.setRawOption(Number(k), v);
-        }
+      if (this.context.native !== undefined) {
+        this.#native = openNative(
+          this.context.native,
+          type,
+          {
+            ready: (readable, writable) => {
+              if (readable) this.#calls.retryReceive();
+              if (writable) this.#calls.retrySend();
+              this.#pipes.notify();
+            },
+            event: (e) => this.#emit(e),
+            terminated: () => this.terminate(),
+          },
+          this.#record,
+          nativeOptions,
+        );
+      } else if (nativeOptions !== undefined) {
+        throw zmqError(
+          "ENOTSUP",
+          "nativeOptions are libzmq options: they need a Context with the libzmq backend",
+        );
       }
-      for (const [k, v] of Object.entries(this.#options)) this.#native?.setOption(k, v);
-      if (this.#security.changed) this.#native?.setOption("security", this.#security.settings());
     } catch (e) {
       this.#native?.close(0);
       this.context.unregister(this);
@@ -212,25 +187,13 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
     return new cls(options as SocketConstructorOptions);
   }
 
-  /** @internal The backend's socket, when the context has a backend. */
-  protected get native(): NativeSocket | undefined {
-    if (this.#native !== undefined && !this.#closed) this.#syncTypeOptions();
-    return this.#native;
-  }
-
   /**
-   * Socket types keep their own options as plain fields; a backend gets the
-   * ones that changed before each use of the socket.
+   * @internal The backend's socket, when the context has a backend; the socket type's own
+   * options that changed are given to it first.
    */
-  #syncTypeOptions(): void {
-    // Which of them this type has, found once: this runs before every send and receive.
-    this.#typeOptionNames ??= TYPE_OPTIONS.filter((name) => name in this);
-    for (const name of this.#typeOptionNames) {
-      const value = (this as unknown as Record<string, unknown>)[name];
-      if (this.#nativeTypeOptions.get(name) === value) continue;
-      this.#native!.setOption(name, value);
-      this.#nativeTypeOptions.set(name, value);
-    }
+  protected get native(): NativeSocket | undefined {
+    if (this.#native !== undefined && !this.#closed) this.#typeOptions.sync(this, this.#native);
+    return this.#native;
   }
 
   // --- routing hooks for socket types -------------------------------------
@@ -487,7 +450,7 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
     const code: ErrorCode = this.#terminated ? "ETERM" : "EAGAIN";
     const why = this.#terminated ? "Context was terminated" : "Socket was closed";
     this.#calls.failAll(code, why);
-    if (linger === 0) this.#security.wipe(); // nothing lingers that could reconnect with the keys
+    if (linger === 0) this.#record.security.wipe(); // nothing lingers that could reconnect with the keys
     this.#native?.close(linger);
     for (const address of this.#endpoints.close(linger)) this.#emit({ type: "close", address });
     this.#pipes.dropAll(linger);
@@ -564,24 +527,10 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
   declare zapEnforceDomain: boolean;
 
   static {
-    const names = [...Object.keys(defaultOptions("")), ...Object.keys(compatDefaults())];
-    for (const name of names as (keyof SocketOptions)[]) {
+    for (const name of OPTION_NAMES) {
       Object.defineProperty(Socket.prototype, name, {
         get(this: Socket) {
-          return name in this.#options
-            ? this.#options[name]
-            : this.#compat[name as unknown as keyof CompatOptions];
-        },
-        set(this: Socket, value: unknown) {
-          this.#set(name, value);
-        },
-        configurable: true,
-      });
-    }
-    for (const name of SECURITY_OPTIONS) {
-      Object.defineProperty(Socket.prototype, name, {
-        get(this: Socket) {
-          return this.#security.get(name);
+          return this.#record.get(name);
         },
         set(this: Socket, value: unknown) {
           this.#set(name, value);
@@ -609,35 +558,15 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
   protected abstract hasWritable(): boolean;
 
   #set(name: string, value: unknown): void {
-    if (isSecurityOption(name)) {
-      this.#security.set(name, value);
-      this.#warnUnlessImmediate(name);
-      this.#native?.setOption("security", this.#security.settings());
-      return;
-    }
-    if (!(name in this.#options)) {
-      if (name in this.#compat) return this.#setCompat(name as keyof CompatOptions, value);
-      throw new TypeError(`unknown socket option "${name}"`);
-    }
-    validateOption(name as keyof SocketOptions, value);
-    this.#warnUnlessImmediate(name);
-    this.#native?.setOption(name, value);
-    (this.#options as unknown as Record<string, unknown>)[name] = value;
+    const late = this.#endpointCount > 0 || this.#blocked;
+    this.#record.set(name, value, late, (kind) => {
+      if (kind === "socket") this.#native?.setOption(name, value);
+      if (kind === "security") {
+        this.#native?.setOption("security", this.#record.security.settings());
+      }
+    });
     if (name === "sendHighWaterMark" || name === "receiveHighWaterMark") {
       this.#pipes.applyMarks(this.#options);
-    }
-  }
-
-  #setCompat(name: keyof CompatOptions, value: unknown): void {
-    const checked = validateCompatOption(name, value);
-    this.#warnUnlessImmediate(name);
-    (this.#compat as unknown as Record<string, unknown>)[name] = checked;
-  }
-
-  /** zeromq.js warns when an option that applies at the next bind or connect is set too late. */
-  #warnUnlessImmediate(name: string): void {
-    if ((this.#endpointCount > 0 || this.#blocked) && !IMMEDIATE_OPTIONS.has(name)) {
-      warnNextConnect();
     }
   }
 
@@ -646,7 +575,7 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
    * "curve" (zeromq.js's ZMQ_MECHANISM).
    */
   get securityMechanism(): SecurityMechanism {
-    return this.#security.mechanism;
+    return this.#record.security.mechanism;
   }
 
   /** Whether the socket may be used from several threads: never (zeromq.js's ZMQ_THREAD_SAFE). */
@@ -685,9 +614,9 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
       routingId,
       identity: () => sendsIdentity(type()) ? routingId() : undefined,
       accepts: (peerType: string) => compatible(type(), peerType),
-      security: () => this.#security.settings(),
+      security: () => this.#record.security.settings(),
       zap: (remoteAddress: string) => {
-        const { zapDomain, zapEnforceDomain } = this.#security.settings();
+        const { zapDomain, zapEnforceDomain } = this.#record.security.settings();
         return zapGateway(this.context, {
           domain: zapDomain,
           enforceDomain: zapEnforceDomain,
@@ -712,7 +641,7 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
       },
       emit: (e: SocketEvent) => this.#emit(e),
       identified: (pipe: Pipe) => this.peerIdentified(pipe),
-      socksProxy: () => this.#compat.socksProxy,
+      socksProxy: () => this.#record.compat.socksProxy,
       hiccuped: (pipe: Pipe) => this.pipeHiccuped(pipe),
       linger: (cancel: () => void) => this.context.linger(cancel),
     };
