@@ -34,6 +34,13 @@ type TcpAddress = Extract<StreamAddress, { transport: "tcp" }>;
 
 /** A message split in fragments is refused past this size. */
 const MAX_MESSAGE = 0x7fff_ffff;
+/**
+ * Or past this many fragments: empty ones add no bytes, and a server sending them forever grew
+ * the list without end. (libzmq refuses fragments outright; RFC 6455 allows them.)
+ */
+const MAX_FRAGMENTS = 65_536;
+/** RFC 6455 §5.5: a control frame's payload is at most 125 bytes. */
+const MAX_CONTROL_PAYLOAD = 125;
 
 /**
  * Connects to a ws:// endpoint over `tcp`; resolves with the ZWS stream once the upgrade is
@@ -209,6 +216,15 @@ class TcpWebSocket implements WsConnection {
     this.#decoder.push(bytes);
     try {
       for (let f = this.#decoder.next(); f !== undefined; f = this.#decoder.next()) {
+        if (f.opcode >= OP_CLOSE) {
+          if (!f.fin) throw new Error("a fragmented control frame");
+          if (f.payload.length > MAX_CONTROL_PAYLOAD) {
+            throw new Error(`a control frame of ${f.payload.length} bytes (at most 125)`);
+          }
+          if (f.opcode === OP_CLOSE && f.payload.length === 1) {
+            throw new Error("a close frame with a one-byte payload");
+          }
+        }
         switch (f.opcode) {
           case OP_BINARY:
           case OP_TEXT:
@@ -224,6 +240,9 @@ class TcpWebSocket implements WsConnection {
             break;
           case OP_CONTINUATION:
             if (this.#fragments === undefined) throw new Error("a continuation with no message");
+            if (this.#fragments.length >= MAX_FRAGMENTS) {
+              throw new Error(`a message in more than ${MAX_FRAGMENTS} fragments`);
+            }
             this.#fragments.push(f.payload);
             this.#fragmentBytes += f.payload.length;
             if (this.#fragmentBytes > MAX_MESSAGE) {
