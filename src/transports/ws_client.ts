@@ -27,6 +27,7 @@ import {
   WsFrameDecoder,
 } from "../codec/websocket.ts";
 import type { Stream, StreamAddress, StreamTransport } from "./stream.ts";
+import { backgroundTimeout, type BackgroundTimer, clearBackground } from "../liveness.ts";
 import type { WsAddress } from "./ws_web.ts";
 import { type WsConnection, ZwsStream } from "./zws_stream.ts";
 
@@ -67,12 +68,25 @@ export async function connectOverTcp(
   return new Promise((resolve, reject) => {
     let head = new Uint8Array(0);
     let checking = false;
+    let timer: BackgroundTimer | undefined;
     const fail = (e: Error) => {
+      clearBackground(timer);
       stream.destroy();
       reject(new Error(`WebSocket to ${url} failed: ${e.message}`, { cause: e }));
     };
-    stream.onClose = (e) =>
+    // A server that takes the connection and never answers must not hold the connect forever:
+    // the engine's handshake timer starts only once the upgrade is done.
+    const limit = addr.settings.handshakeInterval ?? 0;
+    if (limit > 0) {
+      timer = backgroundTimeout(
+        () => fail(new Error(`no answer to the upgrade in ${limit} ms`)),
+        limit,
+      );
+    }
+    stream.onClose = (e) => {
+      clearBackground(timer);
       reject(new Error(`${url} closed the connection during the upgrade`, { cause: e }));
+    };
     stream.onData = (bytes) => {
       const all = new Uint8Array(head.length + bytes.length);
       all.set(head);
@@ -89,6 +103,7 @@ export async function connectOverTcp(
       checking = true;
       checkAnswer(parsed.answer, key, offer).then(
         (protocol) => {
+          clearBackground(timer);
           const connection = new TcpWebSocket(stream);
           const zws = new ZwsStream(connection, protocol, url, addr.settings);
           connection.attach(zws, head.subarray(parsed.rest));

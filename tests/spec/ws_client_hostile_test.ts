@@ -73,3 +73,23 @@ test("ws client: a message cut into endless empty fragments is refused past the 
     for (let i = 0; i < 16; i++) c.socket.write(burst);
   }, "endless fragments");
 });
+
+test("ws client: a server that never answers the upgrade is given up after handshakeInterval, and tried again", async () => {
+  const ctx = new Context();
+  const server = await fakeWsServer(() => {}, { answer: false });
+  try {
+    const push = new Push({
+      context: ctx,
+      linger: 0,
+      handshakeInterval: 200,
+      reconnectInterval: 50,
+    });
+    const retried = nextEvent(push.events, "connect:retry", 10000);
+    push.connect(`ws://127.0.0.1:${server.port}/`);
+    await retried;
+    await until(() => server.connections() >= 2, 10000, "a second attempt");
+  } finally {
+    ctx.terminate();
+    server.close();
+  }
+});
