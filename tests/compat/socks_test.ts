@@ -6,7 +6,7 @@ import { connect, createServer, type Server, type Socket as NetSocket } from "no
 import type { AddressInfo } from "node:net";
 import { Context, Pull, Push, Stream } from "../../mod.ts";
 import { connectRequest } from "../../src/socks.ts";
-import { within } from "../helpers/timeout.ts";
+import { until, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -106,11 +106,13 @@ test("the CONNECT request carries IPv4 and IPv6 literals as bytes and names unre
 /** A SOCKS5 "proxy" that accepts the method and then plays `onRequest` (it connects nowhere). */
 function scriptedProxy(
   onRequest: (client: NetSocket) => void,
+  { answerMethod = true } = {},
 ): Promise<{ server: Server; port: number; connections: () => number }> {
   let count = 0;
   const server = createServer((client: NetSocket) => {
     count++;
     client.on("error", () => {});
+    if (!answerMethod) return; // takes the connection and says nothing
     let stage = 0;
     client.on("data", (d: Buffer) => {
       if (stage++ === 0) client.write(Buffer.from([5, 0]));
@@ -130,6 +132,25 @@ function scriptedProxy(
     )
   );
 }
+
+test("socksProxy: a proxy that never answers is given up after handshakeInterval, and tried again", async () => {
+  const ctx = new Context();
+  const { server, port, connections } = await scriptedProxy(() => {}, { answerMethod: false });
+  try {
+    const push = new Push({
+      context: ctx,
+      socksProxy: `127.0.0.1:${port}`,
+      linger: 0,
+      handshakeInterval: 200,
+      reconnectInterval: 50,
+    });
+    push.connect("tcp://127.0.0.1:9");
+    await until(() => connections() >= 2, 10000, "a second attempt through the proxy");
+  } finally {
+    ctx.terminate();
+    server.close();
+  }
+});
 
 test("socksProxy: a STREAM socket gets the bytes the target sent in the proxy's reply's own read", async () => {
   const ctx = new Context();
