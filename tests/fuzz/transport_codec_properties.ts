@@ -163,7 +163,7 @@ const wsProperties: NamedProperty[] = [
         const got = refusal(() => parseAnswer(input), UpgradeError);
         if (got instanceof Error || got === undefined) return;
         assert.ok(got.rest >= 4 && got.rest <= input.length, "the head ends inside the input");
-        assert.ok(got.answer.status >= 100 && got.answer.status <= 999);
+        assert.ok(Number.isInteger(got.answer.status) && got.answer.status <= 999);
       },
     ),
   },
