@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Context, Pull, Push } from "../../mod.ts";
 import { MAX_MESSAGE_FRAMES } from "../../src/message_assembly.ts";
-import { nextEvent, within } from "../helpers/timeout.ts";
+import { nextEvent, until, within } from "../helpers/timeout.ts";
 import { frame, RawPeer } from "../helpers/zmtp_raw.ts";
 import { clientFrame, RawWs, upgradeRequest, zwsReady } from "../helpers/ws_raw.ts";
 
@@ -84,6 +84,51 @@ test("ws: a peer sending frames marked MORE forever is dropped once its message 
     assert.match(String(e.error?.message), /frames/);
     await within(ws.closed, 5000, "the hostile WebSocket to close");
   } finally {
+    ctx.terminate();
+  }
+});
+
+test("ws server: an upgrade with no key, another version or no Connection: Upgrade is refused with 4xx and reported, logging nothing", async () => {
+  const ctx = new Context();
+  const logged: unknown[] = [];
+  const consoleError = console.error;
+  console.error = (...a: unknown[]) => void logged.push(a);
+  try {
+    const pull = new Pull({ context: ctx, linger: 0 });
+    await pull.bind("ws://127.0.0.1:*/zmq");
+    const port = portOf(pull.lastEndpoint!);
+    const refusals: string[] = [];
+    pull.events.on("handshake:error:protocol", (e) => refusals.push(e.error?.message ?? ""));
+    const head = (lines: string[]) =>
+      ["GET /zmq HTTP/1.1", "Host: 127.0.0.1", "Upgrade: websocket", ...lines].join("\r\n") +
+      "\r\n\r\n";
+    const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
+    const bad: [string, string[], number][] = [
+      ["no key", ["Connection: Upgrade", "Sec-WebSocket-Version: 13"], 400],
+      ["version 8", ["Connection: Upgrade", key, "Sec-WebSocket-Version: 8"], 426],
+      ["Connection: keep-alive", ["Connection: keep-alive", key, "Sec-WebSocket-Version: 13"], 426],
+    ];
+    for (const [what, lines, status] of bad) {
+      const ws = await RawWs.open(port, head([...lines, "Sec-WebSocket-Protocol: ZWS2.0"]));
+      assert.equal(ws.status, status, what);
+      if (what === "version 8") assert.equal(ws.headers.get("sec-websocket-version"), "13");
+      ws.destroy();
+    }
+    await until(() => refusals.length === bad.length, 5000, "every refusal to be reported");
+    const good = await RawWs.open(
+      port,
+      head([
+        "Connection: Upgrade",
+        key,
+        "Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Protocol: ZWS2.0",
+      ]),
+    );
+    assert.equal(good.status, 101, "a good upgrade still passes");
+    good.destroy();
+    assert.deepEqual(logged, [], "nothing logged");
+  } finally {
+    console.error = consoleError;
     ctx.terminate();
   }
 });
