@@ -114,7 +114,7 @@ export class Connecter {
     const target = this.#target;
     const proxy = this.#core.socksProxy(); // ZMQ_SOCKS_PROXY: tcp only
     const connecting = target.transport === "tcp" && proxy !== null
-      ? socksConnect(this.#transport, proxy, target)
+      ? socksConnect(this.#transport, proxy, target, this.#core.options().handshakeInterval)
       : this.#transport.connect(target);
     connecting.then(
       (stream) => {

@@ -65,6 +65,7 @@ import {
   writeSealedMessage,
 } from "./mechanisms/sealed_framing.ts";
 import type { SecuritySettings } from "./security/options.ts";
+import { MessageAssembly } from "./message_assembly.ts";
 
 /** Options the engine reads (a subset of the socket's). */
 export interface EngineOptions {
@@ -172,7 +173,8 @@ export class Engine {
   /** Set after a handshake that encrypts (CURVE): every frame is sealed and opened by it. */
   #cipher: FrameCipher | undefined;
   #pipe: Pipe | undefined;
-  #partial: Message = [];
+  /** The message being received: bounded, as a peer may mark frames "more" forever. */
+  #partial = new MessageAssembly();
   #ready = false;
   #ended = false;
   #paused = false;
@@ -311,7 +313,7 @@ export class Engine {
   #decode(): void {
     while (!this.#ended) {
       if (this.#ready && !this.#pipe!.alive) return; // the socket let go of this peer: nothing to decode for
-      if (this.#ready && this.#partial.length === 0 && this.#pipe!.inbound.full) {
+      if (this.#ready && !this.#partial.started && this.#pipe!.inbound.full) {
         this.#pauseReading();
         return;
       }
@@ -337,15 +339,8 @@ export class Engine {
   }
 
   #onMessageFrame(frame: Frame): void {
-    if (!frame.more && this.#partial.length === 0) {
-      this.#pipe!.inbound.push([frame.body]);
-      return;
-    }
-    this.#partial.push(frame.body);
-    if (frame.more) return;
-    const msg = this.#partial;
-    this.#partial = [];
-    this.#pipe!.inbound.push(msg);
+    const msg = this.#partial.add(frame.body, frame.more);
+    if (msg !== undefined) this.#pipe!.inbound.push(msg);
   }
 
   #onCommand(frame: Frame): void {

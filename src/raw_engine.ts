@@ -30,6 +30,11 @@ export class RawEngine {
   #ended = false;
   #flushing = false;
   #closing = false;
+  /**
+   * Bytes that came before the peer was attached: a stream may deliver some first (the target's
+   * first bytes in the read that carried a SOCKS proxy's reply).
+   */
+  #early: Uint8Array[] = [];
 
   constructor(stream: Stream, host: EngineHost) {
     this.#stream = stream;
@@ -37,8 +42,8 @@ export class RawEngine {
     stream.onData = (bytes) => this.#onData(bytes);
     stream.onDrain = () => this.#flush();
     stream.onClose = (error) => this.#end({ kind: "closed", error, wasReady: this.ready });
-    // The connection is all the handshake there is: attach once the caller holds this engine
-    // (a microtask runs before any I/O callback, so no data comes first).
+    // The connection is all the handshake there is: attach once the caller holds this engine.
+    // Bytes a stream delivers before then (in a microtask of its own) wait in #early.
     queueMicrotask(() => this.#attach());
   }
 
@@ -57,6 +62,7 @@ export class RawEngine {
     }
     this.#pipe = pipe;
     pipe.inbound.push([EMPTY]); // the connect notification
+    for (const bytes of this.#early.splice(0)) pipe.inbound.push([bytes]);
     pipe.inbound.onWritable = () => this.#stream.resume();
     pipe.outbound.onReadable = () => queueMicrotask(() => this.#flush());
     pipe.onClosed = () => {
@@ -85,7 +91,9 @@ export class RawEngine {
 
   #onData(bytes: Uint8Array): void {
     const pipe = this.#pipe;
-    if (pipe === undefined || this.#ended || !pipe.alive) return;
+    if (this.#ended) return;
+    if (pipe === undefined) return void this.#early.push(bytes);
+    if (!pipe.alive) return;
     pipe.inbound.push([bytes]);
     if (pipe.inbound.full) this.#stream.pause();
   }

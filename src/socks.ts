@@ -8,6 +8,7 @@
 
 import { parseEndpoint } from "./endpoint.ts";
 import type { Stream, StreamAddress, StreamTransport } from "./transports/stream.ts";
+import { backgroundTimeout, type BackgroundTimer, clearBackground } from "./liveness.ts";
 
 const VERSION = 5;
 const NO_AUTH = 0;
@@ -86,7 +87,9 @@ const REPLIES: Record<number, string> = {
 
 /**
  * Connects to `target` through the SOCKS5 proxy at `proxy`; resolves with the stream once the
- * proxy has connected it, ready for the engine. Rejects (and closes) if the proxy refuses.
+ * proxy has connected it, ready for the engine. Rejects (and closes) if the proxy refuses, or if
+ * it has not answered within `timeoutMs` (0: no limit) once connected to: the engine's handshake
+ * timer starts only afterwards, and a silent proxy held the connect forever (libzmq's does too).
  *
  * @example
  * ```ts
@@ -97,9 +100,11 @@ export async function socksConnect(
   transport: StreamTransport,
   proxy: string,
   target: Extract<StreamAddress, { transport: "tcp" }>,
+  timeoutMs = 0,
 ): Promise<Stream> {
   const { host, port } = socksAddress(proxy);
   const stream = await transport.connect({ transport: "tcp", host, port });
+  let timer: BackgroundTimer | undefined;
   const leftover = await new Promise<Uint8Array>((resolve, reject) => {
     let buf = new Uint8Array(0);
     let chosen = false;
@@ -107,6 +112,9 @@ export async function socksConnect(
       stream.destroy();
       reject(new Error(`SOCKS5 proxy ${proxy}: ${why}`));
     };
+    if (timeoutMs > 0) {
+      timer = backgroundTimeout(() => fail(`no answer in ${timeoutMs} ms`), timeoutMs);
+    }
     stream.onClose = (e) => reject(e ?? new Error(`SOCKS5 proxy ${proxy} closed the connection`));
     stream.onData = (bytes) => {
       const next = new Uint8Array(buf.length + bytes.length);
@@ -127,7 +135,7 @@ export async function socksConnect(
       resolve(buf.subarray(n));
     };
     stream.write(new Uint8Array([VERSION, 1, NO_AUTH]));
-  });
+  }).finally(() => clearBackground(timer));
   return withPrefix(stream, leftover);
 }
 

@@ -58,6 +58,9 @@ export function wsSettings(core: SocketCore, refused?: (error: Error) => void): 
   return {
     mechanism: core.security().mechanism.toUpperCase(),
     dropWhenFull: core.type === "SUB" || core.type === "XSUB",
+    get handshakeInterval() {
+      return core.options().handshakeInterval;
+    },
     refused,
   };
 }

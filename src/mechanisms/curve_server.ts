@@ -86,11 +86,13 @@ export class CurveServer extends CurveBase implements Mechanism {
     const t = this.#transient = this.crypto.keyPair();
     this.#cookieKey = randomBytes(32);
     const cookieNonce = randomBytes(16);
+    const cookiePlain = concat(clientTransient, t.secretKey);
     const cookieBox = this.crypto.secretbox(
-      concat(clientTransient, t.secretKey),
+      cookiePlain,
       nonce(PREFIX.cookie, cookieNonce),
       this.#cookieKey,
     );
+    cookiePlain.fill(0); // it holds s'
     const welcomeNonce = randomBytes(16);
     const boxed = this.crypto.box(
       concat(t.publicKey, cookieNonce, cookieBox),

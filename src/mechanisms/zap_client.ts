@@ -135,9 +135,13 @@ export function parseReply(msg: Uint8Array[]): ZapReply {
 
 const clients = new WeakMap<Context, ZapClient>();
 
-/** The peer's IP address as ZAP wants it: no scheme, no port, no brackets; "" for ipc. */
+/**
+ * The peer's IP address as ZAP wants it: no scheme, no port, no brackets, no path; "" for ipc.
+ * ws and wss peers have one too (libzmq gives their IP): without it a handler's address rules
+ * (the Authenticator's deny list) did not apply to them.
+ */
 export function zapAddress(remoteAddress: string): string {
-  const m = /^tcp:\/\/(?:\[([^\]]*)\]|([^:]*)):\d+$/.exec(remoteAddress);
+  const m = /^(?:tcp|wss?):\/\/(?:\[([^\]]*)\]|([^:/]*)):\d+(?:\/.*)?$/.exec(remoteAddress);
   return m === null ? "" : (m[1] ?? m[2] ?? "");
 }
 

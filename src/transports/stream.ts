@@ -56,6 +56,11 @@ export interface WsSettings {
    * slow peer anyway) rather than closing the connection.
    */
   readonly dropWhenFull: boolean;
+  /**
+   * The socket's handshakeInterval (ms, 0 = none) when read: it also bounds a client's wait for
+   * the answer to its upgrade, which comes before the engine's own handshake timer.
+   */
+  readonly handshakeInterval?: number;
   /** A client refused before any stream existed (not an upgrade, no subprotocol we speak...). */
   refused?(error: Error): void;
 }

@@ -27,6 +27,7 @@ import {
   WsFrameDecoder,
 } from "../codec/websocket.ts";
 import type { Stream, StreamAddress, StreamTransport } from "./stream.ts";
+import { backgroundTimeout, type BackgroundTimer, clearBackground } from "../liveness.ts";
 import type { WsAddress } from "./ws_web.ts";
 import { type WsConnection, ZwsStream } from "./zws_stream.ts";
 
@@ -34,6 +35,13 @@ type TcpAddress = Extract<StreamAddress, { transport: "tcp" }>;
 
 /** A message split in fragments is refused past this size. */
 const MAX_MESSAGE = 0x7fff_ffff;
+/**
+ * Or past this many fragments: empty ones add no bytes, and a server sending them forever grew
+ * the list without end. (libzmq refuses fragments outright; RFC 6455 allows them.)
+ */
+const MAX_FRAGMENTS = 65_536;
+/** RFC 6455 §5.5: a control frame's payload is at most 125 bytes. */
+const MAX_CONTROL_PAYLOAD = 125;
 
 /**
  * Connects to a ws:// endpoint over `tcp`; resolves with the ZWS stream once the upgrade is
@@ -60,12 +68,25 @@ export async function connectOverTcp(
   return new Promise((resolve, reject) => {
     let head = new Uint8Array(0);
     let checking = false;
+    let timer: BackgroundTimer | undefined;
     const fail = (e: Error) => {
+      clearBackground(timer);
       stream.destroy();
       reject(new Error(`WebSocket to ${url} failed: ${e.message}`, { cause: e }));
     };
-    stream.onClose = (e) =>
+    // A server that takes the connection and never answers must not hold the connect forever:
+    // the engine's handshake timer starts only once the upgrade is done.
+    const limit = addr.settings.handshakeInterval ?? 0;
+    if (limit > 0) {
+      timer = backgroundTimeout(
+        () => fail(new Error(`no answer to the upgrade in ${limit} ms`)),
+        limit,
+      );
+    }
+    stream.onClose = (e) => {
+      clearBackground(timer);
       reject(new Error(`${url} closed the connection during the upgrade`, { cause: e }));
+    };
     stream.onData = (bytes) => {
       const all = new Uint8Array(head.length + bytes.length);
       all.set(head);
@@ -82,6 +103,7 @@ export async function connectOverTcp(
       checking = true;
       checkAnswer(parsed.answer, key, offer).then(
         (protocol) => {
+          clearBackground(timer);
           const connection = new TcpWebSocket(stream);
           const zws = new ZwsStream(connection, protocol, url, addr.settings);
           connection.attach(zws, head.subarray(parsed.rest));
@@ -209,6 +231,15 @@ class TcpWebSocket implements WsConnection {
     this.#decoder.push(bytes);
     try {
       for (let f = this.#decoder.next(); f !== undefined; f = this.#decoder.next()) {
+        if (f.opcode >= OP_CLOSE) {
+          if (!f.fin) throw new Error("a fragmented control frame");
+          if (f.payload.length > MAX_CONTROL_PAYLOAD) {
+            throw new Error(`a control frame of ${f.payload.length} bytes (at most 125)`);
+          }
+          if (f.opcode === OP_CLOSE && f.payload.length === 1) {
+            throw new Error("a close frame with a one-byte payload");
+          }
+        }
         switch (f.opcode) {
           case OP_BINARY:
           case OP_TEXT:
@@ -224,6 +255,9 @@ class TcpWebSocket implements WsConnection {
             break;
           case OP_CONTINUATION:
             if (this.#fragments === undefined) throw new Error("a continuation with no message");
+            if (this.#fragments.length >= MAX_FRAGMENTS) {
+              throw new Error(`a message in more than ${MAX_FRAGMENTS} fragments`);
+            }
             this.#fragments.push(f.payload);
             this.#fragmentBytes += f.payload.length;
             if (this.#fragmentBytes > MAX_MESSAGE) {

@@ -8,7 +8,7 @@
 import { wsAddress } from "../endpoint.ts";
 import type { Listener, Stream, WsSettings } from "./stream.ts";
 import { standardZwsStream, type WsAddress } from "./ws_web.ts";
-import { bindFailed, wssNeedsServer, zwsUpgradeChoice } from "./zws_accept.ts";
+import { bindFailed, refuseUpgrade, wssNeedsServer, zwsUpgradeChoice } from "./zws_accept.ts";
 
 // The few Deno APIs used, declared locally so the rest of the code needs no Deno types.
 interface ServeInfo {
@@ -47,7 +47,14 @@ export function acceptDeno(
   // Deno's own `protocol` option compares against the offer split at ", ", and libzmq offers
   // "ZWS2.0/NULL,ZWS2.0": so the chosen one is written into the response itself. idleTimeout 0:
   // no pings of Deno's own, liveness is the socket's heartbeat options.
-  const { socket, response } = deno().upgradeWebSocket(req, { idleTimeout: 0 });
+  let upgraded;
+  try {
+    upgraded = deno().upgradeWebSocket(req, { idleTimeout: 0 });
+  } catch (e) {
+    // Thrown out of the handler it would be a 500 and a stack trace logged per request.
+    return refuseUpgrade(settings, 400, `not a valid WebSocket upgrade: ${(e as Error).message}`);
+  }
+  const { socket, response } = upgraded;
   response.headers.set("sec-websocket-protocol", choice);
   socket.binaryType = "arraybuffer";
   const from = remote === undefined

@@ -10,10 +10,28 @@ import { parseProtocols, zwsSelect } from "../codec/zws.ts";
 import { zmqError } from "../errors.ts";
 import type { WsSettings } from "./stream.ts";
 
+/** A refusal of an upgrade: told to `settings.refused`, and answered with `status`. */
+export function refuseUpgrade(
+  settings: WsSettings,
+  status: number,
+  why: string,
+  headers: Record<string, string> = {},
+): Response {
+  settings.refused?.(new Error(why));
+  return new Response(`${why}\n`, {
+    status,
+    headers: { "content-type": "text/plain", ...headers },
+  });
+}
+
 /**
  * The subprotocol to answer with, or the refusal to send instead: 404 off the endpoint's path,
- * 426 for a request that is not a WebSocket upgrade, 400 when no offered subprotocol names the
- * socket's mechanism. A refusal is also told to `settings.refused`.
+ * 426 for a request that is not a WebSocket upgrade (not a GET, no `Upgrade: websocket` or
+ * `Connection: Upgrade`, a version other than 13, with `Sec-WebSocket-Version: 13` as RFC 6455
+ * asks), 400 with no `Sec-WebSocket-Key` (libzmq requires it too) or when no offered subprotocol
+ * names the socket's mechanism. A refusal is also told to `settings.refused`. Checked here for
+ * both runtimes alike: Deno's upgradeWebSocket threw on some of these (a 500, and a stack trace
+ * logged for every such request), and Bun's upgraded others.
  *
  * @example
  * ```ts
@@ -26,21 +44,23 @@ export function zwsUpgradeChoice(
   path: string | undefined,
   settings: WsSettings,
 ): string | Response {
-  const refuse = (status: number, why: string, headers: Record<string, string> = {}) => {
-    settings.refused?.(new Error(why));
-    return new Response(`${why}\n`, {
-      status,
-      headers: { "content-type": "text/plain", ...headers },
-    });
-  };
+  const refuse = (status: number, why: string, headers: Record<string, string> = {}) =>
+    refuseUpgrade(settings, status, why, headers);
   if (path !== undefined && new URL(req.url).pathname !== path) {
     return refuse(404, `no ZeroMQ endpoint at ${new URL(req.url).pathname}`);
   }
-  const upgrade = req.headers.get("upgrade")?.toLowerCase() ?? "";
-  if (req.method !== "GET" || !upgrade.split(",").some((t) => t.trim() === "websocket")) {
+  const has = (name: string, token: string) =>
+    (req.headers.get(name) ?? "").toLowerCase().split(",").some((t) => t.trim() === token);
+  if (req.method !== "GET" || !has("upgrade", "websocket") || !has("connection", "upgrade")) {
     return refuse(426, "this is a ZeroMQ WebSocket endpoint (RFC 45): upgrade to websocket", {
       upgrade: "websocket",
     });
+  }
+  if (req.headers.get("sec-websocket-version")?.trim() !== "13") {
+    return refuse(426, "WebSocket version 13 only", { "sec-websocket-version": "13" });
+  }
+  if ((req.headers.get("sec-websocket-key") ?? "").trim() === "") {
+    return refuse(400, "no Sec-WebSocket-Key in the upgrade request");
   }
   const offered = parseProtocols(req.headers.get("sec-websocket-protocol"));
   const protocol = zwsSelect(offered, settings.mechanism);

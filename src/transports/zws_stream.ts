@@ -111,6 +111,12 @@ export class ZwsStream implements Stream {
   /** No more messages are taken (bad input, or past the bound); what is held is still delivered. */
   #refusing = false;
   #closed = false;
+  /**
+   * The stream ended before its engine wrote its greeting: a client's connection can, with bytes
+   * that came in the upgrade answer's read. The engine hears of it once it exists (its first
+   * write), or it would wait for its handshake timer.
+   */
+  #endedEarly: { error?: Error } | undefined;
   #closeHeld: { error?: Error } | undefined;
   /** The last data frame taken had MORE: the next one continues its message. */
   #inMessage = false;
@@ -132,7 +138,14 @@ export class ZwsStream implements Stream {
   }
 
   write(bytes: Uint8Array): boolean {
-    if (this.#closed) return true;
+    if (this.#closed) {
+      const early = this.#endedEarly;
+      if (early !== undefined) {
+        this.#endedEarly = undefined;
+        queueMicrotask(() => this.onClose(early.error));
+      }
+      return true;
+    }
     this.#ws.cork?.();
     this.#out.push(bytes, this.#sendFrame);
     this.#ws.uncork?.();
@@ -331,6 +344,7 @@ export class ZwsStream implements Stream {
     this.#held = [];
     this.#heldBytes = 0;
     clearTimeout(this.#drainTimer);
-    this.onClose(error);
+    if (!this.#greetingSeen) this.#endedEarly = { error };
+    else this.onClose(error);
   }
 }

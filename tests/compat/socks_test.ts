@@ -4,9 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, createServer, type Server, type Socket as NetSocket } from "node:net";
 import type { AddressInfo } from "node:net";
-import { Context, Pull, Push } from "../../mod.ts";
+import { Context, Pull, Push, Stream } from "../../mod.ts";
 import { connectRequest } from "../../src/socks.ts";
-import { within } from "../helpers/timeout.ts";
+import { until, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -101,4 +101,72 @@ test("the CONNECT request carries IPv4 and IPv6 literals as bytes and names unre
     [5, 1, 0, 4, ...new Array(15).fill(0), 1, 0, 80],
   );
   assert.deepEqual([...connectRequest("ab", 1)], [5, 1, 0, 3, 2, 97, 98, 0, 1]);
+});
+
+/** A SOCKS5 "proxy" that accepts the method and then plays `onRequest` (it connects nowhere). */
+function scriptedProxy(
+  onRequest: (client: NetSocket) => void,
+  { answerMethod = true } = {},
+): Promise<{ server: Server; port: number; connections: () => number }> {
+  let count = 0;
+  const server = createServer((client: NetSocket) => {
+    count++;
+    client.on("error", () => {});
+    if (!answerMethod) return; // takes the connection and says nothing
+    let stage = 0;
+    client.on("data", (d: Buffer) => {
+      if (stage++ === 0) client.write(Buffer.from([5, 0]));
+      else if (d.length > 0) onRequest(client);
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(
+      0,
+      "127.0.0.1",
+      () =>
+        resolve({
+          server,
+          port: (server.address() as AddressInfo).port,
+          connections: () => count,
+        }),
+    )
+  );
+}
+
+test("socksProxy: a proxy that never answers is given up after handshakeInterval, and tried again", async () => {
+  const ctx = new Context();
+  const { server, port, connections } = await scriptedProxy(() => {}, { answerMethod: false });
+  try {
+    const push = new Push({
+      context: ctx,
+      socksProxy: `127.0.0.1:${port}`,
+      linger: 0,
+      handshakeInterval: 200,
+      reconnectInterval: 50,
+    });
+    push.connect("tcp://127.0.0.1:9");
+    await until(() => connections() >= 2, 10000, "a second attempt through the proxy");
+  } finally {
+    ctx.terminate();
+    server.close();
+  }
+});
+
+test("socksProxy: a STREAM socket gets the bytes the target sent in the proxy's reply's own read", async () => {
+  const ctx = new Context();
+  // The reply, and at once the target's first bytes, in one write.
+  const { server, port } = await scriptedProxy((client) =>
+    client.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0, ...new TextEncoder().encode("hi")]))
+  );
+  try {
+    const stream = new Stream({ context: ctx, socksProxy: `127.0.0.1:${port}`, linger: 0 });
+    stream.connect("tcp://127.0.0.1:9");
+    const [, hello] = await within(stream.receive(), 5000, "the connect notification");
+    assert.equal(hello!.length, 0);
+    const [, data] = await within(stream.receive(), 5000, "the target's first bytes");
+    assert.equal(text(data!), "hi");
+  } finally {
+    ctx.terminate();
+    server.close();
+  }
 });

@@ -1,5 +1,6 @@
 /**
  * The codec's properties at length, by hand (not in CI): every property of codec_properties.ts
+ * and transport_codec_properties.ts
  * with a fresh seed and many cases, reporting each one's count and time, and how to replay a
  * failure. Both runtimes:
  *
@@ -10,7 +11,10 @@
  */
 import fc from "fast-check";
 import process from "node:process";
-import { codecProperties } from "./codec_properties.ts";
+import { codecProperties as ofFrames } from "./codec_properties.ts";
+import { transportCodecProperties } from "./transport_codec_properties.ts";
+
+const codecProperties = [...ofFrames, ...transportCodecProperties];
 
 const perProperty = Number(process.argv[2] ?? 100_000);
 const seed = Number(process.argv[3] ?? (Date.now() ^ (Math.random() * 0x7fff_ffff)) | 0);

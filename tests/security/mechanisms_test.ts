@@ -250,3 +250,21 @@ function runHandshakeOpen(client: CurveClient, server: CurveServer): Promise<boo
     client.start(io(server));
   });
 }
+
+test("CURVE server: the cookie's plaintext (C' and the server's transient secret s') is wiped once sealed", async () => {
+  const sealed: Uint8Array[] = [];
+  const secretbox = crypto.secretbox;
+  crypto.secretbox = (m, n, k) => {
+    sealed.push(m);
+    return secretbox(m, n, k);
+  };
+  try {
+    const o = await runHandshake(curveClient(), curveServer());
+    assert.equal(o.failed, undefined);
+  } finally {
+    crypto.secretbox = secretbox;
+  }
+  assert.equal(sealed.length, 1, "one cookie");
+  assert.equal(sealed[0]!.length, 64);
+  assert.ok(sealed[0]!.every((b) => b === 0), "no transient secret left in the JS heap");
+});

@@ -18,6 +18,7 @@ import {
 } from "../../mod.ts";
 import { createConnection } from "node:net";
 import { freshEndpoint } from "../helpers/endpoints.ts";
+import { zapAddress } from "../../src/mechanisms/zap_client.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
@@ -395,4 +396,36 @@ test("a peer speaking another mechanism is turned away on both sides; other conn
   } finally {
     ctx.terminate();
   }
+});
+
+test("ZAP hears the peer's IP address over ws:// too, so an Authenticator's deny list holds there", async () => {
+  const ctx = new Context();
+  const seen: string[] = [];
+  const auth = new Authenticator({
+    context: ctx,
+    deny: ["127.0.0.1"],
+    authenticate: (r) => (seen.push(r.address), true),
+  });
+  await auth.start();
+  const pull = new Pull({ context: ctx, zapDomain: "edge", linger: 0 });
+  const push = new Push({ context: ctx, linger: 0 });
+  try {
+    await pull.bind("ws://127.0.0.1:*/zmq");
+    const refused = nextEvent(pull.events, "handshake:error:auth");
+    push.connect(pull.lastEndpoint!);
+    assert.equal((await refused).status, 400);
+    assert.deepEqual(seen, [], "the deny list decided before the callback");
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("zapAddress: the IP of tcp and ws peers, v4 and v6, without port or path; nothing for ipc", () => {
+  assert.equal(zapAddress("tcp://10.1.2.3:5555"), "10.1.2.3");
+  assert.equal(zapAddress("tcp://[::1]:5555"), "::1");
+  assert.equal(zapAddress("ws://10.1.2.3:4000"), "10.1.2.3");
+  assert.equal(zapAddress("ws://[fe80::1]:4000/zmq"), "fe80::1");
+  assert.equal(zapAddress("wss://192.168.0.9:443/a/b"), "192.168.0.9");
+  assert.equal(zapAddress("ipc:///tmp/x.sock"), "");
+  assert.equal(zapAddress("ws://unknown"), "");
 });
