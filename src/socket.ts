@@ -19,7 +19,7 @@ import {
 import { type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
 import { asBytes, type SocketOptions } from "./options.ts";
 import type { SecurityMechanism, SecurityOptions } from "./security/options.ts";
-import { zapGateway } from "./mechanisms/zap_client.ts";
+import { type ZapContext, zapGateway } from "./mechanisms/zap_client.ts";
 import { Observer, type SocketEvent } from "./observer.ts";
 import { compatible, sendsIdentity } from "./socket_types.ts";
 import { Context, defaultContext } from "./context.ts";
@@ -57,6 +57,9 @@ export type SocketConstructorOptions<T = SocketOptions> =
      */
     nativeOptions?: Record<number, number | string | Uint8Array>;
   };
+
+/** libzmq's number for DEALER: the ZAP client's socket is made by number (see {@link registerSocketType}). */
+const ZMQ_DEALER = 5;
 
 /** A concrete socket class, as registered by its libzmq type number for `new Socket(type)`. */
 type SocketClass = new (options?: SocketConstructorOptions) => Socket;
@@ -588,6 +591,15 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
   /** What connecters, bindings and the inproc registry see of this socket. */
   readonly #core: SocketCore = this.#makeCore();
 
+  /** The socket's context as the ZAP client uses it: the handler's registry, and a DEALER in it. */
+  #zapContext(): ZapContext {
+    const context = this.context;
+    return {
+      endpoints: context.inproc,
+      dealer: (options) => Socket.#ofType(ZMQ_DEALER, { context, ...options }, 2),
+    };
+  }
+
   #makeCore(): SocketCore {
     const type = () => this.type;
     const closed = () => this.#closed;
@@ -617,7 +629,7 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
       security: () => this.#record.security.settings(),
       zap: (remoteAddress: string) => {
         const { zapDomain, zapEnforceDomain } = this.#record.security.settings();
-        return zapGateway(this.context, {
+        return zapGateway(this.#zapContext(), {
           domain: zapDomain,
           enforceDomain: zapEnforceDomain,
           routingId: routingId(),

@@ -15,8 +15,6 @@
  */
 
 import { decodeMetadata } from "../codec/metadata.ts";
-import type { Context } from "../context.ts";
-import type { Socket } from "../socket.ts";
 import type { SocketCore } from "../socket_core.ts";
 import { HandshakeError, type ZapGateway, type ZapReply, type ZapRequest } from "./mechanism.ts";
 
@@ -28,6 +26,26 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const VERSION = encoder.encode("1.0");
 
+/** The DEALER the client asks through: any socket of the context, as far as it is used here. */
+export interface ZapLine extends AsyncIterable<Uint8Array[]> {
+  readonly closed: boolean;
+  connect(address: string): void;
+  send(msg: Uint8Array[]): Promise<void>;
+  close(): void;
+}
+
+/**
+ * What the client needs of a socket's context: its inproc endpoints (where the handler is
+ * bound), and a DEALER made in it with the given options. Passed in rather than imported, so
+ * that this file (below the engine) imports no socket class.
+ */
+export interface ZapContext {
+  readonly endpoints: { boundSocket(name: string): SocketCore | undefined };
+  dealer(
+    options: { sendHighWaterMark: number; receiveHighWaterMark: number; linger: number },
+  ): ZapLine;
+}
+
 interface Waiting {
   resolve: (r: ZapReply) => void;
   reject: (e: Error) => void;
@@ -35,25 +53,25 @@ interface Waiting {
 
 /** A context's line to its ZAP handler. */
 class ZapClient {
-  #context: Context;
-  #dealer: Socket | undefined;
+  #context: ZapContext;
+  #dealer: ZapLine | undefined;
   /** The handler the dealer is connected to: a new bind needs a new connection. */
   #handler: SocketCore | undefined;
   #waiting = new Map<string, Waiting>();
   #next = 1;
 
-  constructor(context: Context) {
+  constructor(context: ZapContext) {
     this.#context = context;
   }
 
   available(): boolean {
-    const h = this.#context.inproc.boundSocket(ZAP_NAME);
+    const h = this.#context.endpoints.boundSocket(ZAP_NAME);
     return h !== undefined && !h.closed;
   }
 
   /** Sends a request; `ids` collects its id, so that the asker can forget it. */
   async ask(frames: Uint8Array[], ids: Set<string>): Promise<ZapReply> {
-    const dealer = await this.#connected();
+    const dealer = this.#connected();
     const id = String(this.#next++);
     ids.add(id);
     const reply = new Promise<ZapReply>((resolve, reject) => {
@@ -70,18 +88,15 @@ class ZapClient {
   }
 
   /** The dealer, connected to the handler bound now. */
-  async #connected(): Promise<Socket> {
-    const handler = this.#context.inproc.boundSocket(ZAP_NAME);
+  #connected(): ZapLine {
+    const handler = this.#context.endpoints.boundSocket(ZAP_NAME);
     if (this.#dealer !== undefined && !this.#dealer.closed && handler === this.#handler) {
       return this.#dealer;
     }
     this.#dealer?.close();
     // Requests to a handler that went away get no reply: their handshakes end with a timeout.
     this.#waiting.clear();
-    // Imported here, not at the top: the socket classes import the engine, which imports this file.
-    const { Dealer } = await import("../sockets/dealer.ts");
-    const dealer = new Dealer({
-      context: this.#context,
+    const dealer = this.#context.dealer({
       sendHighWaterMark: 0, // as libzmq's ZAP pipe: never full
       receiveHighWaterMark: 0,
       linger: 0,
@@ -93,7 +108,7 @@ class ZapClient {
     return dealer;
   }
 
-  async #read(dealer: Socket): Promise<void> {
+  async #read(dealer: ZapLine): Promise<void> {
     try {
       for await (const msg of dealer) this.#onReply(msg);
     } catch {
@@ -133,7 +148,8 @@ export function parseReply(msg: Uint8Array[]): ZapReply {
   return { status: Number(status) as ZapReply["status"], userId: msg[5]!.slice(), metadata };
 }
 
-const clients = new WeakMap<Context, ZapClient>();
+/** One client per context, known by its inproc endpoints (one registry per context and thread). */
+const clients = new WeakMap<object, ZapClient>();
 
 /**
  * The peer's IP address as ZAP wants it: no scheme, no port, no brackets, no path; "" for ipc.
@@ -150,12 +166,12 @@ export function zapAddress(remoteAddress: string): string {
  *
  * @example
  * ```ts
- * const zap = zapGateway(socket.context, { domain: "", enforceDomain: false, routingId, remoteAddress });
+ * const zap = zapGateway(zapContext, { domain: "", enforceDomain: false, routingId, remoteAddress });
  * if (zap.available()) await zap.ask({ mechanism: "PLAIN", credentials: [user, pass] });
  * ```
  */
 export function zapGateway(
-  context: Context,
+  context: ZapContext,
   settings: {
     domain: string;
     enforceDomain: boolean;
@@ -164,8 +180,8 @@ export function zapGateway(
   },
 ): ZapGateway {
   const client = () => {
-    let c = clients.get(context);
-    if (c === undefined) clients.set(context, c = new ZapClient(context));
+    let c = clients.get(context.endpoints);
+    if (c === undefined) clients.set(context.endpoints, c = new ZapClient(context));
     return c;
   };
   // Made per connection, asked rarely (never for NULL without a domain): nothing is built until asked.
