@@ -202,6 +202,7 @@ export class Engine {
     this.#decoder = new FrameDecoder(host.options.maxMessageSize, COPY_BELOW);
     this.#subscribes = host.socketType === "SUB" || host.socketType === "XSUB";
     stream.onData = (b) => this.#onData(b);
+    stream.undecoded = () => this.#decoder.buffered;
     stream.onDrain = () => {
       // Only a stream that refused a write owes us a flush: flushing on every drain would write
       // whatever was queued at that instant, a few bytes at a time, defeating the batching.
