@@ -147,6 +147,17 @@ function batchBuffer(n: number): Uint8Array {
 const FLUSH_TURNS = 1024;
 const FLUSH_MESSAGES = 1024;
 const decoder = new TextDecoder();
+/** Empty bytes, shared: what a finished greeting buffer becomes, and a peer's absent identity. */
+const NO_BYTES = new Uint8Array(0);
+/** Our greetings, one per mechanism and role, built once (adapters never write into what they send). */
+const greetings = new Map<string, Uint8Array>();
+
+function greetingOf(mechanism: string, asServer: boolean): Uint8Array {
+  const key = `${mechanism}/${asServer}`;
+  let g = greetings.get(key);
+  if (g === undefined) greetings.set(key, g = encodeGreeting(mechanism, asServer));
+  return g;
+}
 
 /** A handshake or framing failure caused by the peer. */
 export class ProtocolError extends Error {
@@ -164,7 +175,8 @@ export class ProtocolError extends Error {
 export class Engine {
   #stream: Stream;
   #host: EngineHost;
-  #greeting = new Uint8Array(GREETING_SIZE);
+  /** The peer's greeting when it arrives in pieces (libzmq sends it in three); dropped once complete. */
+  #greeting = NO_BYTES;
   #greetingLength = 0;
   #peerGreeting: PeerGreeting | undefined;
   #decoder: FrameDecoder;
@@ -240,7 +252,7 @@ export class Engine {
       accepts: (peerType) => host.accepts(peerType),
       zap: this.#zap,
     });
-    stream.write(encodeGreeting(this.#mechanism.name, this.#mechanism.asServer));
+    stream.write(greetingOf(this.#mechanism.name, this.#mechanism.asServer));
   }
 
   /** Where the peer is. */
@@ -287,9 +299,16 @@ export class Engine {
   /** Consumes greeting bytes; returns what follows the greeting once it is complete. */
   #readGreeting(bytes: Uint8Array): Uint8Array | undefined {
     const take = Math.min(bytes.length, GREETING_SIZE - this.#greetingLength);
-    this.#greeting.set(bytes.subarray(0, take), this.#greetingLength);
+    let seen: Uint8Array;
+    if (this.#greetingLength === 0 && take === GREETING_SIZE) {
+      seen = bytes.subarray(0, take); // whole in one chunk: nothing to keep
+    } else {
+      if (this.#greeting.length === 0) this.#greeting = new Uint8Array(GREETING_SIZE);
+      this.#greeting.set(bytes.subarray(0, take), this.#greetingLength);
+      seen = this.#greeting.subarray(0, this.#greetingLength + take);
+    }
     this.#greetingLength += take;
-    const g = checkGreeting(this.#greeting.subarray(0, this.#greetingLength));
+    const g = checkGreeting(seen);
     if (g === undefined) return undefined;
     const ours = this.#mechanism.name;
     if (g.mechanism !== ours) {
@@ -298,6 +317,7 @@ export class Engine {
       );
     }
     this.#peerGreeting = g;
+    this.#greeting = NO_BYTES;
     this.#mechanism.start(this.#mechanismIO);
     return bytes.subarray(take);
   }
@@ -386,7 +406,8 @@ export class Engine {
     this.#handshakeTimer = undefined;
     const peer: PeerInfo = {
       socketType: typeBytes === undefined ? "" : decoder.decode(typeBytes),
-      identity: props["Identity"] ?? new Uint8Array(0),
+      // Copied: a view would keep the whole read buffer it arrived in alive for the connection's life.
+      identity: props["Identity"]?.slice() ?? NO_BYTES,
       remoteAddress: this.#stream.remoteAddress,
     };
     if (result.userId !== undefined) peer.userId = decoder.decode(result.userId);
