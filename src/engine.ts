@@ -45,6 +45,7 @@ import {
 } from "./codec/command.ts";
 import { isSubscription, type Message, type PeerInfo, type Pipe } from "./pipe.ts";
 import { FramingError, type Stream } from "./transports/stream.ts";
+import type { SocketLimits } from "./limits.ts";
 import { frameCopyLimit } from "./transports/runtime.ts";
 import {
   type FrameCipher,
@@ -70,6 +71,7 @@ import { MessageAssembly } from "./message_assembly.ts";
 /** Options the engine reads (a subset of the socket's). */
 export interface EngineOptions {
   maxMessageSize: number;
+  maxUndecodedBytes: number;
   handshakeInterval: number;
   heartbeatInterval: number;
   heartbeatTimeout: number;
@@ -101,6 +103,8 @@ export interface EngineHost {
   readonly security: SecuritySettings | undefined;
   /** The ZAP handler's gateway for a connection from `remoteAddress`, if the socket may consult one. */
   zap(remoteAddress: string): ZapGateway | undefined;
+  /** What the socket's connections share: the budget of bytes held undecoded. */
+  readonly limits?: SocketLimits;
   /** Whether a peer of this type may talk to us. */
   accepts(peerType: string): boolean;
   /** The handshake is done: give the pipe to serve, or `undefined` to turn the peer away. */
@@ -117,6 +121,12 @@ const COPY_BELOW = frameCopyLimit();
 const PAUSE_STREAM_BYTES = 256 * 1024;
 /** Frames this large are written as they are, not copied into a batch. */
 const LARGE_FRAME = 16 * 1024;
+
+/** The largest frame accepted: maxMessageSize, or a byte cap below it (no frame could complete above the cap). */
+function frameLimit(o: EngineOptions): number {
+  const cap = o.maxUndecodedBytes;
+  return cap > 0 && (o.maxMessageSize < 0 || cap < o.maxMessageSize) ? cap : o.maxMessageSize;
+}
 
 function hasLargeFrame(msg: Message): boolean {
   for (const f of msg) if (f.length >= LARGE_FRAME) return true;
@@ -191,6 +201,13 @@ export class Engine {
   #ended = false;
   #paused = false;
   #streamPaused = false;
+  /** Stopped by the socket's byte budget (maxUndecodedBytes), until it wakes us. */
+  #budgetPaused = false;
+  /** Whether the stream is paused now, for either reason. */
+  #streamStopped = false;
+  /** What this connection last told the socket's byte budget it holds. */
+  #heldReported = 0;
+  #budgetWake: (() => void) | undefined;
   /** The stream closed while undecoded bytes waited for room in the pipe. */
   #closeHeld: { error?: Error } | undefined;
   /** Only SUB and XSUB send subscriptions: other types skip looking for them per message. */
@@ -211,7 +228,7 @@ export class Engine {
   constructor(stream: Stream, host: EngineHost) {
     this.#stream = stream;
     this.#host = host;
-    this.#decoder = new FrameDecoder(host.options.maxMessageSize, COPY_BELOW);
+    this.#decoder = new FrameDecoder(frameLimit(host.options), COPY_BELOW);
     this.#subscribes = host.socketType === "SUB" || host.socketType === "XSUB";
     stream.onData = (b) => this.#onData(b);
     stream.undecoded = () => this.#decoder.buffered;
@@ -291,6 +308,7 @@ export class Engine {
       this.#decoder.push(bytes);
       if (this.#paused) this.#onTraffic(); // bytes we cannot decode yet still show the peer is alive
       this.#decode();
+      this.#account();
     } catch (e) {
       this.#failWith(e as Error);
     }
@@ -360,8 +378,48 @@ export class Engine {
   }
 
   #onMessageFrame(frame: Frame): void {
+    const cap = this.#host.options.maxUndecodedBytes;
+    if (
+      cap > 0 && (frame.more || this.#partial.started) &&
+      this.#partial.bytes + frame.body.length > cap
+    ) {
+      // Held whole until its last frame, it could stop reading at the cap for ever.
+      throw new ProtocolError(`a message of more than ${cap} bytes exceeds maxUndecodedBytes`);
+    }
     const msg = this.#partial.add(frame.body, frame.more);
     if (msg !== undefined) this.#pipe!.inbound.push(msg);
+  }
+
+  /**
+   * Tells the socket's byte budget what this connection holds undecoded (bytes
+   * and the frames of an unfinished message), and stops or restarts reading as
+   * it says. Nothing to do while no cap is set and nothing was reported.
+   */
+  #account(): void {
+    const limits = this.#host.limits;
+    if (limits === undefined) return;
+    const held = this.#decoder.buffered + this.#partial.bytes;
+    if (held === this.#heldReported) return;
+    if (this.#heldReported === 0 && this.#host.options.maxUndecodedBytes <= 0) return;
+    this.#heldReported = held;
+    this.#budgetWake ??= () => {
+      if (this.#ended || !this.#budgetPaused) return;
+      this.#budgetPaused = false;
+      this.#applyStreamPause();
+    };
+    const stop = limits.hold(this, held, this.#budgetWake);
+    if (stop === this.#budgetPaused) return;
+    this.#budgetPaused = stop;
+    this.#applyStreamPause();
+  }
+
+  /** Pauses or resumes the stream: paused while the pipe is full with bytes piling up, or at the byte cap. */
+  #applyStreamPause(): void {
+    const stop = this.#streamPaused || this.#budgetPaused;
+    if (stop === this.#streamStopped) return;
+    this.#streamStopped = stop;
+    if (stop) this.#stream.pause();
+    else this.#stream.resume();
   }
 
   #onCommand(frame: Frame): void {
@@ -515,7 +573,7 @@ export class Engine {
     this.#paused = true;
     if (!this.#streamPaused && this.#decoder.buffered >= PAUSE_STREAM_BYTES) {
       this.#streamPaused = true;
-      this.#stream.pause();
+      this.#applyStreamPause();
     }
   }
 
@@ -534,9 +592,10 @@ export class Engine {
       }
       return;
     }
+    this.#account();
     if (this.#streamPaused && this.#decoder.buffered < PAUSE_STREAM_BYTES) {
       this.#streamPaused = false;
-      this.#stream.resume();
+      this.#applyStreamPause();
     }
   }
 
@@ -701,6 +760,7 @@ export class Engine {
     clearBackground(this.#ttlTimer);
     clearBackground(this.#idleCheck);
     clearTimeout(this.#lingerTimer);
+    if (this.#heldReported > 0) this.#host.limits?.release(this);
     const pipe = this.#pipe;
     if (pipe !== undefined) {
       pipe.inbound.onWritable = undefined;
