@@ -3,11 +3,12 @@
  *
  * A pending read holds its buffer until bytes arrive, which on an idle connection may be hours:
  * with one 256 KiB slab per connection, 10,000 idle peers held 1.5 GiB. So a connection reads
- * into a small buffer of its own while it is quiet, and into a large slab only while it is busy:
- * a read that filled its buffer shows more was waiting. A busy connection turns quiet again when a
- * read left room and the receiver holds no partial message (the peer stopped at a message
- * boundary); its slab is then kept only through a `WeakRef`, so a connection that pauses for a
- * moment gets it back while one that goes idle lets the garbage collector have it.
+ * into a small buffer of its own while it is quiet, and into a slab only while it is busy: a read
+ * that filled its buffer shows more was waiting, and each one that fills a slab makes the next
+ * larger (16 KiB to 256 KiB). A busy connection turns quiet again when a read left room and the
+ * receiver holds no partial message (the peer stopped at a message boundary); its slab is then
+ * kept only through a `WeakRef`, so a connection that pauses for a moment gets it back while one
+ * that goes idle lets the garbage collector have it.
  *
  * When a quiet read fills its buffer, its bytes are not handed out at once: they are copied to
  * the start of the busy slab and the next read continues right after them, so a large message
@@ -30,9 +31,16 @@ export const QUIET_BUFFER = 512;
 export const QUIET_BUFFER_LARGE = 2 * 1024;
 /** A quiet buffer with less room left than this, or than the last quiet read took, is replaced. */
 const QUIET_MIN_READ = QUIET_BUFFER / 2;
-/** A busy connection's slab, and the least room a read into it is given. */
+/**
+ * A busy connection's first slab; each read that fills a slab's room makes the next slab four
+ * times larger, up to {@link BUSY_SLAB}. A peer must keep the pipe full to make us hold more, so
+ * one that trickles bytes (or stalls inside a frame) pins 16 KiB, not 256.
+ */
+export const BUSY_FIRST_SLAB = 16 * 1024;
+/** The largest slab: large messages then mostly arrive whole in one chunk. */
 export const BUSY_SLAB = 256 * 1024;
-const BUSY_MIN_READ = 16 * 1024;
+/** A slab with less room left than this share of it is replaced. */
+const BUSY_MIN_READ_SHARE = 16;
 
 /**
  * One connection's read buffers.
@@ -55,6 +63,8 @@ export class ReadBuffers {
   #quietRoom = QUIET_MIN_READ;
   #slab: Uint8Array | undefined;
   #slabAt = 0;
+  /** The size of the next new slab. */
+  #slabSize = BUSY_FIRST_SLAB;
   /** The slab of a connection that turned quiet, until the collector takes it. */
   #spare: WeakRef<Uint8Array> | undefined;
   /** Bytes at #slabAt copied from a filled quiet read, handed out with the next read's. */
@@ -103,6 +113,7 @@ export class ReadBuffers {
   take(n: number): Uint8Array | undefined {
     this.#filled = n === this.#window;
     if (this.#busy) {
+      if (this.#filled) this.#slabSize = Math.min(this.#slabSize * 4, BUSY_SLAB);
       const at = this.#slabAt;
       this.#slabAt += this.#carried + n;
       this.#carried = 0;
@@ -154,10 +165,13 @@ export class ReadBuffers {
       this.#slab = this.#spare?.deref();
       this.#spare = undefined;
     }
-    if (this.#slab === undefined || this.#slab.length - this.#slabAt < BUSY_MIN_READ + keep) {
-      this.#slab = new Uint8Array(BUSY_SLAB);
+    let slab = this.#slab;
+    if (
+      slab === undefined || slab.length - this.#slabAt < slab.length / BUSY_MIN_READ_SHARE + keep
+    ) {
+      slab = this.#slab = new Uint8Array(this.#slabSize);
       this.#slabAt = 0;
     }
-    return this.#slab;
+    return slab;
   }
 }

@@ -3,7 +3,12 @@
 // filled its buffer reach the receiver contiguous with the read that follows.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BUSY_SLAB, QUIET_BUFFER, ReadBuffers } from "../../src/transports/read_buffers.ts";
+import {
+  BUSY_FIRST_SLAB,
+  BUSY_SLAB,
+  QUIET_BUFFER,
+  ReadBuffers,
+} from "../../src/transports/read_buffers.ts";
 
 /** Simulates a read of `bytes` (at most the window's size) and returns how many were read. */
 function read(window: Uint8Array, bytes: Uint8Array): number {
@@ -29,20 +34,34 @@ test("a quiet connection reads into a small buffer", () => {
   assert.equal(b.next().buffer.byteLength, QUIET_BUFFER);
 });
 
-test("a read that fills the quiet buffer carries its bytes into the slab, contiguous with the next", () => {
+test("a read that fills the quiet buffer carries its bytes into a slab, contiguous with the next", () => {
   const b = new ReadBuffers();
-  const message = fill(100_000, 3);
+  const message = fill(10_000, 3);
   let w = b.next();
   const first = read(w, message);
   assert.equal(first, w.length);
   assert.equal(b.take(first), undefined); // carried
   assert.equal(b.busy, true);
   w = b.next();
-  assert.equal(w.buffer.byteLength, BUSY_SLAB);
+  assert.equal(w.buffer.byteLength, BUSY_FIRST_SLAB);
   const chunk = b.take(read(w, message.subarray(first)))!;
   assert.deepEqual(chunk, message); // one chunk: the decoder need not copy the message
   b.settle(0);
   assert.equal(b.busy, false, "the whole message was read and nothing is held: quiet again");
+});
+
+test("each read that fills a slab makes the next one larger, up to 256 KiB", () => {
+  const b = new ReadBuffers();
+  const sizes: number[] = [];
+  let w = b.next();
+  b.take(read(w, fill(w.length, 0))); // fills the quiet buffer: busy
+  for (let i = 0; i < 5; i++) {
+    w = b.next();
+    sizes.push(w.buffer.byteLength);
+    b.take(read(w, fill(w.length, i)));
+    b.settle(1);
+  }
+  assert.deepEqual(sizes, [BUSY_FIRST_SLAB, 4 * BUSY_FIRST_SLAB, BUSY_SLAB, BUSY_SLAB, BUSY_SLAB]);
 });
 
 test("a busy connection stays busy while the receiver holds a partial message", () => {
@@ -53,7 +72,7 @@ test("a busy connection stays busy while the receiver holds a partial message", 
   b.take(read(w, fill(10, 0)));
   b.settle(500);
   assert.equal(b.busy, true);
-  assert.equal(b.next().buffer.byteLength, BUSY_SLAB);
+  assert.equal(b.next().buffer.byteLength, BUSY_FIRST_SLAB);
 });
 
 test("flush hands out carried bytes when the stream ends before the next read", () => {
