@@ -119,6 +119,12 @@ const IDLE_BEFORE_UNREF_MS = 50;
 const COPY_BELOW = frameCopyLimit();
 /** Undecoded bytes held while the pipe is full before the stream itself is paused. */
 const PAUSE_STREAM_BYTES = 256 * 1024;
+/**
+ * Most bytes a peer may make us hold before its handshake completes: READY carries a few short
+ * properties, and an unidentified peer must not make us buffer a 2 GiB "command" (libzmq
+ * allocates whatever a frame declares).
+ */
+const HANDSHAKE_BYTES = 64 * 1024;
 /** Frames this large are written as they are, not copied into a batch. */
 const LARGE_FRAME = 16 * 1024;
 
@@ -308,6 +314,9 @@ export class Engine {
       this.#decoder.push(bytes);
       if (this.#paused) this.#onTraffic(); // bytes we cannot decode yet still show the peer is alive
       this.#decode();
+      if (!this.#ready && this.#decoder.buffered > HANDSHAKE_BYTES) {
+        throw new ProtocolError(`a handshake command of more than ${HANDSHAKE_BYTES} bytes`);
+      }
       this.#account();
     } catch (e) {
       this.#failWith(e as Error);

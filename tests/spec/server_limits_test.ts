@@ -114,3 +114,29 @@ test("maxUndecodedBytes: at the cap connections stop reading, and every message 
     pull.close();
   }
 });
+
+test("a peer may not make us hold more than 64 KiB before its handshake completes", async () => {
+  const pull = new Pull({ linger: 0 });
+  await pull.bind("tcp://127.0.0.1:*");
+  const port = Number(pull.lastEndpoint!.split(":").pop());
+  try {
+    const refused = nextEvent(pull.events, "handshake:error:protocol");
+    const greeting = new Uint8Array(64);
+    greeting.set([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 1, 0x4e, 0x55, 0x4c, 0x4c]); // NULL
+    const command = Uint8Array.of(0x06, 0, 0, 0, 0, 0, 0x10, 0, 0); // a 1 MiB command frame
+    const closed = new Promise<void>((resolve) => {
+      const sock = createConnection({ host: "127.0.0.1", port }, () => {
+        sock.write(greeting);
+        sock.write(command);
+        sock.write(new Uint8Array(70 * 1024));
+      });
+      sock.on("close", () => resolve());
+      sock.on("error", () => {});
+      sock.resume();
+    });
+    assert.match((await refused).error.message, /handshake command of more than 65536 bytes/);
+    await within(closed, 5000, "the connection to be closed");
+  } finally {
+    pull.close();
+  }
+});
