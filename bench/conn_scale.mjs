@@ -12,156 +12,36 @@
 //   CONN_SCALE_CLIENTS=2           client processes
 //   CONN_SCALE_SOURCES=127.0.0.1,127.0.0.2   client source addresses (past one address's ports)
 //   CONN_SCALE_REPEAT=1            runs per figure (median reported)
+//   CONN_SCALE_SETTLE_MS=90000     longest wait, after the close, for rss to stop falling (it
+//                                  must not fall for 30 s; V8 gives pages back after ~25 s idle)
 //   CONN_SCALE_OUT=path            where the table goes (default bench/results/conn_scale.md)
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import {
+  cpuMs,
+  fdsBackTo,
+  gc,
+  line,
+  listenOverflows,
+  memoryUsage,
+  mib,
+  openFds,
+  PYTHON,
+  root,
+  rssKiB,
+  SERVERS,
+  settledRss,
+  start,
+  stop,
+  versions,
+} from "./server_procs.mjs";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
-const bin = (name) => `${root}node_modules/.bin/${name}`;
-const PYTHON = "/usr/bin/python3"; // the one with zmq (the pyenv python3 first on PATH has none)
 const env = process.env;
 const COUNTS = (env.CONN_SCALE_COUNTS ?? "4000,10000").split(",").map(Number);
 const CLIENTS = Number(env.CONN_SCALE_CLIENTS ?? 2);
 const SOURCES = env.CONN_SCALE_SOURCES ? env.CONN_SCALE_SOURCES.split(",") : [];
 const REPEAT = Number(env.CONN_SCALE_REPEAT ?? 1);
-const STEP_TIMEOUT_MS = 180_000;
-
-const SERVERS = {
-  libzmq: {
-    name: "libzmq (pyzmq ROUTER)",
-    cmd: [PYTHON, `${root}bench/conn_scale_server.py`, "tcp://127.0.0.1:*"],
-  },
-  // libzmq listens with a backlog of 100 by default: beyond it the kernel drops connections and the
-  // clients retry after 1, 3, 7... s, which then dominates the time. Deno and Bun listen with 511 and
-  // 512, so this row is the like-for-like one, and the time target is judged against it.
-  libzmq512: {
-    name: "libzmq, backlog 512",
-    cmd: [PYTHON, `${root}bench/conn_scale_server.py`, "tcp://127.0.0.1:*", "512"],
-  },
-  deno: {
-    name: "zmq-ts Deno",
-    cmd: [
-      bin("deno"),
-      "run",
-      "-A",
-      "--v8-flags=--expose-gc",
-      `${root}bench/conn_scale_server.ts`,
-      "tcp://127.0.0.1:*",
-    ],
-  },
-  bun: {
-    name: "zmq-ts Bun",
-    cmd: [bin("bun"), `${root}bench/conn_scale_server.ts`, "tcp://127.0.0.1:*"],
-  },
-};
+const SETTLE_MS = Number(env.CONN_SCALE_SETTLE_MS ?? 90_000);
 const servers = (env.CONN_SCALE_SERVERS ?? "libzmq,libzmq512,deno,bun").split(",");
-
-// Every child we start, so none outlives the run (also on Ctrl-C).
-const children = new Set();
-const killAll = () => {
-  for (const c of children) if (!c.closed) c.kill("SIGKILL");
-};
-process.on("exit", killAll);
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-
-/** Starts `cmd` with the open-files limit raised to the hard limit (sh's ulimit, then exec). */
-function start(cmd) {
-  const child = spawn("sh", ["-c", 'ulimit -n "$(ulimit -Hn)" && exec "$@"', "sh", ...cmd], {
-    cwd: root,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  children.add(child);
-  child.lines = [];
-  child.waiters = [];
-  child.closed = false;
-  const wake = () => {
-    for (const w of child.waiters.splice(0)) w();
-  };
-  child.exited = new Promise((resolve) =>
-    child.on("close", () => {
-      child.closed = true;
-      children.delete(child);
-      wake();
-      resolve();
-    })
-  );
-  child.stdin.on("error", () => {});
-  child.stderrText = "";
-  child.stderr.on("data", (d) => {
-    child.stderrText += d;
-  });
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    child.lines.push(line);
-    wake();
-  });
-  return child;
-}
-
-/** The first stdout line of `child` from index `from` on that passes `test`. */
-function line(child, test, from = 0) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error("timed out waiting for a line")),
-      STEP_TIMEOUT_MS,
-    );
-    const check = () => {
-      const found = child.lines.slice(from).find(test);
-      if (found !== undefined) {
-        clearTimeout(timer);
-        resolve(found);
-      } else if (child.closed) {
-        clearTimeout(timer);
-        reject(new Error(`exited (${child.exitCode}): ${child.stderrText.trim().slice(-2000)}`));
-      } else child.waiters.push(check);
-    };
-    check();
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const rssKiB = (pid) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
-const hwmKiB = (pid) =>
-  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
-const openFds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
-/** The kernel's count of connections dropped because a listen queue was full (this network namespace). */
-function listenOverflows() {
-  const rows = readFileSync("/proc/net/netstat", "utf8").split("\n");
-  for (let i = 0; i + 1 < rows.length; i += 2) {
-    const names = rows[i].split(" ");
-    const at = names.indexOf("ListenOverflows");
-    if (at >= 0) return Number(rows[i + 1].split(" ")[at]);
-  }
-  return 0;
-}
-
-/** The JS heap and off-heap memory of a zmq-ts server (process.memoryUsage()), in KiB. */
-async function memoryUsage(server, impl) {
-  if (impl.startsWith("libzmq")) return undefined;
-  const from = server.lines.length;
-  server.stdin.write("mem\n");
-  const m = JSON.parse((await line(server, (l) => l.startsWith("mem "), from)).slice(4));
-  return {
-    heapUsed: m.heapUsed / 1024,
-    heapTotal: m.heapTotal / 1024,
-    external: m.external / 1024,
-  };
-}
-
-async function gc(server) {
-  const from = server.lines.length;
-  server.stdin.write("gc\n");
-  await line(server, (l) => l === "gc", from);
-  await sleep(200); // let freed pages go back before rss is read
-}
 
 /** One measurement of `impl` at `n` connections. */
 async function measure(impl, n) {
@@ -182,11 +62,13 @@ async function measure(impl, n) {
     }
     await Promise.all(clients.map((c) => line(c, (l) => l === "made")));
     const overflowsBefore = listenOverflows();
+    const cpuBefore = cpuMs(pid);
     const t0 = performance.now();
     for (const c of clients) c.stdin.write("go\n");
     await Promise.all(clients.map((c) => line(c, (l) => l.startsWith("done "))));
     const ms = performance.now() - t0;
     const overflows = listenOverflows() - overflowsBefore;
+    const cpu = cpuMs(pid) - cpuBefore;
     const rssAnswered = rssKiB(pid);
     const fdsOpen = openFds(pid) - fdStart;
     await gc(server);
@@ -195,15 +77,17 @@ async function measure(impl, n) {
     for (const c of clients) c.stdin.write("close\n");
     await Promise.all(clients.map((c) => line(c, (l) => l === "closed")));
     // The server has let go of them once its descriptors are back where they started.
-    const deadline = Date.now() + STEP_TIMEOUT_MS;
-    while (openFds(pid) > fdStart + 2 && Date.now() < deadline) await sleep(100);
-    const fdsLeft = openFds(pid) - fdStart;
+    const fdsLeft = await fdsBackTo(pid, fdStart);
     await gc(server);
     const rssClosed = rssKiB(pid);
+    const memClosed = await memoryUsage(server, impl);
+    // C frees at once; the runtimes' collectors return memory after some idle seconds.
+    const settled = await settledRss(server, impl.startsWith("libzmq") ? 0 : 30_000, SETTLE_MS);
     return {
       n,
       ms,
       overflows,
+      cpu,
       fdsOpen,
       fdsLeft,
       rssStart,
@@ -211,21 +95,16 @@ async function measure(impl, n) {
       rssIdle,
       memStart,
       memIdle,
+      memClosed,
       rssClosed,
-      peak: hwmKiB(pid),
+      rssSettled: settled.rss,
+      settleS: settled.seconds,
     };
   } catch (e) {
     console.error(`  ${impl} ${n}: failed: ${e.message}`);
     return undefined;
   } finally {
-    for (const c of [...clients, server]) {
-      c.stdin.end();
-      await Promise.race([c.exited, sleep(5000)]);
-      if (!c.closed) {
-        c.kill("SIGKILL");
-        await c.exited;
-      }
-    }
+    for (const c of [...clients, server]) await stop(c);
   }
 }
 
@@ -240,14 +119,16 @@ for (let rep = 0; rep < REPEAT; rep++) {
         `run ${rep + 1}/${REPEAT} ${SERVERS[impl].name} ${n}: ` +
           (r
             ? `${(r.ms / 1000).toFixed(2)} s, rss ${mib(r.rssStart)} -> ${mib(r.rssAnswered)} ` +
-              `(gc ${mib(r.rssIdle)}) -> closed ${
-                mib(r.rssClosed)
-              } MiB, fds ${r.fdsOpen}/${r.fdsLeft}, ` +
-              `listen queue overflows ${r.overflows}` +
+              `(gc ${mib(r.rssIdle)}) -> closed ${mib(r.rssClosed)} -> settled ${
+                mib(r.rssSettled)
+              } MiB in ${r.settleS.toFixed(0)} s, fds ${r.fdsOpen}/${r.fdsLeft}, ` +
+              `listen queue overflows ${r.overflows}, server cpu ${(r.cpu / 1000).toFixed(2)} s` +
               (r.memIdle
                 ? `, heap used/total ${mib(r.memStart.heapUsed)}/${mib(r.memStart.heapTotal)} -> ` +
                   `${mib(r.memIdle.heapUsed)}/${mib(r.memIdle.heapTotal)} MiB, external ` +
-                  `${mib(r.memStart.external)} -> ${mib(r.memIdle.external)} MiB`
+                  `${mib(r.memStart.external)} -> ${mib(r.memIdle.external)} MiB; after close ` +
+                  `heap ${mib(r.memClosed.heapUsed)}/${mib(r.memClosed.heapTotal)}, external ` +
+                  `${mib(r.memClosed.external)} MiB`
                 : "")
             : "failed") +
           `  (${((Date.now() - began) / 1000).toFixed(0)} s)`,
@@ -256,9 +137,6 @@ for (let rep = 0; rep < REPEAT; rep++) {
   }
 }
 
-function mib(kib) {
-  return (kib / 1024).toFixed(0);
-}
 /** The run with the median time, so each row's figures come from one run. */
 function median(impl, n) {
   const rs = [...(results[`${impl}/${n}`] ?? [])].sort((a, b) => a.ms - b.ms);
@@ -270,45 +148,46 @@ const lines = [];
 lines.push("# Connection scale: one ROUTER, N tcp connections from libzmq DEALERs");
 lines.push("");
 lines.push(
-  `Run ${new Date().toISOString()} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ` +
-    `${((Date.now() - began) / 60000).toFixed(1)} min; libzmq ${
-      execFileSync(PYTHON, ["-c", "import zmq; print(zmq.zmq_version())"], { encoding: "utf8" })
-        .trim()
-    } (pyzmq), Deno ${
-      execFileSync(bin("deno"), ["--version"], { encoding: "utf8" }).split("\n")[0].split(" ")[1]
-    }, Bun ${execFileSync(bin("bun"), ["--version"], { encoding: "utf8" }).trim()}. ` +
+  `Run ${new Date().toISOString()} on ${versions()}; ${
+    ((Date.now() - began) / 60000).toFixed(1)
+  } min. ` +
     `${CLIENTS} client processes of pyzmq DEALERs, one connection each${
       SOURCES.length ? ` from ${SOURCES.join(", ")}` : ""
     }; each sends one message and waits for its echo. ` +
     `Time: from "go" (connect and send) to the last echo. rss of the server process from /proc: at the ` +
     `start (bound, after a GC), once all are answered, after a GC with the connections still open ` +
-    `("idle"), and after they closed and a GC. Per connection = (rss - start) / N. The last column is ` +
-    `the kernel's ListenOverflows during the burst (this network namespace): each dropped connection ` +
-    `is retried by its client after 1 s, then 3, 7... so it dominates the time when it is not 0. ` +
+    `("idle"), after they closed and a GC, and once rss has stopped falling (V8 returns emptied pages ` +
+    `only after some idle seconds; then another GC). Per connection = (rss - start) / N. Server CPU: ` +
+    `user + system time of the server process during the burst. Dropped connections: the kernel's ` +
+    `ListenOverflows during the burst (this network namespace): each is retried by its client after ` +
+    `1 s, then 3, 7... so it dominates the time when it is not 0. ` +
     `${REPEAT > 1 ? `Median of ${REPEAT} runs by time. ` : "One run. "}` +
     `Command: \`node bench/conn_scale.mjs\`.`,
 );
 lines.push("");
 lines.push(
-  "| N | server | time to answer all | rss start | rss answered | per conn (answered) | rss idle (after GC) | per conn (idle) | rss after close + GC | after/start | peak rss | connections the listen queue dropped |",
+  "| N | server | time to answer all | server CPU | connections the listen queue dropped | rss start | rss answered (per conn) | rss idle, after a GC (per conn) | rss after close + GC | rss settled after close (wait) | settled / start |",
 );
-lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
+lines.push("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const n of COUNTS) {
   for (const impl of servers) {
     const r = median(impl, n);
-    if (!r) {
-      lines.push(`| ${n.toLocaleString("en")} | ${SERVERS[impl].name} | failed ||||||||||`);
-      continue;
+    const cells = [n.toLocaleString("en"), SERVERS[impl].name];
+    if (!r) cells.push("failed", "", "", "", "", "", "", "", "");
+    else {
+      cells.push(
+        `${(r.ms / 1000).toFixed(2)} s`,
+        `${(r.cpu / 1000).toFixed(2)} s`,
+        String(r.overflows),
+        `${mib(r.rssStart)} MiB`,
+        `${mib(r.rssAnswered)} MiB (${perConn(r, "rssAnswered")} KiB)`,
+        `${mib(r.rssIdle)} MiB (${perConn(r, "rssIdle")} KiB)`,
+        `${mib(r.rssClosed)} MiB`,
+        `${mib(r.rssSettled)} MiB (${r.settleS.toFixed(0)} s)`,
+        (r.rssSettled / r.rssStart).toFixed(2),
+      );
     }
-    lines.push(
-      `| ${n.toLocaleString("en")} | ${SERVERS[impl].name} | ${(r.ms / 1000).toFixed(2)} s | ${
-        mib(r.rssStart)
-      } MiB | ${mib(r.rssAnswered)} MiB | ${perConn(r, "rssAnswered")} KiB | ${
-        mib(r.rssIdle)
-      } MiB | ${perConn(r, "rssIdle")} KiB | ${mib(r.rssClosed)} MiB | ${
-        (r.rssClosed / r.rssStart).toFixed(2)
-      } | ${mib(r.peak)} MiB |`,
-    );
+    lines.push(`| ${cells.join(" | ")} |`);
   }
 }
 
@@ -349,8 +228,8 @@ for (const n of COUNTS) {
           : "-",
     ],
     [
-      "rss after close + GC ≤ 1.5x start",
-      (r) => judge(r.rssClosed <= 1.5 * r.rssStart, `${(r.rssClosed / r.rssStart).toFixed(2)}x`),
+      "rss after close, settled, ≤ 1.5x start",
+      (r) => judge(r.rssSettled <= 1.5 * r.rssStart, `${(r.rssSettled / r.rssStart).toFixed(2)}x`),
     ],
   ];
   for (const [label, f] of rows) {
@@ -367,22 +246,35 @@ for (const n of COUNTS) {
     );
   }
 }
-// What one more idle connection costs, without the fixed costs a single N folds in (code, heap
-// growth): the slope of idle rss between the smallest and largest N.
+// What one more idle connection costs, without the fixed costs a single N folds in (code paged in,
+// the young generation a burst grows once): the slope of idle rss between the smallest and largest N.
 if (COUNTS.length > 1) {
   const [lo, hi] = [Math.min(...COUNTS), Math.max(...COUNTS)];
+  const slope = (impl) => {
+    const a = median(impl, lo);
+    const b = median(impl, hi);
+    return a && b ? (b.rssIdle - a.rssIdle) / (hi - lo) : undefined;
+  };
+  const lib = slope("libzmq") ?? slope("libzmq512");
+  const cells = ["deno", "bun"].map((impl) => {
+    const mine = slope(impl);
+    return mine === undefined || lib === undefined
+      ? "-"
+      : judge(mine <= lib / 2, `${mine.toFixed(1)} vs ${(lib / 2).toFixed(1)} KiB`);
+  });
+  lines.push(
+    `| ${lo.toLocaleString("en")} -> ${
+      hi.toLocaleString("en")
+    } | marginal memory per idle connection ≤ half of libzmq's | ${cells.join(" | ")} |`,
+  );
   lines.push("");
   lines.push(
     `Marginal memory per idle connection, (rss idle at ${hi.toLocaleString("en")} - at ${
       lo.toLocaleString("en")
     }) / ${(hi - lo).toLocaleString("en")}: ` +
-      servers.map((impl) => {
-        const a = median(impl, lo);
-        const b = median(impl, hi);
-        return `${SERVERS[impl].name} ${
-          a && b ? ((b.rssIdle - a.rssIdle) / (hi - lo)).toFixed(1) + " KiB" : "-"
-        }`;
-      }).join(", ") + ".",
+      servers.map((impl) =>
+        `${SERVERS[impl].name} ${slope(impl) === undefined ? "-" : slope(impl).toFixed(1) + " KiB"}`
+      ).join(", ") + ".",
   );
 }
 lines.push("");

@@ -8,7 +8,7 @@
 //        bun bench/conn_scale_server.ts tcp://127.0.0.1:*
 import process from "node:process";
 import { createInterface } from "node:readline";
-import { writeHeapSnapshot } from "node:v8";
+import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { Router } from "../mod.ts";
 
 const router = new Router({ linger: 0 });
@@ -25,6 +25,14 @@ const fullGc = () => {
 createInterface({ input: process.stdin })
   .on("line", (line) => {
     if (line.trim() === "mem") return console.log(`mem ${JSON.stringify(process.memoryUsage())}`);
+    if (line.trim() === "spaces") {
+      const spaces = getHeapSpaceStatistics().map((s) =>
+        `${s.space_name} ${(s.space_size / 1048576).toFixed(1)}/${
+          (s.space_used_size / 1048576).toFixed(1)
+        }`
+      );
+      return console.log(`spaces ${spaces.join(", ")}`);
+    }
     if (line.startsWith("snap ")) {
       return console.log(`snap ${writeHeapSnapshot(line.slice(5).trim())}`);
     }
