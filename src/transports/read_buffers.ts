@@ -5,7 +5,7 @@
  * with one 256 KiB slab per connection, 10,000 idle peers held 1.5 GiB. So a connection reads
  * into a small buffer of its own while it is quiet, and into a slab only while it is busy: a read
  * that filled its buffer shows more was waiting, and each one that fills a slab makes the next
- * larger (16 KiB to 256 KiB). A busy connection turns quiet again when a read left room and the
+ * larger (4 KiB to 256 KiB). A busy connection turns quiet again when a read left room and the
  * receiver holds no partial message (the peer stopped at a message boundary); its slab is then
  * kept only through a `WeakRef`, so a connection that pauses for a moment gets it back while one
  * that goes idle lets the garbage collector have it.
@@ -34,9 +34,9 @@ const QUIET_MIN_READ = QUIET_BUFFER / 2;
 /**
  * A busy connection's first slab; each read that fills a slab's room makes the next slab four
  * times larger, up to {@link BUSY_SLAB}. A peer must keep the pipe full to make us hold more, so
- * one that trickles bytes (or stalls inside a frame) pins 16 KiB, not 256.
+ * one that trickles bytes (or stalls inside a frame) pins 4 KiB, not 256.
  */
-export const BUSY_FIRST_SLAB = 16 * 1024;
+export const BUSY_FIRST_SLAB = 4 * 1024;
 /** The largest slab: large messages then mostly arrive whole in one chunk. */
 export const BUSY_SLAB = 256 * 1024;
 /** A slab with less room left than this share of it is replaced. */
