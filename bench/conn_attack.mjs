@@ -70,11 +70,13 @@ async function attack(impl) {
       await stop(attacker);
       const fdsLeft = await fdsBackTo(pid, fdStart);
       await gc(server);
+      const memAfter = await memoryUsage(server, impl);
       rounds.push({
         opened,
         held,
         rssUnder,
         mem,
+        memAfter,
         fdsLeft,
         rssAfter: rssKiB(pid),
         answered: await goodPeerAnswered(endpoint),
@@ -104,7 +106,9 @@ for (const impl of servers) {
         (round.mem
           ? ` (heap ${mib(round.mem.heapUsed)}/${mib(round.mem.heapTotal)}, external ${
             mib(round.mem.external)
-          } MiB under attack)`
+          } MiB under attack; heap ${mib(round.memAfter.heapUsed)}/${
+            mib(round.memAfter.heapTotal)
+          } after)`
           : "") +
         `; good peer answered: ${round.answered}`,
     );

@@ -25,6 +25,7 @@ import {
   memoryUsage,
   mib,
   openFds,
+  portsFree,
   PYTHON,
   root,
   rssKiB,
@@ -61,6 +62,7 @@ async function measure(impl, n) {
       );
     }
     await Promise.all(clients.map((c) => line(c, (l) => l === "made")));
+    if (SOURCES.length > 0) await portsFree();
     const overflowsBefore = listenOverflows();
     const cpuBefore = cpuMs(pid);
     const t0 = performance.now();

@@ -152,6 +152,22 @@ export function listenOverflows() {
   return 0;
 }
 
+/** Sockets in TIME_WAIT (IPv4, this network namespace): each holds a local port for 60 s. */
+export function timeWaitSockets() {
+  return readFileSync("/proc/net/tcp", "utf8").split("\n").filter((l) => l.split(/\s+/)[4] === "06")
+    .length;
+}
+
+/**
+ * Waits (at most 90 s) until fewer than `n` sockets are in TIME_WAIT: a run's closed connections
+ * hold their client ports for 60 s, and a client binding its source address (`tcp://src:0;...`)
+ * cannot take one, so a run started at once after a large one finds too few ports.
+ */
+export async function portsFree(n = 1000) {
+  const deadline = Date.now() + 90_000;
+  while (timeWaitSockets() >= n && Date.now() < deadline) await sleep(1000);
+}
+
 /** The JS heap and off-heap memory of a zmq-ts server (process.memoryUsage()), in KiB. */
 export async function memoryUsage(server, impl) {
   if (impl.startsWith("libzmq")) return undefined;
