@@ -2,14 +2,12 @@
 // ROUTER, zmq-ts on Deno and on Bun, each echoing what it gets), starting processes with the
 // open-files limit raised, reading their lines, and what /proc tells of a process (rss, CPU,
 // descriptors) and of the kernel (connections dropped by a full listen queue).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import os from "node:os";
+import { bin, line as firstLine, root, start as startProgram, timeout } from "./pairs.mjs";
 
-export const root = fileURLToPath(new URL("../", import.meta.url));
-export const bin = (name) => `${root}node_modules/.bin/${name}`;
+export { bin, root };
 /** The python with zmq (the pyenv python3 first on PATH has none). */
 export const PYTHON = "/usr/bin/python3";
 const STEP_TIMEOUT_MS = 180_000;
@@ -54,50 +52,9 @@ export function versions() {
   }, Bun ${execFileSync(bin("bun"), ["--version"], { encoding: "utf8" }).trim()}`;
 }
 
-// Every child we start, so none outlives the run (also on Ctrl-C).
-const children = new Set();
-const killAll = () => {
-  for (const c of children) if (!c.closed) c.kill("SIGKILL");
-};
-process.on("exit", killAll);
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-
 /** Starts `cmd` with the open-files limit raised to the hard limit (sh's ulimit, then exec). */
 export function start(cmd) {
-  const child = spawn("sh", ["-c", 'ulimit -n "$(ulimit -Hn)" && exec "$@"', "sh", ...cmd], {
-    cwd: root,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  children.add(child);
-  child.lines = [];
-  child.waiters = [];
-  child.closed = false;
-  const wake = () => {
-    for (const w of child.waiters.splice(0)) w();
-  };
-  child.exited = new Promise((resolve) =>
-    child.on("close", () => {
-      child.closed = true;
-      children.delete(child);
-      wake();
-      resolve();
-    })
-  );
-  child.stdin.on("error", () => {});
-  child.stderrText = "";
-  child.stderr.on("data", (d) => {
-    child.stderrText += d;
-  });
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    child.lines.push(line);
-    wake();
-  });
-  return child;
+  return startProgram("sh", ["-c", 'ulimit -n "$(ulimit -Hn)" && exec "$@"', "sh", ...cmd]);
 }
 
 /** Ends `child` (closing its stdin), killing it if it has not gone within 5 s. */
@@ -110,25 +67,10 @@ export async function stop(child) {
   }
 }
 
-/** The first stdout line of `child` from index `from` on that passes `test`. */
+/** The first stdout line of `child` from index `from` on that passes `test` (at most 3 minutes). */
 export function line(child, test, from = 0) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error("timed out waiting for a line")),
-      STEP_TIMEOUT_MS,
-    );
-    const check = () => {
-      const found = child.lines.slice(from).find(test);
-      if (found !== undefined) {
-        clearTimeout(timer);
-        resolve(found);
-      } else if (child.closed) {
-        clearTimeout(timer);
-        reject(new Error(`exited (${child.exitCode}): ${child.stderrText.trim().slice(-2000)}`));
-      } else child.waiters.push(check);
-    };
-    check();
-  });
+  const t = timeout(STEP_TIMEOUT_MS, "a line");
+  return Promise.race([firstLine(child, (l, i) => i >= from && test(l)), t.p]).finally(t.cancel);
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
