@@ -140,3 +140,61 @@ test("a peer may not make us hold more than 64 KiB before its handshake complete
     pull.close();
   }
 });
+
+test("garbage connections of every kind are let go once they close, and a good peer is answered meanwhile", async () => {
+  const router = new Router({ linger: 0 });
+  await router.bind("tcp://127.0.0.1:*");
+  const port = Number(router.lastEndpoint!.split(":").pop());
+  const greeting = new Uint8Array(64);
+  greeting.set([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 1, 0x4e, 0x55, 0x4c, 0x4c]); // NULL
+  const ready = Uint8Array.of(
+    0x04,
+    0x1c,
+    5,
+    ...new TextEncoder().encode("READY"),
+    11,
+    ...new TextEncoder().encode("Socket-Type"),
+    0,
+    0,
+    0,
+    6,
+    ...new TextEncoder().encode("DEALER"),
+  );
+  const huge = (flags: number) => Uint8Array.of(flags | 0x02, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff);
+  const kinds: Uint8Array[][] = [
+    [Uint8Array.from({ length: 1500 }, (_, i) => (i * 37 + 11) & 0xff)], // random bytes
+    [greeting, huge(0x04)], // a command declaring 2 GiB - 1
+    [greeting, ready, huge(0), new Uint8Array(1024)], // a message declaring 2 GiB - 1, 1 KiB of it
+    [greeting.subarray(0, 10)], // a truncated greeting
+  ];
+  const dealer = new Dealer({ linger: 0 });
+  const sockets: ReturnType<typeof createConnection>[] = [];
+  try {
+    const limits = router.core.limits;
+    const opened = Array.from({ length: 200 }, (_, i) =>
+      new Promise<void>((resolve) => {
+        const sock = createConnection({ host: "127.0.0.1", port }, () => {
+          for (const part of kinds[i % kinds.length]!) sock.write(part);
+          resolve();
+        });
+        sock.on("error", () => resolve());
+        sock.resume();
+        sockets.push(sock);
+      }));
+    await within(Promise.all(opened), 10000, "200 garbage connections to open");
+    dealer.connect(router.lastEndpoint!);
+    await dealer.send("still answered");
+    const [id, body] = await within(router.receive(), 5000, "the good peer's message");
+    await router.send([id!, body!]);
+    assert.equal(text((await within(dealer.receive(), 5000, "the echo"))[0]!), "still answered");
+    assert.ok(limits.accepted > 1, "garbage connections were held");
+
+    for (const s of sockets) s.destroy();
+    await until(() => limits.accepted === 1, 10000, "every garbage connection to be let go");
+    assert.equal(limits.held, 0);
+  } finally {
+    for (const s of sockets) s.destroy();
+    dealer.close();
+    router.close();
+  }
+});
