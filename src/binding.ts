@@ -13,6 +13,7 @@ import { engineHost, type SocketCore } from "./socket_core.ts";
 import { handshakeEvent, handshakeFailure } from "./handshake_events.ts";
 import type { Listener, Stream, StreamTransport } from "./transports/stream.ts";
 import { streamAddress, type StreamEndpoint } from "./stream_address.ts";
+import { zmqError } from "./errors.ts";
 
 /** One bound endpoint of a socket. */
 export class Binding {
@@ -96,6 +97,18 @@ export class Binding {
 
   #onStream(stream: Stream): void {
     if (this.#closed) return stream.destroy();
+    if (!this.#core.limits.admit()) {
+      stream.destroy();
+      const max = this.#core.options().maxConnections;
+      this.#core.emit({
+        type: "accept:error",
+        address: this.address,
+        error: zmqError("ECONNREFUSED", `refused a connection: maxConnections (${max}) reached`, {
+          address: this.address,
+        }),
+      });
+      return;
+    }
     this.#core.emit({ type: "accept", address: this.address });
     this.#engines.set(engineFor(stream, this.#host), undefined);
   }
@@ -111,6 +124,7 @@ export class Binding {
   #onEngineEnd(engine: Engine, end: EngineEnd): void {
     const pipe = this.#engines.get(engine);
     this.#engines.delete(engine);
+    this.#core.limits.leave();
     this.#unlinger.get(engine)?.();
     this.#unlinger.delete(engine);
     pipe?.end();

@@ -45,6 +45,7 @@ import {
 } from "./codec/command.ts";
 import { isSubscription, type Message, type PeerInfo, type Pipe } from "./pipe.ts";
 import { FramingError, type Stream } from "./transports/stream.ts";
+import type { SocketLimits } from "./limits.ts";
 import { frameCopyLimit } from "./transports/runtime.ts";
 import {
   type FrameCipher,
@@ -70,6 +71,7 @@ import { MessageAssembly } from "./message_assembly.ts";
 /** Options the engine reads (a subset of the socket's). */
 export interface EngineOptions {
   maxMessageSize: number;
+  maxUndecodedBytes: number;
   handshakeInterval: number;
   heartbeatInterval: number;
   heartbeatTimeout: number;
@@ -101,6 +103,8 @@ export interface EngineHost {
   readonly security: SecuritySettings | undefined;
   /** The ZAP handler's gateway for a connection from `remoteAddress`, if the socket may consult one. */
   zap(remoteAddress: string): ZapGateway | undefined;
+  /** What the socket's connections share: the budget of bytes held undecoded. */
+  readonly limits?: SocketLimits;
   /** Whether a peer of this type may talk to us. */
   accepts(peerType: string): boolean;
   /** The handshake is done: give the pipe to serve, or `undefined` to turn the peer away. */
@@ -115,8 +119,20 @@ const IDLE_BEFORE_UNREF_MS = 50;
 const COPY_BELOW = frameCopyLimit();
 /** Undecoded bytes held while the pipe is full before the stream itself is paused. */
 const PAUSE_STREAM_BYTES = 256 * 1024;
+/**
+ * Most bytes a peer may make us hold before its handshake completes: READY carries a few short
+ * properties, and an unidentified peer must not make us buffer a 2 GiB "command" (libzmq
+ * allocates whatever a frame declares).
+ */
+const HANDSHAKE_BYTES = 64 * 1024;
 /** Frames this large are written as they are, not copied into a batch. */
 const LARGE_FRAME = 16 * 1024;
+
+/** The largest frame accepted: maxMessageSize, or a byte cap below it (no frame could complete above the cap). */
+function frameLimit(o: EngineOptions): number {
+  const cap = o.maxUndecodedBytes;
+  return cap > 0 && (o.maxMessageSize < 0 || cap < o.maxMessageSize) ? cap : o.maxMessageSize;
+}
 
 function hasLargeFrame(msg: Message): boolean {
   for (const f of msg) if (f.length >= LARGE_FRAME) return true;
@@ -147,6 +163,17 @@ function batchBuffer(n: number): Uint8Array {
 const FLUSH_TURNS = 1024;
 const FLUSH_MESSAGES = 1024;
 const decoder = new TextDecoder();
+/** Empty bytes, shared: what a finished greeting buffer becomes, and a peer's absent identity. */
+const NO_BYTES = new Uint8Array(0);
+/** Our greetings, one per mechanism and role, built once (adapters never write into what they send). */
+const greetings = new Map<string, Uint8Array>();
+
+function greetingOf(mechanism: string, asServer: boolean): Uint8Array {
+  const key = `${mechanism}/${asServer}`;
+  let g = greetings.get(key);
+  if (g === undefined) greetings.set(key, g = encodeGreeting(mechanism, asServer));
+  return g;
+}
 
 /** A handshake or framing failure caused by the peer. */
 export class ProtocolError extends Error {
@@ -164,7 +191,8 @@ export class ProtocolError extends Error {
 export class Engine {
   #stream: Stream;
   #host: EngineHost;
-  #greeting = new Uint8Array(GREETING_SIZE);
+  /** The peer's greeting when it arrives in pieces (libzmq sends it in three); dropped once complete. */
+  #greeting = NO_BYTES;
   #greetingLength = 0;
   #peerGreeting: PeerGreeting | undefined;
   #decoder: FrameDecoder;
@@ -179,6 +207,13 @@ export class Engine {
   #ended = false;
   #paused = false;
   #streamPaused = false;
+  /** Stopped by the socket's byte budget (maxUndecodedBytes), until it wakes us. */
+  #budgetPaused = false;
+  /** Whether the stream is paused now, for either reason. */
+  #streamStopped = false;
+  /** What this connection last told the socket's byte budget it holds. */
+  #heldReported = 0;
+  #budgetWake: (() => void) | undefined;
   /** The stream closed while undecoded bytes waited for room in the pipe. */
   #closeHeld: { error?: Error } | undefined;
   /** Only SUB and XSUB send subscriptions: other types skip looking for them per message. */
@@ -199,9 +234,10 @@ export class Engine {
   constructor(stream: Stream, host: EngineHost) {
     this.#stream = stream;
     this.#host = host;
-    this.#decoder = new FrameDecoder(host.options.maxMessageSize, COPY_BELOW);
+    this.#decoder = new FrameDecoder(frameLimit(host.options), COPY_BELOW);
     this.#subscribes = host.socketType === "SUB" || host.socketType === "XSUB";
     stream.onData = (b) => this.#onData(b);
+    stream.undecoded = () => this.#decoder.buffered;
     stream.onDrain = () => {
       // Only a stream that refused a write owes us a flush: flushing on every drain would write
       // whatever was queued at that instant, a few bytes at a time, defeating the batching.
@@ -239,7 +275,7 @@ export class Engine {
       accepts: (peerType) => host.accepts(peerType),
       zap: this.#zap,
     });
-    stream.write(encodeGreeting(this.#mechanism.name, this.#mechanism.asServer));
+    stream.write(greetingOf(this.#mechanism.name, this.#mechanism.asServer));
   }
 
   /** Where the peer is. */
@@ -278,6 +314,10 @@ export class Engine {
       this.#decoder.push(bytes);
       if (this.#paused) this.#onTraffic(); // bytes we cannot decode yet still show the peer is alive
       this.#decode();
+      if (!this.#ready && this.#decoder.buffered > HANDSHAKE_BYTES) {
+        throw new ProtocolError(`a handshake command of more than ${HANDSHAKE_BYTES} bytes`);
+      }
+      this.#account();
     } catch (e) {
       this.#failWith(e as Error);
     }
@@ -286,9 +326,16 @@ export class Engine {
   /** Consumes greeting bytes; returns what follows the greeting once it is complete. */
   #readGreeting(bytes: Uint8Array): Uint8Array | undefined {
     const take = Math.min(bytes.length, GREETING_SIZE - this.#greetingLength);
-    this.#greeting.set(bytes.subarray(0, take), this.#greetingLength);
+    let seen: Uint8Array;
+    if (this.#greetingLength === 0 && take === GREETING_SIZE) {
+      seen = bytes.subarray(0, take); // whole in one chunk: nothing to keep
+    } else {
+      if (this.#greeting.length === 0) this.#greeting = new Uint8Array(GREETING_SIZE);
+      this.#greeting.set(bytes.subarray(0, take), this.#greetingLength);
+      seen = this.#greeting.subarray(0, this.#greetingLength + take);
+    }
     this.#greetingLength += take;
-    const g = checkGreeting(this.#greeting.subarray(0, this.#greetingLength));
+    const g = checkGreeting(seen);
     if (g === undefined) return undefined;
     const ours = this.#mechanism.name;
     if (g.mechanism !== ours) {
@@ -297,6 +344,7 @@ export class Engine {
       );
     }
     this.#peerGreeting = g;
+    this.#greeting = NO_BYTES;
     this.#mechanism.start(this.#mechanismIO);
     return bytes.subarray(take);
   }
@@ -339,8 +387,48 @@ export class Engine {
   }
 
   #onMessageFrame(frame: Frame): void {
+    const cap = this.#host.options.maxUndecodedBytes;
+    if (
+      cap > 0 && (frame.more || this.#partial.started) &&
+      this.#partial.bytes + frame.body.length > cap
+    ) {
+      // Held whole until its last frame, it could stop reading at the cap for ever.
+      throw new ProtocolError(`a message of more than ${cap} bytes exceeds maxUndecodedBytes`);
+    }
     const msg = this.#partial.add(frame.body, frame.more);
     if (msg !== undefined) this.#pipe!.inbound.push(msg);
+  }
+
+  /**
+   * Tells the socket's byte budget what this connection holds undecoded (bytes
+   * and the frames of an unfinished message), and stops or restarts reading as
+   * it says. Nothing to do while no cap is set and nothing was reported.
+   */
+  #account(): void {
+    const limits = this.#host.limits;
+    if (limits === undefined) return;
+    const held = this.#decoder.buffered + this.#partial.bytes;
+    if (held === this.#heldReported) return;
+    if (this.#heldReported === 0 && this.#host.options.maxUndecodedBytes <= 0) return;
+    this.#heldReported = held;
+    this.#budgetWake ??= () => {
+      if (this.#ended || !this.#budgetPaused) return;
+      this.#budgetPaused = false;
+      this.#applyStreamPause();
+    };
+    const stop = limits.hold(this, held, this.#budgetWake);
+    if (stop === this.#budgetPaused) return;
+    this.#budgetPaused = stop;
+    this.#applyStreamPause();
+  }
+
+  /** Pauses or resumes the stream: paused while the pipe is full with bytes piling up, or at the byte cap. */
+  #applyStreamPause(): void {
+    const stop = this.#streamPaused || this.#budgetPaused;
+    if (stop === this.#streamStopped) return;
+    this.#streamStopped = stop;
+    if (stop) this.#stream.pause();
+    else this.#stream.resume();
   }
 
   #onCommand(frame: Frame): void {
@@ -385,7 +473,8 @@ export class Engine {
     this.#handshakeTimer = undefined;
     const peer: PeerInfo = {
       socketType: typeBytes === undefined ? "" : decoder.decode(typeBytes),
-      identity: props["Identity"] ?? new Uint8Array(0),
+      // Copied: a view would keep the whole read buffer it arrived in alive for the connection's life.
+      identity: props["Identity"]?.slice() ?? NO_BYTES,
       remoteAddress: this.#stream.remoteAddress,
     };
     if (result.userId !== undefined) peer.userId = decoder.decode(result.userId);
@@ -493,7 +582,7 @@ export class Engine {
     this.#paused = true;
     if (!this.#streamPaused && this.#decoder.buffered >= PAUSE_STREAM_BYTES) {
       this.#streamPaused = true;
-      this.#stream.pause();
+      this.#applyStreamPause();
     }
   }
 
@@ -512,9 +601,10 @@ export class Engine {
       }
       return;
     }
+    this.#account();
     if (this.#streamPaused && this.#decoder.buffered < PAUSE_STREAM_BYTES) {
       this.#streamPaused = false;
-      this.#stream.resume();
+      this.#applyStreamPause();
     }
   }
 
@@ -679,6 +769,7 @@ export class Engine {
     clearBackground(this.#ttlTimer);
     clearBackground(this.#idleCheck);
     clearTimeout(this.#lingerTimer);
+    if (this.#heldReported > 0) this.#host.limits?.release(this);
     const pipe = this.#pipe;
     if (pipe !== undefined) {
       pipe.inbound.onWritable = undefined;

@@ -47,6 +47,11 @@ export class MessageAssembly {
     return this.#frames.length > 0;
   }
 
+  /** Bytes of the frames in so far (0 between messages). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   /**
    * Adds a frame; returns the whole message after its last frame, else `undefined`. Throws a
    * {@link FrameError} (`EMSGSIZE`) when the message passes a bound.

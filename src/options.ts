@@ -37,6 +37,23 @@ export interface SocketOptions {
   heartbeatTimeToLive: number;
   /** Largest inbound frame (bytes) accepted; a larger one drops the connection. -1 = no limit. */
   maxMessageSize: number;
+  /**
+   * Most connections this socket holds accepted at once, over all its bound endpoints, counted
+   * from accept (handshakes included) to close; 0 = no limit (the default). One more is closed at
+   * once and reported as `accept:error` (ECONNREFUSED). A zmq-ts extension: libzmq has no such
+   * option (the libzmq backend refuses a non-zero value with ENOTSUP).
+   */
+  maxConnections: number;
+  /**
+   * Most bytes this socket's connections may hold between them received but not yet made into
+   * whole messages (partial frames, frames of an unfinished multipart message, bytes waiting for
+   * room in a full queue); 0 = no limit (the default). At the cap, connections holding such bytes
+   * stop reading (their peers then feel TCP back-pressure) until the sum falls to half of it, one
+   * of them reading on meanwhile so that a message always completes. A message larger than the
+   * cap drops its connection, as one above maxMessageSize does. A zmq-ts extension: libzmq has no
+   * such option (the libzmq backend refuses a non-zero value with ENOTSUP).
+   */
+  maxUndecodedBytes: number;
   /** Queue messages only to peers whose handshake is complete. */
   immediate: boolean;
   /** Our routing id (Identity), 1-255 bytes, sent to routing peers. */
@@ -65,6 +82,8 @@ export function defaultOptions(socketType: string): SocketOptions {
     heartbeatTimeout: 0,
     heartbeatTimeToLive: 0,
     maxMessageSize: -1,
+    maxConnections: 0,
+    maxUndecodedBytes: 0,
     immediate: false,
     routingId: undefined,
   };
@@ -93,7 +112,8 @@ export function validateOption(name: keyof SocketOptions, value: unknown): void 
         throw new TypeError(`${name} must be an integer, got ${String(value)}`);
       }
       const min = name.endsWith("HighWaterMark") || name.startsWith("heartbeat") ||
-          name === "handshakeInterval" || name === "reconnectMaxInterval"
+          name === "handshakeInterval" || name === "reconnectMaxInterval" ||
+          name === "maxConnections" || name === "maxUndecodedBytes"
         ? 0
         : -1;
       if (value < min) throw new RangeError(`${name} must be >= ${min}, got ${value}`);

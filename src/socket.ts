@@ -20,6 +20,7 @@ import { type Message, MessageQueue, type PeerInfo, Pipe } from "./pipe.ts";
 import { asBytes, type SocketOptions } from "./options.ts";
 import type { SecurityMechanism, SecurityOptions } from "./security/options.ts";
 import { type ZapContext, zapGateway } from "./mechanisms/zap_client.ts";
+import { SocketLimits } from "./limits.ts";
 import { Observer, type SocketEvent } from "./observer.ts";
 import { compatible, sendsIdentity } from "./socket_types.ts";
 import { Context, defaultContext } from "./context.ts";
@@ -505,6 +506,10 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
   declare heartbeatTimeToLive: number;
   /** As in {@link SocketOptions.maxMessageSize}. */
   declare maxMessageSize: number;
+  /** As in {@link SocketOptions.maxConnections}. */
+  declare maxConnections: number;
+  /** As in {@link SocketOptions.maxUndecodedBytes}. */
+  declare maxUndecodedBytes: number;
   /** As in {@link SocketOptions.immediate}. */
   declare immediate: boolean;
   /** As in {@link SocketOptions.routingId}. */
@@ -652,6 +657,7 @@ export abstract class Socket implements SocketOptions, CompatOptions, SecurityOp
         if (this.#pipes.add(pipe, true)) this.#endpoints.trackInproc(inprocAddress, pipe);
       },
       emit: (e: SocketEvent) => this.#emit(e),
+      limits: new SocketLimits(options),
       identified: (pipe: Pipe) => this.peerIdentified(pipe),
       socksProxy: () => this.#record.compat.socksProxy,
       hiccuped: (pipe: Pipe) => this.pipeHiccuped(pipe),

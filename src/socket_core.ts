@@ -12,6 +12,7 @@ import type { SocketOptions } from "./options.ts";
 import type { SocketEvent } from "./observer.ts";
 import type { SecuritySettings } from "./security/options.ts";
 import type { ZapGateway } from "./mechanisms/mechanism.ts";
+import type { SocketLimits } from "./limits.ts";
 
 /** @internal What the connection machinery sees of a socket. */
 export interface SocketCore {
@@ -40,6 +41,8 @@ export interface SocketCore {
   /** Attaches a pipe made elsewhere (the far end of an inproc pair) under its inproc address. */
   addPipe(pipe: Pipe, inprocAddress: string): void;
   emit(e: SocketEvent): void;
+  /** Accepted connections and undecoded bytes, counted across the socket's connections. */
+  readonly limits: SocketLimits;
   /** A pipe made before its handshake now knows its peer; false turns the peer away. */
   identified(pipe: Pipe): boolean;
   /** A pipe made at connect() lost its connection and waits for the next one. */
@@ -81,6 +84,7 @@ export function engineHost(
     },
     zap: (remoteAddress) => network ? core.zap(remoteAddress) : undefined,
     accepts: (peerType) => core.accepts(peerType),
+    limits: core.limits,
     attach,
     detach,
   };

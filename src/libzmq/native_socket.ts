@@ -345,6 +345,9 @@ export class LibzmqSocket implements NativeSocket {
       const { interval, timeout } = this.#heartbeat;
       rc = zmq.setInt(h, OPT.HEARTBEAT_IVL, interval);
       if (rc >= 0) rc = zmq.setInt(h, OPT.HEARTBEAT_TIMEOUT, timeout === 0 ? interval : timeout);
+    } else if (name === "maxConnections" || name === "maxUndecodedBytes") {
+      if (value === 0) return;
+      throw zmqError("ENOTSUP", `${name} is a zmq-ts limit: libzmq has no such option`);
     } else if (name in INT_OPTIONS) {
       if (name === "conflate") this.#conflate = value === true;
       if (name === "receiveHighWaterMark") this.#receiveHighWaterMark = value as number;

@@ -76,6 +76,11 @@ export class Dealer extends Socket {
     this.#lb.remove(pipe);
     this.#fq.release(pipe);
   }
+
+  /** @internal A pipe has messages again: it gets turns in the fair queue. */
+  protected override pipeReadable(pipe: Pipe): void {
+    this.#fq.activate(pipe);
+  }
   /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     return this.#lb.send(msg) !== undefined;

@@ -50,6 +50,11 @@ export class Pull extends Socket {
   protected detachPipe(pipe: Pipe): void {
     this.#fq.release(pipe);
   }
+
+  /** @internal A pipe has messages again: it gets turns in the fair queue. */
+  protected override pipeReadable(pipe: Pipe): void {
+    this.#fq.activate(pipe);
+  }
   /** @internal A routing hook of {@link Socket}. */
   protected trySend(_msg: Message): boolean {
     throw zmqError("ENOTSUP", "PULL sockets cannot send");

@@ -44,6 +44,11 @@ export class Reply extends Socket {
     this.#fq.release(pipe);
   }
 
+  /** @internal A pipe has messages again: it gets turns in the fair queue. */
+  protected override pipeReadable(pipe: Pipe): void {
+    this.#fq.activate(pipe);
+  }
+
   /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     const to = this.#replyTo;

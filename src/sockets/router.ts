@@ -137,6 +137,11 @@ export class Router extends Socket {
     this.#fq.release(pipe);
   }
 
+  /** @internal A pipe has messages again: it gets turns in the fair queue. */
+  protected override pipeReadable(pipe: Pipe): void {
+    this.#fq.activate(pipe);
+  }
+
   #identify(pipe: Pipe): void {
     let id = this.#connectIds.get(pipe.endpoint) ?? pipe.peer.identity;
     const generated = id.length === 0;

@@ -121,6 +121,11 @@ export class Stream extends Socket {
     this.#fq.release(pipe);
   }
 
+  /** @internal A pipe has messages again: it gets turns in the fair queue. */
+  protected override pipeReadable(pipe: Pipe): void {
+    this.#fq.activate(pipe);
+  }
+
   /** @internal A routing hook of {@link Socket}. */
   protected trySend(msg: Message): boolean {
     if (msg.length < 2) {

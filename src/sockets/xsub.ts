@@ -57,6 +57,11 @@ export class XSubscriber extends Socket {
     this.#out.remove(pipe);
   }
 
+  /** @internal A pipe has messages again: it gets turns in the fair queue. */
+  protected override pipeReadable(pipe: Pipe): void {
+    this.incoming.activate(pipe);
+  }
+
   /** @internal After a reconnect the publisher knows nothing of us: start again from our topics. */
   protected override pipeHiccuped(pipe: Pipe): void {
     pipe.outbound.clear();

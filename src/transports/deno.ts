@@ -8,6 +8,8 @@ import { zmqError } from "../errors.ts";
 import { tcpAddress } from "../endpoint.ts";
 import { listenAtPath, type SocketFiles } from "./ipc_file.ts";
 import type { Listener, Stream, StreamAddress as AnyAddress, StreamTransport } from "./stream.ts";
+import { ReadBuffers } from "./read_buffers.ts";
+import { setImmediate } from "../macrotask.ts";
 
 /** The addresses this adapter serves: tcp and ipc. */
 type StreamAddress = Exclude<AnyAddress, { transport: "ws" }>;
@@ -58,16 +60,18 @@ const files: SocketFiles = {
   rename: (from, to) => D.renameSync(from, to),
 };
 
-const SLAB = 256 * 1024;
-const MIN_READ = 16 * 1024;
 const WRITE_HIGH_WATER = 256 * 1024;
+const nothing = () => {};
+const none = () => 0;
 /** Queued chunks smaller than this are joined into one write, up to about this many bytes. */
 const COALESCE_BELOW = 16 * 1024;
 
 class DenoStream implements Stream {
-  onData: (b: Uint8Array) => void = () => {};
-  onDrain: () => void = () => {};
-  onClose: (e?: Error) => void = () => {};
+  // Shared placeholders until the engine sets its own: a closure per connection costs memory.
+  onData: (b: Uint8Array) => void = nothing;
+  onDrain: () => void = nothing;
+  onClose: (e?: Error) => void = nothing;
+  undecoded: () => number = none;
   readonly remoteAddress: string;
   #conn: DenoConn;
   #closed = false;
@@ -147,28 +151,36 @@ class DenoStream implements Stream {
   }
 
   async #readLoop(): Promise<void> {
-    let slab = new Uint8Array(SLAB);
-    let at = 0;
+    const buffers = new ReadBuffers();
     try {
       while (!this.#closed) {
         // A resume may be followed at once by another pause: check again before reading.
         while (this.#paused && !this.#closed) await new Promise<void>((r) => (this.#resume = r));
         if (this.#closed) return;
-        if (slab.length - at < MIN_READ) {
-          slab = new Uint8Array(SLAB);
-          at = 0;
-        }
-        const n = await this.#conn.read(slab.subarray(at));
-        if (n === null) return this.#finish();
+        const reading = this.#conn.read(buffers.next());
+        // Carried bytes go out alone if the read that should join them does not complete at once
+        // (setImmediate runs after the event loop has polled for I/O; measured cheaper than a
+        // timer: 64 KiB one way over tcp 48.6 against 55.5 us). Once that read has taken them,
+        // flush() finds nothing to hand out.
+        if (buffers.carrying) setImmediate(() => this.#deliver(buffers.flush()));
+        const n = await reading;
         if (this.#closed) return;
-        // Hand out a view and never write over it: the decoder may keep frames as views.
-        const chunk = slab.subarray(at, at + n);
-        at += n;
+        if (n === null) {
+          this.#deliver(buffers.flush());
+          return this.#finish();
+        }
+        const chunk = buffers.take(n);
+        if (chunk === undefined) continue; // carried into the next read, which returns at once
         this.onData(chunk);
+        buffers.settle(this.undecoded());
       }
     } catch (e) {
       this.#finish(this.#closed ? undefined : (e as Error));
     }
+  }
+
+  #deliver(chunk: Uint8Array | undefined): void {
+    if (chunk !== undefined && !this.#closed) this.onData(chunk);
   }
 
   async #writeLoop(): Promise<void> {

@@ -33,6 +33,12 @@ export interface Stream {
   keepAlive(keep: boolean): void;
   /** Received bytes; each chunk is fresh memory the receiver may keep. */
   onData: (bytes: Uint8Array) => void;
+  /**
+   * How many received bytes the receiver holds undecoded: 0 at a message boundary. An adapter
+   * whose pending read must hold a buffer (Deno's) gives a small one at a boundary, where the
+   * next bytes may be hours away.
+   */
+  undecoded?: () => number;
   /** Queued bytes have gone out; writing may continue. */
   onDrain: () => void;
   /** The stream is closed (by either side); called once. */
