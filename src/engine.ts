@@ -360,8 +360,7 @@ export class Engine {
 
   #decode(): void {
     while (!this.#ended) {
-      if (this.#ready && !this.#pipe!.alive) return; // the socket let go of this peer: nothing to decode for
-      if (this.#ready && !this.#partial.started && this.#pipe!.inbound.full) {
+      if (this.#ready && !this.#partial.started && this.#pipe!.alive && this.#pipe!.inbound.full) {
         this.#pauseReading();
         return;
       }
@@ -387,6 +386,9 @@ export class Engine {
   }
 
   #onMessageFrame(frame: Frame): void {
+    // The socket let go of this peer (we linger to deliver what it queued): no one will read
+    // these, and holding them undecoded would let a peer that never reads grow our buffer.
+    if (!this.#pipe!.alive) return;
     const cap = this.#host.options.maxUndecodedBytes;
     if (
       cap > 0 && (frame.more || this.#partial.started) &&
