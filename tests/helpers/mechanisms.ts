@@ -4,7 +4,7 @@
  * or nothing is left in flight. For unit and property tests of the handshakes.
  */
 import type {
-  HandshakeError,
+  HandshakeFailure,
   HandshakeResult,
   Mechanism,
   MechanismContext,
@@ -116,7 +116,7 @@ export function runHandshake(
         outcome[side] = result;
         settleCheck();
       },
-      fail: (error: HandshakeError) => fail(side, error),
+      fail: (error: HandshakeFailure) => fail(side, error),
     });
     try {
       server.start(io("server", client));
