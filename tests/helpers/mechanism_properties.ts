@@ -10,14 +10,13 @@ import { NullMechanism } from "../../src/mechanisms/null.ts";
 import { PlainClient, PlainServer } from "../../src/mechanisms/plain.ts";
 import { CurveClient } from "../../src/mechanisms/curve_client.ts";
 import { CurveServer } from "../../src/mechanisms/curve_server.ts";
-import { CurveCipher, PeerNonce, PREFIX } from "../../src/mechanisms/curve.ts";
 import { HandshakeError, type Mechanism } from "../../src/mechanisms/mechanism.ts";
 import { ProtocolError } from "../../src/errors.ts";
 
 /** How a handshake may fail: refused, or the peer broke the protocol. */
 const isFailure = (e: unknown) => e instanceof HandshakeError || e instanceof ProtocolError;
 import { type CurveCrypto, loadCurveCrypto } from "../../src/security/crypto.ts";
-import { bytes, context, fakeZap, runHandshake, text } from "./mechanisms.ts";
+import { bytes, cipherPair, context, fakeZap, runHandshake, text } from "./mechanisms.ts";
 
 export type Kind = "NULL" | "PLAIN" | "CURVE";
 
@@ -173,20 +172,7 @@ export function tamperedMessage(): fc.IProperty<[Uint8Array, number, Tamper | nu
     fc.integer({ min: 0, max: 3 }),
     fc.oneof(fc.constant(null), tamperArb),
     (payload, flags, t) => {
-      const sender = new CurveCipher(
-        crypto.session(server.publicKey, client.secretKey),
-        PREFIX.messageFromClient,
-        PREFIX.messageFromServer,
-        3,
-        new PeerNonce(),
-      );
-      const receiver = new CurveCipher(
-        crypto.session(client.publicKey, server.secretKey),
-        PREFIX.messageFromServer,
-        PREFIX.messageFromClient,
-        2,
-        new PeerNonce(),
-      );
+      const { sender, receiver } = cipherPair(crypto, server, client);
       try {
         const sealed = new Uint8Array(sender.sealedSize(payload.length));
         sender.seal(sealed, 0, flags, payload);

@@ -8,9 +8,8 @@ import { NullMechanism } from "../../src/mechanisms/null.ts";
 import { PlainClient, PlainServer } from "../../src/mechanisms/plain.ts";
 import { CurveClient } from "../../src/mechanisms/curve_client.ts";
 import { CurveServer } from "../../src/mechanisms/curve_server.ts";
-import { CurveCipher, PeerNonce, PREFIX } from "../../src/mechanisms/curve.ts";
 import { loadCurveCrypto } from "../../src/security/crypto.ts";
-import { bytes, context, fakeZap, runHandshake } from "../helpers/mechanisms.ts";
+import { bytes, cipherPair, context, fakeZap, runHandshake } from "../helpers/mechanisms.ts";
 
 const crypto = await loadCurveCrypto();
 const server = crypto.keyPair();
@@ -127,20 +126,7 @@ test("CURVE handshake tampered in flight: INITIATE cut short or its cookie chang
 });
 
 test("CURVE MESSAGE: another command, too short, a replayed nonce, tampered: each by its code", () => {
-  const sender = new CurveCipher(
-    crypto.session(server.publicKey, client.secretKey),
-    PREFIX.messageFromClient,
-    PREFIX.messageFromServer,
-    3,
-    new PeerNonce(),
-  );
-  const receiver = new CurveCipher(
-    crypto.session(client.publicKey, server.secretKey),
-    PREFIX.messageFromServer,
-    PREFIX.messageFromClient,
-    2,
-    new PeerNonce(),
-  );
+  const { sender, receiver } = cipherPair(crypto, server, client);
   const seal = (payload: Uint8Array) => {
     const out = new Uint8Array(sender.sealedSize(payload.length));
     sender.seal(out, 0, 0, payload);
