@@ -23,7 +23,7 @@
 export { Context, context, type ContextHandle, defaultContext } from "./src/context.ts";
 export type { ContextOptions } from "./src/context_options.ts";
 export type { CompatOptions, RawOptionAccessors } from "./src/options_compat.ts";
-export { type ErrorCode, ZmqError } from "./src/errors.ts";
+export { type ErrorCode, ProtocolError, type ProtocolErrorCode, ZmqError } from "./src/errors.ts";
 export {
   type EndEvent,
   type EndpointEvent,

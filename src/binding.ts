@@ -13,7 +13,7 @@ import { engineHost, type SocketCore } from "./socket_core.ts";
 import { handshakeEvent, handshakeFailure } from "./handshake_events.ts";
 import type { Listener, Stream, StreamTransport } from "./transports/stream.ts";
 import { streamAddress, type StreamEndpoint } from "./stream_address.ts";
-import { zmqError } from "./errors.ts";
+import { ProtocolError, zmqError } from "./errors.ts";
 
 /** One bound endpoint of a socket. */
 export class Binding {
@@ -65,7 +65,11 @@ export class Binding {
   /** A client refused before its connection became a stream (a ws request we do not take). */
   #refused(error: Error): void {
     if (this.#listener === undefined || this.#closed) return;
-    this.#core.emit({ type: "handshake:error:protocol", address: this.address, error });
+    this.#core.emit({
+      type: "handshake:error:protocol",
+      address: this.address,
+      error: new ProtocolError("ERR_WS_UNSPECIFIED", error.message, { cause: error }),
+    });
   }
 
   /** The endpoint actually bound (with the chosen port). */

@@ -36,6 +36,7 @@ import {
 } from "./codec/frame.ts";
 import {
   cancelBody,
+  CommandError,
   parseCommand,
   parseError,
   parsePing,
@@ -45,6 +46,8 @@ import {
 } from "./codec/command.ts";
 import { isSubscription, type Message, type PeerInfo, type Pipe } from "./pipe.ts";
 import { FramingError, type Stream } from "./transports/stream.ts";
+import { ProtocolError, type ProtocolErrorCode } from "./errors.ts";
+import { MetadataError } from "./codec/metadata.ts";
 import type { SocketLimits } from "./limits.ts";
 import { frameCopyLimit } from "./transports/runtime.ts";
 import {
@@ -175,9 +178,21 @@ function greetingOf(mechanism: string, asServer: boolean): Uint8Array {
   return g;
 }
 
-/** A handshake or framing failure caused by the peer. */
-export class ProtocolError extends Error {
-  override name = "ProtocolError";
+/**
+ * A failure the peer's bytes caused, as the ProtocolError its event carries: the codec's and the
+ * transport's own errors (kept as `cause`) get the code that says most of them. libzmq reports
+ * no event for a bad frame or greeting (it closes); zmq-ts does, with ERR_ZMTP_UNSPECIFIED.
+ */
+function asProtocolError(e: Error): ProtocolError {
+  if (e instanceof ProtocolError) return e;
+  const code: ProtocolErrorCode = e instanceof FramingError
+    ? "ERR_WS_UNSPECIFIED"
+    : e instanceof CommandError
+    ? "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED"
+    : e instanceof MetadataError
+    ? "ERR_ZMTP_INVALID_METADATA"
+    : "ERR_ZMTP_UNSPECIFIED";
+  return new ProtocolError(code, e.message, { cause: e });
 }
 
 /**
@@ -315,7 +330,10 @@ export class Engine {
       if (this.#paused) this.#onTraffic(); // bytes we cannot decode yet still show the peer is alive
       this.#decode();
       if (!this.#ready && this.#decoder.buffered > HANDSHAKE_BYTES) {
-        throw new ProtocolError(`a handshake command of more than ${HANDSHAKE_BYTES} bytes`);
+        throw new ProtocolError(
+          "ERR_ZMTP_UNSPECIFIED",
+          `a handshake command of more than ${HANDSHAKE_BYTES} bytes`,
+        );
       }
       this.#account();
     } catch (e) {
@@ -340,6 +358,7 @@ export class Engine {
     const ours = this.#mechanism.name;
     if (g.mechanism !== ours) {
       throw new ProtocolError(
+        "ERR_ZMTP_MECHANISM_MISMATCH",
         `security mechanism mismatch: peer uses ${g.mechanism}, we use ${ours}`,
       );
     }
@@ -370,7 +389,11 @@ export class Engine {
       if (this.#cipher !== undefined) frame = this.#open(frame);
       if (frame.command) this.#onCommand(frame);
       else if (!this.#ready) {
-        throw new ProtocolError("message frame before the handshake completed");
+        // libzmq hands it to the mechanism as a command, which does not expect it.
+        throw new ProtocolError(
+          "ERR_ZMTP_UNEXPECTED_COMMAND",
+          "message frame before the handshake completed",
+        );
       } else this.#onMessageFrame(frame);
     }
   }
@@ -395,7 +418,10 @@ export class Engine {
       this.#partial.bytes + frame.body.length > cap
     ) {
       // Held whole until its last frame, it could stop reading at the cap for ever.
-      throw new ProtocolError(`a message of more than ${cap} bytes exceeds maxUndecodedBytes`);
+      throw new ProtocolError(
+        "ERR_ZMTP_UNSPECIFIED",
+        `a message of more than ${cap} bytes exceeds maxUndecodedBytes`,
+      );
     }
     const msg = this.#partial.add(frame.body, frame.more);
     if (msg !== undefined) this.#pipe!.inbound.push(msg);
@@ -449,7 +475,7 @@ export class Engine {
         return;
       }
       case "ERROR":
-        throw new ProtocolError(`peer sent ERROR: ${parseError(data)}`);
+        throw new ProtocolError("ERR_ZMTP_UNSPECIFIED", `peer sent ERROR: ${parseError(data)}`);
       case "SUBSCRIBE":
       case "CANCEL": {
         // Only publishers take subscriptions; elsewhere they are ignored like unknown commands.
@@ -744,6 +770,7 @@ export class Engine {
 
   #fail(kind: "protocol" | "timeout", error: Error): void {
     if (this.#ended) return;
+    if (kind === "protocol") error = asProtocolError(error);
     this.#end({ kind, error, wasReady: this.#ready });
     this.#stream.destroy();
   }

@@ -7,7 +7,40 @@
 import { zmqError } from "./errors.ts";
 import { holdAlive } from "./liveness.ts";
 
-/** The events a socket reports. */
+/**
+ * The events a socket reports.
+ *
+ * `handshake:error:protocol`: a peer, or the local ZAP handler, broke the protocol; the connection
+ * is closed. Its `error` is a {@link ProtocolError} whose message says what was wrong and whose
+ * `code` names it as libzmq's ZMQ_PROTOCOL_ERROR_* (and zeromq.js) do, given where libzmq gives it:
+ *
+ * - `ERR_ZMTP_MECHANISM_MISMATCH`: the peer's greeting names another security mechanism.
+ * - `ERR_ZMTP_UNEXPECTED_COMMAND`: a command (or a message frame) with no place at that point of
+ *   the handshake; under CURVE, a frame that is not a MESSAGE.
+ * - `ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED`: a command whose name is cut short;
+ *   `..._HELLO`, `..._INITIATE`, `..._READY`, `..._WELCOME`, `..._ERROR`, `..._MESSAGE`: that
+ *   command, of the wrong size or with fields that do not add up.
+ * - `ERR_ZMTP_INVALID_METADATA`: malformed properties, or a Socket-Type that may not talk to us.
+ * - `ERR_ZMTP_CRYPTOGRAPHIC`: a CURVE box that does not open (a wrong server key, tampering);
+ *   `ERR_ZMTP_KEY_EXCHANGE`: a CURVE vouch for another key; `ERR_ZMTP_INVALID_SEQUENCE`: a
+ *   CURVE MESSAGE nonce not above the last one.
+ * - `ERR_ZAP_MALFORMED_REPLY` (not 7 frames), `ERR_ZAP_BAD_VERSION` (not "1.0"),
+ *   `ERR_ZAP_BAD_REQUEST_ID`, `ERR_ZAP_INVALID_STATUS_CODE` (not 200, 300, 400 or 500),
+ *   `ERR_ZAP_INVALID_METADATA`, `ERR_ZAP_UNSPECIFIED` (no empty delimiter): the ZAP handler's
+ *   reply; that handshake fails at once.
+ * - `ERR_WS_UNSPECIFIED`: a ws/wss peer broke the WebSocket framing or upgrade.
+ * - `ERR_ZMTP_UNSPECIFIED`: anything else (a malformed greeting or frame, an oversized message, an
+ *   ERROR command that is not a ZAP status); libzmq closes without an event for most of these.
+ *
+ * @example
+ * ```ts
+ * sock.events.on("handshake:error:protocol", ({ address, error }) => {
+ *   const code = error instanceof ProtocolError ? error.code : "?";
+ *   if (code === "ERR_ZMTP_MECHANISM_MISMATCH") console.log(`${address}: check its security`);
+ *   else console.log(`${address}: ${code}: ${error?.message}`);
+ * });
+ * ```
+ */
 export type EventType =
   | "bind"
   | "bind:error"
@@ -39,7 +72,10 @@ export interface EndpointEvent {
   address: string;
   /** For `connect:retry`: the delay (ms) before the next attempt. */
   interval?: number;
-  /** Why, for error and disconnect events. */
+  /**
+   * Why, for error and disconnect events; for `handshake:error:protocol`, a
+   * {@link ProtocolError} whose `code` is one of those {@link EventType} lists.
+   */
   error?: Error;
   /** For `handshake:error:auth`: the ZAP status (300, 400 or 500), as libzmq reports it. */
   status?: number;

@@ -62,17 +62,23 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   #stopped = false;
 
   /**
-   * Makes a proxy; it starts with {@link run}.
+   * A socket that receives a copy of every message proxied, either way (zmq_proxy's capture; a
+   * zmq-ts extension). Set it before {@link run}.
+   */
+  capture: Socket | undefined;
+
+  /**
+   * Makes a proxy; it starts with {@link run}. Exactly two arguments, as zeromq.js: a third is a
+   * TypeError (the capture socket is the {@link capture} property).
    *
    * @param frontEnd the socket facing clients
    * @param backEnd the socket facing services
-   * @param capture if given, receives a copy of every message proxied, either way
    */
-  constructor(readonly frontEnd: F, readonly backEnd: B, readonly capture?: Socket) {
+  constructor(readonly frontEnd: F, readonly backEnd: B) {
     if (!(frontEnd instanceof Socket)) throw new TypeError("Front-end must be a socket object");
     if (!(backEnd instanceof Socket)) throw new TypeError("Back-end must be a socket object");
-    if (capture !== undefined && !(capture instanceof Socket)) {
-      throw new TypeError("Capture must be a socket object");
+    if (arguments.length > 2) {
+      throw new TypeError(`Expected 2 arguments but received ${arguments.length}`);
     }
   }
 
@@ -82,6 +88,9 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
    */
   run(): Promise<void> {
     if (this.#running !== undefined) return this.#running;
+    if (this.capture !== undefined && !(this.capture instanceof Socket)) {
+      return Promise.reject(new TypeError("Capture must be a socket object"));
+    }
     for (const [s, name] of [[this.frontEnd, "Front-end"], [this.backEnd, "Back-end"]] as const) {
       if (s.closed || !s.hasEndpoints) {
         return Promise.reject(zmqError("EINVAL", `${name} socket must be bound or connected`));
@@ -193,5 +202,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
  * ```
  */
 export function proxy(frontEnd: Socket, backEnd: Socket, capture?: Socket): Promise<void> {
-  return new Proxy(frontEnd, backEnd, capture).run();
+  const p = new Proxy(frontEnd, backEnd);
+  p.capture = capture;
+  return p.run();
 }

@@ -5,7 +5,12 @@
  * @module
  */
 
-import type { ErrorCode } from "../errors.ts";
+import {
+  type ErrorCode,
+  PROTOCOL_ERROR_NUMBERS,
+  ProtocolError,
+  type ProtocolErrorCode,
+} from "../errors.ts";
 import type { EventType } from "../observer.ts";
 
 /** Socket types by ZMTP name. */
@@ -104,6 +109,22 @@ export const EVENTS: Record<number, EventType> = {
   0x4000: "handshake:error:auth",
 };
 export const EVENT_ALL = 0xffff;
+
+const PROTOCOL_ERROR_CODES = new Map<number, ProtocolErrorCode>(
+  Object.entries(PROTOCOL_ERROR_NUMBERS).map(([code, n]) => [n, code as ProtocolErrorCode]),
+);
+
+/**
+ * The error of a `handshake:error:protocol` monitor event, whose value is a ZMQ_PROTOCOL_ERROR_*:
+ * libzmq says no more than the code, so the message is zeromq.js's ("ZMTP protocol error").
+ */
+export function nativeProtocolError(value: number): ProtocolError {
+  const code = PROTOCOL_ERROR_CODES.get(value);
+  if (code === undefined) {
+    return new ProtocolError("ERR_ZMTP_UNSPECIFIED", `protocol error ${value} (unknown to zmq-ts)`);
+  }
+  return new ProtocolError(code, `${code.split("_")[1]} protocol error`);
+}
 
 const HAUSNUMERO = 156384712;
 export const EAGAIN = 11;

@@ -21,6 +21,7 @@ import {
   EVENT_ALL,
   EVENTS,
   INT_OPTIONS,
+  nativeProtocolError,
   OPT,
   POLLIN,
   POLLOUT,
@@ -457,6 +458,8 @@ export class LibzmqSocket implements NativeSocket {
           ? { type, address, interval: value }
           : type === "handshake:error:auth"
           ? { type, address, status: value, error: new Error(`authentication failed (${value})`) }
+          : type === "handshake:error:protocol"
+          ? { type, address, error: nativeProtocolError(value) }
           : type.includes("error") || type === "disconnect"
           ? {
             type,

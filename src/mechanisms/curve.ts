@@ -16,6 +16,7 @@ import {
   loadCurveCrypto,
   type SessionBox,
 } from "../security/crypto.ts";
+import { ProtocolError } from "../errors.ts";
 import { type FrameCipher, HandshakeError, type MechanismIO } from "./mechanism.ts";
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -134,17 +135,27 @@ export class CurveCipher implements FrameCipher {
   open(body: Uint8Array): { flags: number; payload: Uint8Array } {
     for (let i = 0; i < 8; i++) {
       if (body[i] !== MESSAGE[i]) {
-        throw new HandshakeError("expected a MESSAGE command under CURVE");
+        throw new ProtocolError(
+          "ERR_ZMTP_UNEXPECTED_COMMAND",
+          "expected a MESSAGE command under CURVE",
+        );
       }
     }
-    if (body.length < MESSAGE_OVERHEAD) throw new HandshakeError("malformed MESSAGE");
+    if (body.length < MESSAGE_OVERHEAD) {
+      throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "malformed MESSAGE");
+    }
     if (!this.#peer.advance(body, 8)) {
-      throw new HandshakeError("MESSAGE nonce is not above the last one (replayed or reordered)");
+      throw new ProtocolError(
+        "ERR_ZMTP_INVALID_SEQUENCE",
+        "MESSAGE nonce is not above the last one (replayed or reordered)",
+      );
     }
     const n = this.#recvNonce;
     for (let i = 0; i < 8; i++) n[16 + i] = body[8 + i]!;
     const frame = this.#session.openFrame(body, 16, n);
-    if (frame === undefined) throw new HandshakeError("MESSAGE does not authenticate");
+    if (frame === undefined) {
+      throw new ProtocolError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE does not authenticate");
+    }
     frame.flags &= 0x03;
     return frame;
   }
@@ -182,7 +193,11 @@ export abstract class CurveBase {
           this.begin();
           for (const body of this.#held.splice(0)) this.handle(body);
         } catch (e) {
-          io.fail(e instanceof HandshakeError ? e : new HandshakeError((e as Error).message));
+          io.fail(
+            e instanceof HandshakeError || e instanceof ProtocolError
+              ? e
+              : new ProtocolError("ERR_ZMTP_UNSPECIFIED", (e as Error).message),
+          );
         }
       },
       (e: Error) => {
@@ -194,7 +209,7 @@ export abstract class CurveBase {
   command(body: Uint8Array): void {
     if (this.#crypto === undefined) {
       if (this.#held.length >= 4) {
-        throw new HandshakeError("too many commands during the handshake");
+        throw new ProtocolError("ERR_ZMTP_UNSPECIFIED", "too many commands during the handshake");
       }
       this.#held.push(body.slice());
       return;

@@ -11,13 +11,14 @@
  */
 
 import { commandBody, socketMetadata } from "../codec/command.ts";
+import { ProtocolError } from "../errors.ts";
 import {
-  HandshakeError,
   type Mechanism,
   type MechanismContext,
   peerError,
   peerProperties,
   readCommand,
+  unexpected,
 } from "./mechanism.ts";
 import { concat } from "../codec/bytes.ts";
 import {
@@ -82,11 +83,12 @@ export class CurveClient extends CurveBase implements Mechanism {
     if (name === "ERROR" && this.#state !== "done") throw peerError(data);
     if (this.#state === "welcome" && name === "WELCOME") return this.#onWelcome(body);
     if (this.#state === "ready" && name === "READY") return this.#onReady(body);
-    throw new HandshakeError(`unexpected command ${name} during the CURVE handshake`);
+    throw unexpected(name, "CURVE");
   }
 
   #onWelcome(body: Uint8Array): void {
-    if (body.length !== 168) throw new HandshakeError("malformed WELCOME");
+    // libzmq reports a WELCOME of the wrong size as a cryptographic error, as one that does not open.
+    if (body.length !== 168) throw new ProtocolError("ERR_ZMTP_CRYPTOGRAPHIC", "malformed WELCOME");
     const t = this.#transient!;
     const plain = this.crypto.boxOpen(
       body.subarray(24),
@@ -95,7 +97,10 @@ export class CurveClient extends CurveBase implements Mechanism {
       t.secretKey,
     );
     if (plain === undefined) {
-      throw new HandshakeError("WELCOME does not open: is the server key the right one?");
+      throw new ProtocolError(
+        "ERR_ZMTP_CRYPTOGRAPHIC",
+        "WELCOME does not open: is the server key the right one?",
+      );
     }
     const serverTransient = plain.subarray(0, 32);
     const cookie = plain.subarray(32, 128);
@@ -130,10 +135,14 @@ export class CurveClient extends CurveBase implements Mechanism {
   }
 
   #onReady(body: Uint8Array): void {
-    if (body.length < 30) throw new HandshakeError("malformed READY");
+    if (body.length < 30) {
+      throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_READY", "malformed READY");
+    }
     this.#peerNonce.advance(body, 6);
     const plain = this.session!.open(body.subarray(14), nonce(PREFIX.ready, body.subarray(6, 14)));
-    if (plain === undefined) throw new HandshakeError("READY does not authenticate");
+    if (plain === undefined) {
+      throw new ProtocolError("ERR_ZMTP_CRYPTOGRAPHIC", "READY does not authenticate");
+    }
     const properties = peerProperties(plain, this.#ctx);
     this.#state = "done";
     this.cipher = new CurveCipher(

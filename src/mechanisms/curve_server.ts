@@ -11,12 +11,13 @@
 
 import { commandBody, socketMetadata } from "../codec/command.ts";
 import type { Metadata } from "../codec/metadata.ts";
+import { ProtocolError } from "../errors.ts";
 import {
-  HandshakeError,
   type Mechanism,
   type MechanismContext,
   peerProperties,
   readCommand,
+  unexpected,
 } from "./mechanism.ts";
 import { concat } from "../codec/bytes.ts";
 import {
@@ -63,13 +64,22 @@ export class CurveServer extends CurveBase implements Mechanism {
     const { name } = readCommand(body);
     if (this.#state === "hello" && name === "HELLO") return this.#onHello(body);
     if (this.#state === "initiate" && name === "INITIATE") return this.#onInitiate(body);
-    throw new HandshakeError(`unexpected command ${name} during the CURVE handshake`);
+    if (this.#state === "zap") {
+      // As libzmq: a command while the ZAP handler decides fits no state of the server.
+      throw new ProtocolError("ERR_ZMTP_UNSPECIFIED", `${name} while the ZAP handler decides`);
+    }
+    throw unexpected(name, "CURVE");
   }
 
   #onHello(body: Uint8Array): void {
-    if (body.length !== 200) throw new HandshakeError("malformed HELLO: not 200 bytes");
+    if (body.length !== 200) {
+      throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_HELLO", "malformed HELLO: not 200 bytes");
+    }
     if (body[6] !== 1 || body[7] !== 0) {
-      throw new HandshakeError("HELLO of an unknown CurveZMQ version");
+      throw new ProtocolError(
+        "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
+        "HELLO of an unknown CurveZMQ version",
+      );
     }
     const clientTransient = body.slice(80, 112);
     this.#peerNonce.advance(body, 112);
@@ -80,7 +90,10 @@ export class CurveServer extends CurveBase implements Mechanism {
       this.#secretKey,
     );
     if (signature === undefined) {
-      throw new HandshakeError("HELLO does not open: the client has another server key");
+      throw new ProtocolError(
+        "ERR_ZMTP_CRYPTOGRAPHIC",
+        "HELLO does not open: the client has another server key",
+      );
     }
     this.#clientTransient = clientTransient;
     const t = this.#transient = this.crypto.keyPair();
@@ -105,7 +118,9 @@ export class CurveServer extends CurveBase implements Mechanism {
   }
 
   #onInitiate(body: Uint8Array): void {
-    if (body.length < 257) throw new HandshakeError("malformed INITIATE");
+    if (body.length < 257) {
+      throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_INITIATE", "malformed INITIATE");
+    }
     const t = this.#transient!;
     const cookie = this.crypto.secretboxOpen(
       body.subarray(25, 105),
@@ -116,7 +131,10 @@ export class CurveServer extends CurveBase implements Mechanism {
       cookie === undefined || !sameBytes(cookie.subarray(0, 32), this.#clientTransient!) ||
       !sameBytes(cookie.subarray(32, 64), t.secretKey)
     ) {
-      throw new HandshakeError("INITIATE carries a cookie that is not this connection's");
+      throw new ProtocolError(
+        "ERR_ZMTP_CRYPTOGRAPHIC",
+        "INITIATE carries a cookie that is not this connection's",
+      );
     }
     cookie.fill(0);
     this.#peerNonce.advance(body, 105);
@@ -126,7 +144,9 @@ export class CurveServer extends CurveBase implements Mechanism {
       this.#clientTransient!,
       t.secretKey,
     );
-    if (plain === undefined) throw new HandshakeError("INITIATE does not open");
+    if (plain === undefined) {
+      throw new ProtocolError("ERR_ZMTP_CRYPTOGRAPHIC", "INITIATE does not open");
+    }
     const clientKey = plain.slice(0, 32);
     const vouch = this.crypto.boxOpen(
       plain.subarray(48, 128),
@@ -134,12 +154,18 @@ export class CurveServer extends CurveBase implements Mechanism {
       clientKey,
       t.secretKey,
     );
-    if (vouch === undefined || !sameBytes(vouch.subarray(0, 32), this.#clientTransient!)) {
-      throw new HandshakeError("INITIATE's vouch does not prove the client's key");
+    if (vouch === undefined) {
+      throw new ProtocolError("ERR_ZMTP_CRYPTOGRAPHIC", "INITIATE's vouch does not open");
+    }
+    if (!sameBytes(vouch.subarray(0, 32), this.#clientTransient!)) {
+      throw new ProtocolError(
+        "ERR_ZMTP_KEY_EXCHANGE",
+        "INITIATE's vouch does not prove the client's key",
+      );
     }
     const ourPublic = this.crypto.publicKey(this.#secretKey);
     if (!sameBytes(vouch.subarray(32, 64), ourPublic)) {
-      throw new HandshakeError("INITIATE's vouch names another server");
+      throw new ProtocolError("ERR_ZMTP_KEY_EXCHANGE", "INITIATE's vouch names another server");
     }
     const properties = peerProperties(plain.subarray(128), this.#ctx);
     this.session = this.crypto.session(this.#clientTransient!, t.secretKey);

@@ -6,14 +6,17 @@
  * mechanism calls `ready`, the engine attaches the peer; from then on a mechanism that encrypts
  * (CURVE) gives the engine a {@link FrameCipher} that seals and opens every frame.
  *
- * Failures are {@link HandshakeError}s: thrown from `command()`, or given to `io.fail()` when they
- * come later (a ZAP reply). Their messages never carry a credential or a key.
+ * Failures are {@link ProtocolError}s (the peer or the ZAP handler broke the protocol; `code` says
+ * how, by the name libzmq reports at the same point) or {@link HandshakeError}s (authentication
+ * refused, or the peer could not be judged): thrown from `command()`, or given to `io.fail()` when
+ * they come later (a ZAP reply). Their messages never carry a credential or a key.
  *
  * @module
  */
 
 import { decodeMetadata, type Metadata } from "../codec/metadata.ts";
 import { parseCommand } from "../codec/command.ts";
+import { ProtocolError } from "../errors.ts";
 
 /** What a handshake learnt about the peer. */
 export interface HandshakeResult {
@@ -26,16 +29,15 @@ export interface HandshakeResult {
 }
 
 /**
- * Why a handshake failed. `protocol`: the peer broke the protocol (malformed or unexpected
- * command, wrong key, failed decryption, incompatible socket type); `auth`: authentication
- * refused (ZAP status 300/400/500, or the peer sent ERROR with such a status); `other`: we could
- * not judge the peer (e.g. PLAIN with no ZAP handler).
+ * A handshake that failed without a protocol error ({@link ProtocolError} is that): `auth`:
+ * authentication refused (ZAP status 300/400/500, or the peer sent ERROR with such a status);
+ * `other`: we could not judge the peer (e.g. PLAIN with no ZAP handler).
  */
 export class HandshakeError extends Error {
   override name = "HandshakeError";
   constructor(
     message: string,
-    readonly kind: "protocol" | "auth" | "other" = "protocol",
+    readonly kind: "auth" | "other",
     /** The ZAP status for `auth` (300, 400 or 500). */
     readonly status?: number,
     /** An ERROR command was sent: the connection closes after writing it. */
@@ -45,6 +47,9 @@ export class HandshakeError extends Error {
   }
 }
 
+/** How a handshake fails: the peer broke the protocol, or it was refused or could not be judged. */
+export type HandshakeFailure = ProtocolError | HandshakeError;
+
 /** What a mechanism may do to the connection. */
 export interface MechanismIO {
   /** Sends a handshake command (its body: name-length, name, data) to the peer. */
@@ -52,7 +57,7 @@ export interface MechanismIO {
   /** The handshake is complete. */
   ready(result: HandshakeResult): void;
   /** The handshake failed after the fact (e.g. a ZAP reply). */
-  fail(error: HandshakeError): void;
+  fail(error: HandshakeFailure): void;
 }
 
 /** A ZAP request (RFC 27), as a mechanism makes it. */
@@ -76,7 +81,7 @@ export interface ZapGateway {
   readonly enforceDomain: boolean;
   /** Whether a handler is bound at inproc://zeromq.zap.01 (libzmq's zap_connect succeeding). */
   available(): boolean;
-  /** Asks the handler; rejects with a HandshakeError when the reply is malformed. */
+  /** Asks the handler; rejects with a ProtocolError (ERR_ZAP_*) when the reply is malformed. */
   ask(request: ZapRequest): Promise<ZapReply>;
   /** The connection ended: replies to its requests are no longer awaited. */
   close(): void;
@@ -103,7 +108,7 @@ export interface FrameCipher {
    * it. `flags`: 1 = more frames follow, 2 = the frame is a command.
    */
   seal(out: Uint8Array, at: number, flags: number, payload: Uint8Array): number;
-  /** Opens a MESSAGE command body; throws a HandshakeError (protocol) if it is not authentic or not in order. */
+  /** Opens a MESSAGE command body; throws a ProtocolError if it is malformed, not authentic or not in order. */
   open(body: Uint8Array): { flags: number; payload: Uint8Array };
 }
 
@@ -120,7 +125,7 @@ export interface Mechanism {
   readonly asServer: boolean;
   /** The peer's greeting is in: begin (a client sends its first command). */
   start(io: MechanismIO): void;
-  /** A command from the peer during the handshake; throws a HandshakeError to refuse it. */
+  /** A command from the peer during the handshake; throws a HandshakeFailure to refuse it. */
   command(body: Uint8Array): void;
   /** After the handshake: the cipher if this mechanism encrypts traffic. */
   readonly cipher: FrameCipher | undefined;
@@ -133,8 +138,16 @@ export function readCommand(body: Uint8Array): { name: string; data: Uint8Array 
   try {
     return parseCommand(body);
   } catch (e) {
-    throw new HandshakeError((e as Error).message);
+    throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED", (e as Error).message);
   }
+}
+
+/** A command that has no place at this point of the handshake. */
+export function unexpected(name: string, during: string): ProtocolError {
+  return new ProtocolError(
+    "ERR_ZMTP_UNEXPECTED_COMMAND",
+    `unexpected command ${name} during the ${during} handshake`,
+  );
 }
 
 /** The peer's properties, checked: well formed, and a Socket-Type we may talk to. */
@@ -143,13 +156,19 @@ export function peerProperties(data: Uint8Array, ctx: MechanismContext): Metadat
   try {
     props = decodeMetadata(data);
   } catch (e) {
-    throw new HandshakeError(`malformed metadata: ${(e as Error).message}`);
+    throw new ProtocolError(
+      "ERR_ZMTP_INVALID_METADATA",
+      `malformed metadata: ${(e as Error).message}`,
+    );
   }
   const type = props["Socket-Type"];
   if (type !== undefined) {
     const name = String.fromCharCode(...type.subarray(0, 32));
     if (!ctx.accepts(name)) {
-      throw new HandshakeError(`socket type ${ctx.socketType} cannot talk to ${name}`);
+      throw new ProtocolError(
+        "ERR_ZMTP_INVALID_METADATA",
+        `socket type ${ctx.socketType} cannot talk to ${name}`,
+      );
     }
   }
   return props;
@@ -157,16 +176,20 @@ export function peerProperties(data: Uint8Array, ctx: MechanismContext): Metadat
 
 /**
  * The peer sent ERROR during the handshake: an authentication failure when its reason is a ZAP
- * status (300, 400, 500), as libzmq reports it; otherwise a protocol error.
+ * status (300, 400, 500), as libzmq reports it; otherwise a protocol error (libzmq reports none
+ * then, and closes: ERR_ZMTP_UNSPECIFIED).
  */
-export function peerError(data: Uint8Array): HandshakeError {
+export function peerError(data: Uint8Array): HandshakeFailure {
   const len = data[0];
   if (len === undefined || data.length < 1 + len) {
-    return new HandshakeError("malformed ERROR command");
+    return new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_ERROR", "malformed ERROR command");
   }
   const reason = String.fromCharCode(...data.subarray(1, 1 + len));
   const status = /^[345]00$/.test(reason) ? Number(reason) : undefined;
   return status === undefined
-    ? new HandshakeError(`peer sent ERROR: ${reason.replace(/[^\x20-\x7e]/g, "?")}`)
+    ? new ProtocolError(
+      "ERR_ZMTP_UNSPECIFIED",
+      `peer sent ERROR: ${reason.replace(/[^\x20-\x7e]/g, "?")}`,
+    )
     : new HandshakeError(`peer refused the handshake: ${reason}`, "auth", status);
 }

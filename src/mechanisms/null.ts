@@ -9,14 +9,15 @@
 
 import { commandBody, socketMetadata } from "../codec/command.ts";
 import type { Metadata } from "../codec/metadata.ts";
+import { ProtocolError } from "../errors.ts";
 import {
-  HandshakeError,
   type Mechanism,
   type MechanismContext,
   type MechanismIO,
   peerError,
   peerProperties,
   readCommand,
+  unexpected,
   type ZapReply,
 } from "./mechanism.ts";
 import { askZap, mustAskZap } from "./zap_policy.ts";
@@ -58,11 +59,11 @@ export class NullMechanism implements Mechanism {
 
   command(body: Uint8Array): void {
     const { name, data } = readCommand(body);
-    if (this.#peer !== undefined) throw new HandshakeError(`unexpected ${name} after READY`);
-    if (name === "ERROR") throw peerError(data);
-    if (name !== "READY") {
-      throw new HandshakeError(`unexpected command ${name} during the handshake`);
+    if (this.#peer !== undefined) {
+      throw new ProtocolError("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${name} after READY`);
     }
+    if (name === "ERROR") throw peerError(data);
+    if (name !== "READY") throw unexpected(name, "NULL");
     this.#peer = peerProperties(data, this.#ctx);
     this.#finish();
   }

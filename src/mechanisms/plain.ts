@@ -9,14 +9,15 @@
 
 import { commandBody, socketMetadata } from "../codec/command.ts";
 import type { Metadata } from "../codec/metadata.ts";
+import { ProtocolError } from "../errors.ts";
 import {
-  HandshakeError,
   type Mechanism,
   type MechanismContext,
   type MechanismIO,
   peerError,
   peerProperties,
   readCommand,
+  unexpected,
   type ZapReply,
 } from "./mechanism.ts";
 import { askZap, mustAskZap } from "./zap_policy.ts";
@@ -80,7 +81,9 @@ export class PlainClient implements Mechanism {
     const { name, data } = readCommand(body);
     if (name === "ERROR" && this.#state !== "done") throw peerError(data);
     if (this.#state === "welcome" && name === "WELCOME") {
-      if (data.length !== 0) throw new HandshakeError("malformed WELCOME");
+      if (data.length !== 0) {
+        throw new ProtocolError("ERR_ZMTP_MALFORMED_COMMAND_WELCOME", "malformed WELCOME");
+      }
       this.#state = "ready";
       this.#io!.send(commandBody("INITIATE", ourMetadata(this.#ctx)));
       return;
@@ -90,7 +93,7 @@ export class PlainClient implements Mechanism {
       this.#io!.ready({ properties: peerProperties(data, this.#ctx) });
       return;
     }
-    throw new HandshakeError(`unexpected command ${name} during the PLAIN handshake`);
+    throw unexpected(name, "PLAIN");
   }
 
   close(): void {
@@ -138,7 +141,11 @@ export class PlainServer implements Mechanism {
       });
       return;
     }
-    throw new HandshakeError(`unexpected command ${name} during the PLAIN handshake`);
+    if (this.#state === "zap") {
+      // As libzmq: a command while the ZAP handler decides fits no state of the server.
+      throw new ProtocolError("ERR_ZMTP_UNSPECIFIED", `${name} while the ZAP handler decides`);
+    }
+    throw unexpected(name, "PLAIN");
   }
 
   close(): void {
@@ -148,11 +155,17 @@ export class PlainServer implements Mechanism {
   #onHello(data: Uint8Array): void {
     const userLen = data[0];
     if (userLen === undefined || data.length < 2 + userLen) {
-      throw new HandshakeError("malformed HELLO: no username or password");
+      throw new ProtocolError(
+        "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
+        "malformed HELLO: no username or password",
+      );
     }
     const passLen = data[1 + userLen]!;
     if (data.length !== 2 + userLen + passLen) {
-      throw new HandshakeError("malformed HELLO: its fields do not add up to its length");
+      throw new ProtocolError(
+        "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
+        "malformed HELLO: its fields do not add up to its length",
+      );
     }
     mustAskZap(this.#ctx.zap, "plain");
     this.#state = "zap";

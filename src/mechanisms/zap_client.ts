@@ -6,7 +6,18 @@
  * Requests are those libzmq 4.3 sends (zmtp.md §3.5): delimiter, "1.0", request id, domain, the
  * peer's IP address, the server socket's own routing id (libzmq's quirk), mechanism, credentials.
  * A reply must have the seven frames of RFC 27, version "1.0", the request id, a status of 200,
- * 300, 400 or 500 and well-formed metadata; anything else fails that handshake as a protocol error.
+ * 300, 400 or 500 and well-formed metadata; anything else fails that handshake at once as a
+ * protocol error, with the code libzmq reports for the first check that fails, in its order:
+ * ERR_ZAP_MALFORMED_REPLY (not 7 frames), ERR_ZAP_UNSPECIFIED (no empty delimiter),
+ * ERR_ZAP_BAD_VERSION, ERR_ZAP_BAD_REQUEST_ID, ERR_ZAP_INVALID_STATUS_CODE, ERR_ZAP_INVALID_METADATA.
+ *
+ * Which handshake a reply answers: libzmq gives each connection a pipe of its own to the handler,
+ * so even a reply with no valid request id reaches the one that asked. Here one DEALER carries
+ * them all, and the request id says: a reply that names a request still waiting answers it; one
+ * that names a request no longer waited for (its connection ended) is dropped; any other (no id,
+ * an id never issued) is taken as the answer to the oldest request waiting, which is exact with
+ * one handshake at a time and with handlers that answer in order (a REP, a ROUTER looping over its
+ * requests, the Authenticator).
  *
  * The handler is looked for in the socket's own thread (a shared context's other threads are not
  * asked): a handler must be bound in the thread whose sockets it judges.
@@ -16,7 +27,8 @@
 
 import { decodeMetadata } from "../codec/metadata.ts";
 import type { SocketCore } from "../socket_core.ts";
-import { HandshakeError, type ZapGateway, type ZapReply, type ZapRequest } from "./mechanism.ts";
+import { ProtocolError, type ProtocolErrorCode } from "../errors.ts";
+import type { ZapGateway, ZapReply, ZapRequest } from "./mechanism.ts";
 
 /** Where a ZAP handler binds (RFC 27). */
 export const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
@@ -117,33 +129,50 @@ class ZapClient {
   }
 
   #onReply(msg: Uint8Array[]): void {
-    const id = msg[2] === undefined ? undefined : decoder.decode(msg[2]);
-    const waiting = id === undefined ? undefined : this.#waiting.get(id);
-    if (waiting === undefined) return; // not ours to judge: the handshake that sent it times out
-    this.#waiting.delete(id!);
+    const named = msg[2] === undefined ? undefined : decoder.decode(msg[2]);
+    let id = named !== undefined && this.#waiting.has(named) ? named : undefined;
+    if (id === undefined) {
+      if (named !== undefined && this.#issued(named)) return; // its connection has ended
+      id = this.#waiting.keys().next().value; // the oldest request waiting (module doc)
+      if (id === undefined) return;
+    }
+    const waiting = this.#waiting.get(id)!;
+    this.#waiting.delete(id);
     try {
-      waiting.resolve(parseReply(msg));
+      waiting.resolve(parseReply(msg, id));
     } catch (e) {
       waiting.reject(e as Error);
     }
   }
+
+  /** Whether `id` is one this client gave a request (ids are 1, 2, 3 ... in decimal). */
+  #issued(id: string): boolean {
+    return /^[1-9][0-9]{0,15}$/.test(id) && Number(id) < this.#next;
+  }
 }
 
-/** Checks a reply as libzmq does; throws a HandshakeError naming what is wrong. */
-export function parseReply(msg: Uint8Array[]): ZapReply {
-  const bad = (what: string) => new HandshakeError(`malformed ZAP reply: ${what}`);
-  if (msg.length !== 7) throw bad(`${msg.length} frames instead of 7`);
-  if (msg[0]!.length !== 0) throw bad("no empty delimiter");
-  if (decoder.decode(msg[1]) !== "1.0") throw bad("version is not 1.0");
+/**
+ * Checks a reply to request `id` as libzmq does, in its order; throws a ProtocolError whose code
+ * names the first thing wrong.
+ */
+export function parseReply(msg: Uint8Array[], id: string): ZapReply {
+  const bad = (code: ProtocolErrorCode, what: string) =>
+    new ProtocolError(code, `bad ZAP reply: ${what}`);
+  if (msg.length !== 7) throw bad("ERR_ZAP_MALFORMED_REPLY", `${msg.length} frames instead of 7`);
+  if (msg[0]!.length !== 0) throw bad("ERR_ZAP_UNSPECIFIED", "no empty delimiter");
+  if (decoder.decode(msg[1]) !== "1.0") throw bad("ERR_ZAP_BAD_VERSION", "version is not 1.0");
+  if (decoder.decode(msg[2]) !== id) {
+    throw bad("ERR_ZAP_BAD_REQUEST_ID", "request id is not the one asked");
+  }
   const status = decoder.decode(msg[3]);
   if (status !== "200" && status !== "300" && status !== "400" && status !== "500") {
-    throw bad("status is not 200, 300, 400 or 500");
+    throw bad("ERR_ZAP_INVALID_STATUS_CODE", "status is not 200, 300, 400 or 500");
   }
   let metadata;
   try {
     metadata = decodeMetadata(msg[6]!);
   } catch (e) {
-    throw bad(`metadata: ${(e as Error).message}`);
+    throw bad("ERR_ZAP_INVALID_METADATA", `metadata: ${(e as Error).message}`);
   }
   return { status: Number(status) as ZapReply["status"], userId: msg[5]!.slice(), metadata };
 }

@@ -16,6 +16,7 @@
  */
 
 import { errorBody } from "../codec/command.ts";
+import { ProtocolError } from "../errors.ts";
 import {
   HandshakeError,
   type MechanismIO,
@@ -68,7 +69,9 @@ export async function askZap(
   } catch (e) {
     if (alive()) {
       io.fail(
-        e instanceof HandshakeError ? e : new HandshakeError((e as Error).message, "other"),
+        e instanceof HandshakeError || e instanceof ProtocolError
+          ? e
+          : new HandshakeError((e as Error).message, "other"),
       );
     }
     return undefined;

@@ -8,6 +8,7 @@ import {
   Dealer,
   Pair,
   Poller,
+  ProtocolError,
   proxy,
   Publisher,
   Pull,
@@ -15,6 +16,7 @@ import {
   Reply,
   Request,
   Router,
+  type SocketEvent,
   Subscriber,
   XPublisher,
   XSubscriber,
@@ -532,7 +534,7 @@ both(
       const outsider = new Request({ context: core });
       // (libzmq reports a mechanism mismatch as one or the other, depending on how far the greeting got)
       const mismatch = within(
-        new Promise((resolve) => {
+        new Promise<SocketEvent>((resolve) => {
           rep.events.on("handshake:error:protocol", resolve);
           rep.events.on("handshake:error:other", resolve);
         }),
@@ -540,7 +542,13 @@ both(
         "a failed handshake",
       );
       outsider.connect(rep.lastEndpoint!);
-      await mismatch;
+      const failed = await mismatch;
+      if (failed.type === "handshake:error:protocol") {
+        // libzmq's ZMQ_PROTOCOL_ERROR_* value, by zeromq.js's name and in its words.
+        assert.ok(failed.error instanceof ProtocolError);
+        assert.equal(failed.error.code, "ERR_ZMTP_MECHANISM_MISMATCH");
+        assert.equal(failed.error.message, "ZMTP protocol error");
+      }
       assert.throws(
         () => new Request({ context: core, nativeOptions: { [PLAIN_SERVER]: 1 } }),
         expectCode("ENOTSUP"),

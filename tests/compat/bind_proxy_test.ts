@@ -2,7 +2,7 @@
 // waits for it to settle; Proxy.run() and terminate() validate as zeromq.js does.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Context, Dealer, Proxy, Pull, Router } from "../../mod.ts";
+import { Context, Dealer, Proxy, Pull, Push, Router } from "../../mod.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { within } from "../helpers/timeout.ts";
 
@@ -92,12 +92,24 @@ test("Proxy: terminate() before run() or a second time throws EBADF; run() then 
   }
 });
 
-test("Proxy: the constructor checks its sockets", () => {
+test("Proxy: the constructor checks its sockets, and takes exactly two (capture is a property)", () => {
   assert.throws(() => new (Proxy as any)(), TypeError);
   assert.throws(() => new (Proxy as any)({}, {}), TypeError);
   const ctx = new Context();
   try {
     assert.throws(() => new (Proxy as any)(new Pull({ context: ctx }), {}), TypeError);
+    const [a, b, c] = [
+      new Pull({ context: ctx }),
+      new Push({ context: ctx }),
+      new Push({ context: ctx }),
+    ];
+    assert.throws(() => new (Proxy as any)(a, b, c), {
+      name: "TypeError",
+      message: "Expected 2 arguments but received 3",
+    });
+    const p = new Proxy(a, b);
+    p.capture = c;
+    assert.equal(p.capture, c);
   } finally {
     ctx.terminate();
   }

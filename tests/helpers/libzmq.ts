@@ -169,6 +169,10 @@ export class LibzmqPeer {
   async eventCounts(): Promise<Record<string, number>> {
     return (await this.call({ op: "events" })).counts;
   }
+  /** The error codes (zeromq.js's `error.code`, e.g. ERR_ZMTP_MECHANISM_MISMATCH) of the watched events so far, by type. */
+  async eventCodes(): Promise<Record<string, string[]>> {
+    return (await this.call({ op: "events" })).codes;
+  }
   /** Waits until at least `atLeast` watched events of `type` have been seen; fails after `ms`. */
   async waitEvents(type: string, atLeast: number, ms = 5000): Promise<Record<string, number>> {
     return (await this.call({ op: "events", type, atLeast, ms }, ms + 5000)).counts;

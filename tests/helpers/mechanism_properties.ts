@@ -1,7 +1,7 @@
 /**
  * Property tests over every mechanism's handshake (fast-check): a peer that tampers with one
  * command of a handshake (a flipped byte, a cut, bytes added, a command replaced by noise), and
- * noise sent to a mechanism on its own, must end in a HandshakeError or a good handshake, never
+ * noise sent to a mechanism on its own, must end in a HandshakeError or ProtocolError or a good handshake, never
  * in another exception, and never in a handshake that waits forever. Run a few thousand cases by
  * tests/security/properties_test.ts, and at length by tests/fuzz/security_fuzz.ts.
  */
@@ -10,10 +10,13 @@ import { NullMechanism } from "../../src/mechanisms/null.ts";
 import { PlainClient, PlainServer } from "../../src/mechanisms/plain.ts";
 import { CurveClient } from "../../src/mechanisms/curve_client.ts";
 import { CurveServer } from "../../src/mechanisms/curve_server.ts";
-import { CurveCipher, PeerNonce, PREFIX } from "../../src/mechanisms/curve.ts";
 import { HandshakeError, type Mechanism } from "../../src/mechanisms/mechanism.ts";
+import { ProtocolError } from "../../src/errors.ts";
+
+/** How a handshake may fail: refused, or the peer broke the protocol. */
+const isFailure = (e: unknown) => e instanceof HandshakeError || e instanceof ProtocolError;
 import { type CurveCrypto, loadCurveCrypto } from "../../src/security/crypto.ts";
-import { bytes, context, fakeZap, runHandshake, text } from "./mechanisms.ts";
+import { bytes, cipherPair, context, fakeZap, runHandshake, text } from "./mechanisms.ts";
 
 export type Kind = "NULL" | "PLAIN" | "CURVE";
 
@@ -123,7 +126,7 @@ export function tamperedHandshake(kind: Kind): fc.IAsyncProperty<[boolean, numbe
       return after;
     });
     if (o.stalled) throw new Error(`${kind} handshake stalled after ${JSON.stringify(t)}`);
-    if (o.failed !== undefined && !(o.failed.error instanceof HandshakeError)) {
+    if (o.failed !== undefined && !isFailure(o.failed.error)) {
       throw new Error(`${kind}: ${o.failed.error.name}: ${o.failed.error.message}`);
     }
     const ok = o.failed === undefined;
@@ -149,7 +152,7 @@ export function noiseToMechanism(): fc.IProperty<[Kind, boolean, Uint8Array[]]> 
       try {
         for (const body of bodies) m.command(body);
       } catch (e) {
-        if (!(e instanceof HandshakeError)) throw e;
+        if (!isFailure(e)) throw e;
       } finally {
         client.close();
         server.close();
@@ -169,20 +172,7 @@ export function tamperedMessage(): fc.IProperty<[Uint8Array, number, Tamper | nu
     fc.integer({ min: 0, max: 3 }),
     fc.oneof(fc.constant(null), tamperArb),
     (payload, flags, t) => {
-      const sender = new CurveCipher(
-        crypto.session(server.publicKey, client.secretKey),
-        PREFIX.messageFromClient,
-        PREFIX.messageFromServer,
-        3,
-        new PeerNonce(),
-      );
-      const receiver = new CurveCipher(
-        crypto.session(client.publicKey, server.secretKey),
-        PREFIX.messageFromServer,
-        PREFIX.messageFromClient,
-        2,
-        new PeerNonce(),
-      );
+      const { sender, receiver } = cipherPair(crypto, server, client);
       try {
         const sealed = new Uint8Array(sender.sealedSize(payload.length));
         sender.seal(sealed, 0, flags, payload);
@@ -192,7 +182,7 @@ export function tamperedMessage(): fc.IProperty<[Uint8Array, number, Tamper | nu
         try {
           opened = receiver.open(wire);
         } catch (e) {
-          if (!(e instanceof HandshakeError)) throw e;
+          if (!isFailure(e)) throw e;
           if (same) throw new Error(`an untouched frame was refused: ${e.message}`);
           return;
         }
@@ -203,7 +193,7 @@ export function tamperedMessage(): fc.IProperty<[Uint8Array, number, Tamper | nu
         try {
           receiver.open(wire);
         } catch (e) {
-          if (e instanceof HandshakeError) return;
+          if (isFailure(e)) return;
           throw e;
         }
         throw new Error("a replayed frame opened");

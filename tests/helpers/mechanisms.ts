@@ -4,7 +4,7 @@
  * or nothing is left in flight. For unit and property tests of the handshakes.
  */
 import type {
-  HandshakeError,
+  HandshakeFailure,
   HandshakeResult,
   Mechanism,
   MechanismContext,
@@ -13,6 +13,8 @@ import type {
   ZapRequest,
 } from "../../src/mechanisms/mechanism.ts";
 import { compatible } from "../../src/socket_types.ts";
+import { CurveCipher, PeerNonce, PREFIX } from "../../src/mechanisms/curve.ts";
+import type { CurveCrypto } from "../../src/security/crypto.ts";
 
 export interface Outcome {
   client?: HandshakeResult;
@@ -116,7 +118,7 @@ export function runHandshake(
         outcome[side] = result;
         settleCheck();
       },
-      fail: (error: HandshakeError) => fail(side, error),
+      fail: (error: HandshakeFailure) => fail(side, error),
     });
     try {
       server.start(io("server", client));
@@ -134,3 +136,32 @@ export function runHandshake(
 
 export const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 export const bytes = (s: string) => new TextEncoder().encode(s);
+
+type KeyPair = { publicKey: Uint8Array; secretKey: Uint8Array };
+
+/**
+ * The MESSAGE ciphers a CURVE handshake between `client` and `server` (their key pairs standing for
+ * the transient ones) leaves: `sender` seals as the client, `receiver` opens as the server.
+ */
+export function cipherPair(
+  crypto: CurveCrypto,
+  server: KeyPair,
+  client: KeyPair,
+): { sender: CurveCipher; receiver: CurveCipher } {
+  return {
+    sender: new CurveCipher(
+      crypto.session(server.publicKey, client.secretKey),
+      PREFIX.messageFromClient,
+      PREFIX.messageFromServer,
+      3,
+      new PeerNonce(),
+    ),
+    receiver: new CurveCipher(
+      crypto.session(client.publicKey, server.secretKey),
+      PREFIX.messageFromServer,
+      PREFIX.messageFromClient,
+      2,
+      new PeerNonce(),
+    ),
+  };
+}

@@ -37,6 +37,7 @@ function zmq_z85(buf) {
   return out;
 }
 const counts = {}; // monitor events seen, by type, for the types given to "watch"
+const codes = {}; // the error codes of those events (zeromq.js's error.code), by type, in order
 const countWaiters = []; // [type, atLeast, resolve]
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 const b64 = (frames) => frames.map((f) => Buffer.from(f).toString("base64"));
@@ -99,8 +100,10 @@ async function run(cmd) {
       for (const t of cmd.types) {
         if (t in counts) continue;
         counts[t] = 0;
-        sock.events.on(t, () => {
+        codes[t] = [];
+        sock.events.on(t, (e) => {
           counts[t]++;
+          if (e.error?.code !== undefined) codes[t].push(e.error.code);
           for (const w of countWaiters.splice(0)) {
             if ((counts[w[0]] || 0) >= w[1]) w[2]();
             else countWaiters.push(w);
@@ -122,7 +125,7 @@ async function run(cmd) {
           countWaiters.push(w);
         });
       }
-      return { counts: { ...counts } };
+      return { counts: { ...counts }, codes: { ...codes } };
     case "recvWithin": { // one message if one comes within `ms`, else none
       const before = sock.receiveTimeout;
       sock.receiveTimeout = cmd.ms;

@@ -9,6 +9,8 @@ import {
   type AuthenticatorOptions,
   Context,
   curveKeyPair,
+  Pair,
+  ProtocolError,
   Publisher,
   Reply,
   Request,
@@ -339,5 +341,35 @@ test("heartbeats under CURVE with libzmq: PING and PONG travel sealed both ways,
   } finally {
     push.close();
     await peer.stop();
+  }
+});
+
+test("a libzmq CURVE server meets a zmq-ts PLAIN server, either side binding: libzmq reports ERR_ZMTP_MECHANISM_MISMATCH", async () => {
+  // The zeromq.js test "should report mechanism mismatch error", with libzmq on one side. libzmq
+  // closes as soon as it has read our greeting, before writing the rest of its own, so our side
+  // mostly sees the connection close; when it does see libzmq's mechanism, it reports the same code.
+  for (const weBind of [true, false]) {
+    const peer = await LibzmqPeer.start("PAIR", curveServerOptions);
+    const pair = new Pair({ linger: 0, plainServer: true });
+    const ours: string[] = [];
+    pair.events.on("handshake:error:protocol", ({ error }) => {
+      ours.push(error instanceof ProtocolError ? error.code : `not a ProtocolError: ${error}`);
+    });
+    try {
+      await peer.watch("handshake:error:protocol");
+      if (weBind) {
+        await pair.bind("tcp://127.0.0.1:*");
+        await peer.connect(pair.lastEndpoint!);
+      } else {
+        pair.connect(await peer.bind("tcp://127.0.0.1:*"));
+      }
+      await peer.waitEvents("handshake:error:protocol", 1, 10000);
+      const codes = (await peer.eventCodes())["handshake:error:protocol"]!;
+      assert.equal(codes[0], "ERR_ZMTP_MECHANISM_MISMATCH");
+      for (const code of ours) assert.equal(code, "ERR_ZMTP_MECHANISM_MISMATCH");
+    } finally {
+      pair.close();
+      await peer.stop();
+    }
   }
 });

@@ -7,7 +7,8 @@ import { NullMechanism } from "../../src/mechanisms/null.ts";
 import { PlainClient, PlainServer } from "../../src/mechanisms/plain.ts";
 import { CurveClient } from "../../src/mechanisms/curve_client.ts";
 import { CurveServer } from "../../src/mechanisms/curve_server.ts";
-import { HandshakeError } from "../../src/mechanisms/mechanism.ts";
+import type { HandshakeError } from "../../src/mechanisms/mechanism.ts";
+import { ProtocolError } from "../../src/errors.ts";
 import { loadCurveCrypto } from "../../src/security/crypto.ts";
 import { bytes, context, fakeZap, runHandshake, text } from "../helpers/mechanisms.ts";
 
@@ -37,8 +38,8 @@ test("NULL: incompatible socket types are a protocol error", async () => {
     new NullMechanism(context("PUSH")),
     new NullMechanism(context("REP")),
   );
-  assert.ok(o.failed?.error instanceof HandshakeError);
-  assert.equal((o.failed!.error as HandshakeError).kind, "protocol");
+  assert.ok(o.failed?.error instanceof ProtocolError);
+  assert.equal(o.failed.error.code, "ERR_ZMTP_INVALID_METADATA");
 });
 
 test("NULL with a ZAP domain: 200 keeps the User-Id; 400 sends ERROR 400; 300 closes silently", async () => {
@@ -178,7 +179,7 @@ test("CURVE: a client with the wrong server key is refused at HELLO, and never l
     curveServer(),
   );
   assert.equal(o.failed?.side, "server");
-  assert.equal((o.failed!.error as HandshakeError).kind, "protocol");
+  assert.equal((o.failed!.error as ProtocolError).code, "ERR_ZMTP_CRYPTOGRAPHIC");
   assert.equal(o.sent.server.length, 0); // no WELCOME, no ERROR
 });
 
