@@ -41,6 +41,34 @@ export function lowWaterMark(hwm: number): number {
   return hwm > 0 ? (hwm + 1) >> 1 : 0;
 }
 
+/**
+ * What a socket and its routing see of a queue of whole messages. A
+ * {@link MessageQueue} is the usual one; a pipe between two threads has
+ * queues over shared memory that behave the same (src/threads/ring_pipe.ts).
+ */
+export interface PipeQueue {
+  /** The high-water mark in messages (0 = unlimited); for inproc, this side's share of it. */
+  hwm: number;
+  /** Whether the queue keeps only the newest message. */
+  readonly conflate: boolean;
+  /** Messages waiting. */
+  readonly size: number;
+  /** True when a writer must not push (the high-water mark is reached). */
+  readonly full: boolean;
+  /** Appends a message; writers check {@link full} first. */
+  push(msg: Message): void;
+  /** The oldest message, without removing it. */
+  peek(): Message | undefined;
+  /** Removes and returns the oldest message. */
+  shift(): Message | undefined;
+  /** Drops every message, as when a pipe is torn down. */
+  clear(): void;
+  /** Rung when the queue goes from empty to non-empty. */
+  onReadable: (() => void) | undefined;
+  /** Rung when a full queue has drained to its low-water mark. */
+  onWritable: (() => void) | undefined;
+}
+
 const INITIAL_SLOTS = 16;
 const SHRINK_SLOTS = 4096;
 
@@ -55,7 +83,7 @@ const SHRINK_SLOTS = 4096;
  * console.assert(q.full);
  * ```
  */
-export class MessageQueue {
+export class MessageQueue implements PipeQueue {
   // A ring of slots whose length is a power of two: pushing and shifting never move other messages.
   #ring: (Message | undefined)[] = new Array(INITIAL_SLOTS);
   #head = 0;
@@ -183,8 +211,10 @@ export class Pipe {
   onClosed: ((lingerMs: number) => void) | undefined;
 
   constructor(
-    readonly inbound: MessageQueue,
-    readonly outbound: MessageQueue,
+    /** The queue the socket reads (replaced once, when a cross-thread link takes over the pipe). */
+    public inbound: PipeQueue,
+    /** The queue the socket writes (likewise). */
+    public outbound: PipeQueue,
     public peer: PeerInfo,
     /** The endpoint this pipe was made for (the connect or bind address). */
     readonly endpoint: string,
