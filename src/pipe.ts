@@ -13,6 +13,8 @@
  * @module
  */
 
+import { afterBurst } from "./burst.ts";
+
 /** A message: one or more frames. */
 export type Message = Uint8Array[];
 
@@ -71,6 +73,8 @@ export interface PipeQueue {
 
 const INITIAL_SLOTS = 16;
 const SHRINK_SLOTS = 4096;
+/** A queue that waits out its writer's bursts rings its reader at the latest when it holds this many. */
+const BURST_MESSAGES = 1024;
 
 /**
  * A FIFO of whole messages with a high-water mark (0 = unlimited).
@@ -89,6 +93,8 @@ export class MessageQueue implements PipeQueue {
   #head = 0;
   #count = 0;
   #blocked = false;
+  readonly #waitsOutBursts: boolean;
+  #ringing = false;
   /** Rung when the queue goes from empty to non-empty. */
   onReadable: (() => void) | undefined;
   /** Rung when a full queue has drained to its low-water mark. */
@@ -97,8 +103,13 @@ export class MessageQueue implements PipeQueue {
   /**
    * @param hwm the high-water mark in messages (0 = unlimited)
    * @param conflate keep only the newest message: a push replaces an unread one, and the queue is never full
+   * @param waitsOutBursts ring the reader once the writer's burst is over rather than at the
+   *   first message (for a queue between two sockets of one thread: a receiver woken per message
+   *   made a pending promise per message); a subscription still rings at once
    */
-  constructor(public hwm: number, readonly conflate = false) {}
+  constructor(public hwm: number, readonly conflate = false, waitsOutBursts = false) {
+    this.#waitsOutBursts = waitsOutBursts;
+  }
 
   /** Messages waiting. */
   get size(): number {
@@ -125,7 +136,19 @@ export class MessageQueue implements PipeQueue {
     }
     if (this.#count === ring.length) this.#grow();
     this.#ring[(this.#head + this.#count) & (this.#ring.length - 1)] = msg;
-    if (++this.#count === 1) this.onReadable?.();
+    if (++this.#count === 1) this.#ringReader(msg);
+  }
+
+  #ringReader(first: Message): void {
+    // A subscription rings at once: the publisher applies it before the next send of this thread,
+    // as it did when every message rang (a SUB subscribed and then sent to sees that message).
+    if (!this.#waitsOutBursts || isSubscription(first)) return this.onReadable?.();
+    if (this.#ringing) return;
+    this.#ringing = true;
+    afterBurst(() => this.#count, () => this.#count < BURST_MESSAGES, () => {
+      this.#ringing = false;
+      if (this.#count > 0) this.onReadable?.();
+    });
   }
 
   /** The oldest message, without removing it. */

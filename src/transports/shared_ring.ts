@@ -24,6 +24,7 @@
  */
 
 import { asSubscription, type Message } from "../pipe.ts";
+import { afterBurst } from "../burst.ts";
 
 /** Bytes of ring per direction (a power of two). */
 export const RING_BYTES = 256 * 1024;
@@ -60,12 +61,11 @@ const OUT_OF_BAND = 4;
 const WRAP = -1;
 
 /**
- * A reader that slept is rung once the writer stops adding to the ring: the
- * ring waits while each microtask turn finds more published, up to this many
- * turns or messages or a quarter of the ring. A lone message is announced two
- * turns later; a burst wakes the reader once, not once per message.
+ * A reader that slept is rung once the writer's burst is over (see afterBurst),
+ * or once it holds this many messages or a quarter of the ring. A lone message
+ * is announced two microtask turns later; a burst wakes the reader once, not
+ * once per message.
  */
-const RING_TURNS = 1024;
 const RING_MESSAGES = 1024;
 
 /** Frames this short are copied byte by byte, cheaper than a call to set(). */
@@ -267,29 +267,22 @@ export class RingWriter {
     }
   }
 
-  /** Rings the sleeping reader once this burst of messages is over (see RING_TURNS). */
+  /** Rings the sleeping reader once this burst of messages is over (see RING_MESSAGES). */
   #scheduleRing(): void {
     this.#ringDue = true;
     const firstMessage = this.#published - 1;
     const firstByte = this.#tail;
     const quarter = this.#d.size / 4;
-    let seen = this.#published;
-    let turns = 0;
-    const tick = () => {
-      // The first turn always waits: a sender's continuation runs only after it.
-      const growing = turns === 0 || this.#published !== seen;
-      if (
-        growing && ++turns < RING_TURNS && ((this.#published - firstMessage) | 0) < RING_MESSAGES &&
-        ((this.#tail - firstByte) | 0) < quarter
-      ) {
-        seen = this.#published;
-        queueMicrotask(tick);
-        return;
-      }
-      this.#ringDue = false;
-      this.#bell.ring();
-    };
-    queueMicrotask(tick);
+    afterBurst(
+      () => (this.#published - firstMessage) | 0,
+      () =>
+        ((this.#published - firstMessage) | 0) < RING_MESSAGES &&
+        ((this.#tail - firstByte) | 0) < quarter,
+      () => {
+        this.#ringDue = false;
+        this.#bell.ring();
+      },
+    );
   }
 
   /**
