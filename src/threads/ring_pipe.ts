@@ -60,14 +60,18 @@ class RingOutbox implements PipeQueue {
   hwm: number;
   readonly conflate: boolean;
   readonly #writer: RingWriter;
-  /** Messages the ring had no room for yet, in order (a ring of slots: held messages can be many). */
-  readonly #held = new MessageQueue(0);
+  /**
+   * Messages the ring had no room for yet, in order (a ring of slots: held
+   * messages can be many); conflating, only the newest is held.
+   */
+  readonly #held: MessageQueue;
   #blocked = false;
 
   constructor(writer: RingWriter, hwm: number, conflate: boolean) {
     this.#writer = writer;
     this.hwm = hwm;
     this.conflate = conflate;
+    this.#held = new MessageQueue(0, conflate);
   }
 
   /** Messages not yet written into the ring. */

@@ -18,7 +18,12 @@
  * Nothing is posted per message.
  *
  * Memory per connection: 2 x ({@link RING_BYTES} + 192) bytes of shared
- * memory, plus what the high-water marks let the queues hold.
+ * memory reserved, of which only the pages traffic has touched are resident
+ * (measured on both runtimes: 100 connections with 64 KiB touched per
+ * direction added 8 MiB of rss). A direction is filled only as deep as the
+ * high-water marks let the writer go, and a writer finding the ring empty
+ * starts again at its front, so light traffic keeps to its first pages.
+ * Messages larger than half a ring cross through the port instead.
  *
  * @module
  */
@@ -26,8 +31,13 @@
 import { asSubscription, type Message } from "../pipe.ts";
 import { afterBurst } from "../burst.ts";
 
-/** Bytes of ring per direction (a power of two). */
-export const RING_BYTES = 256 * 1024;
+/**
+ * Bytes of ring per direction (a power of two). At 64 KiB messages a larger
+ * ring keeps both threads busy instead of waking each other every few
+ * messages (measured, Deno/Bun msg/s: 256 KiB 37k/81k, 1 MiB 48k/108k,
+ * 2 MiB 56k/143k).
+ */
+export const RING_BYTES = 1024 * 1024;
 
 // The header of one direction, in Int32 slots: three 64-byte lines, each written by one side.
 const LINE = 16;
@@ -67,6 +77,9 @@ const WRAP = -1;
  * once per message.
  */
 const RING_MESSAGES = 1024;
+
+/** An empty ring is written from its start again once the writer is past this many bytes. */
+const HOT_BYTES = 64 * 1024;
 
 /** Frames this short are copied byte by byte, cheaper than a call to set(). */
 const SHORT_FRAME = 16;
@@ -204,8 +217,16 @@ export class RingWriter {
     if (need > this.#inRing) return this.#writeOutOfBand(msg, subscription);
     // A record never straddles the end of the ring: count the bytes skipped before one that would.
     const size = d.size;
-    const start = this.#tail & d.mask;
+    let start = this.#tail & d.mask;
     let total = need;
+    // Back to the start of an empty ring: traffic that never fills the ring stays in its first
+    // bytes, in cache and in few pages. The bytes skipped count as used until the reader passes the
+    // WRAP word, so only from past HOT_BYTES (and four such messages): room enough meanwhile.
+    const rewind = start >= HOT_BYTES && start >= 4 * need && this.#isEmpty();
+    if (rewind) {
+      total += size - start;
+      start = 0;
+    }
     let at = start;
     for (let i = 0; i < n; i++) {
       const rec = 4 + pad(msg[i]!.length);
@@ -217,6 +238,7 @@ export class RingWriter {
     }
     if (!this.#hasRoom(total)) return false;
     const { words, bytes } = d;
+    if (rewind) words[(this.#tail & d.mask) >> 2] = WRAP;
     const flags = subscription ? SUBSCRIPTION : 0;
     at = start;
     for (let i = 0; i < n; i++) {
@@ -236,6 +258,13 @@ export class RingWriter {
     this.#tail = (this.#tail + total) | 0;
     this.#publish();
     return true;
+  }
+
+  /** Whether the reader has released everything written. */
+  #isEmpty(): boolean {
+    if (this.#released === this.#tail) return true;
+    this.#released = Atomics.load(this.#d.h, RELEASED);
+    return this.#released === this.#tail;
   }
 
   /** Whether `bytes` are free (the reader's progress is looked at again only when the last view says no). */

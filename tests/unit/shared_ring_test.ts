@@ -26,7 +26,7 @@ function ring(bytes: number, copyBelow: number, counters = 0) {
     post: (frames) => reader.addOutOfBand(frames),
   };
   const writer = new RingWriter(writerOf(a), toReader);
-  return { writer, reader, rings };
+  return { writer, reader, rings, front: readerOf(b).words };
 }
 
 /** A message of `parts` frames whose bytes say which message and frame they are. */
@@ -69,6 +69,18 @@ test("the counters wrap at 2^32 without a message lost or reordered", () => {
   const r = ring(1024, 0, -36); // every counter 36 short of 2^32 (byte counts stay 4-aligned)
   const sent = Array.from({ length: 500 }, (_, n) => message(n, sizesFor(n)));
   assert.deepEqual(through(r, sent), sent);
+});
+
+test("a writer past 64 KiB of an empty ring starts again at its front, and nothing is lost", () => {
+  const r = ring(256 * 1024, 0);
+  const junk = 0x5a5a5a5a;
+  for (let n = 0; n < 2000; n++) { // 48 bytes each: 96 KiB in all, never to the end of the ring
+    const m = message(n, [40]);
+    assert.ok(r.writer.write(m, false), `message ${n} fits`);
+    assert.deepEqual(r.reader.take(), m, `message ${n}`);
+    if (n === 0) r.front[0] = junk; // consumed: only a writer back at the front writes there again
+  }
+  assert.notEqual(r.front[0], junk, "the writer went back to the front");
 });
 
 test("a message too large for the ring crosses through the port, in its place among the others", () => {
