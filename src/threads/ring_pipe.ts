@@ -66,12 +66,16 @@ class RingOutbox implements PipeQueue {
    */
   readonly #held: MessageQueue;
   #blocked = false;
+  /** The reader's receive mark and whether it let go, as last seen (the doorbell rings for either). */
+  #receiveHwm: number;
+  #readerGone = false;
 
   constructor(writer: RingWriter, hwm: number, conflate: boolean) {
     this.#writer = writer;
     this.hwm = hwm;
     this.conflate = conflate;
     this.#held = new MessageQueue(0, conflate);
+    this.#receiveHwm = writer.receiveHwm;
   }
 
   /** Messages not yet written into the ring. */
@@ -84,13 +88,16 @@ class RingOutbox implements PipeQueue {
   }
 
   get full(): boolean {
+    if (this.#readerGone) return (this.#blocked = true); // the peer let go: route elsewhere
     const writer = this.#writer;
-    if (writer.readerClosed) return (this.#blocked = true); // the peer let go: route elsewhere
-    const limit = this.conflate ? 0 : combinedHwm(this.hwm, writer.receiveHwm);
-    if (limit === 0) return false;
     const held = this.#held.size;
+    let limit = this.conflate ? 0 : combinedHwm(this.hwm, this.#receiveHwm);
+    if (limit === 0) return false;
     // What was last seen of the reader only overstates what is in flight: below the mark means room.
-    if (writer.inFlight(false) + held < limit || writer.inFlight(true) + held < limit) return false;
+    if (writer.inFlight(false) + held < limit) return false;
+    this.#receiveHwm = writer.receiveHwm; // the reader's mark may have changed since
+    limit = combinedHwm(this.hwm, this.#receiveHwm);
+    if (limit === 0 || writer.inFlight(true) + held < limit) return false;
     this.#blocked = true;
     this.#wait(lowWaterMark(limit) - held);
     // The reader may have taken messages before it saw the request.
@@ -145,9 +152,11 @@ class RingOutbox implements PipeQueue {
 
   /** The doorbell rang: held messages go in, and a sender waiting for room tries again. */
   service(): void {
+    this.#readerGone = this.#writer.readerClosed;
+    this.#receiveHwm = this.#writer.receiveHwm;
     this.pump();
     if (this.#blocked && !this.full) this.#unblock();
-    else if (this.#writer.readerClosed) this.#unblock(); // a waiting send routes elsewhere
+    else if (this.#readerGone) this.#unblock(); // a waiting send routes elsewhere
   }
 
   #unblock(): void {
