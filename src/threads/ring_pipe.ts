@@ -66,6 +66,9 @@ class RingOutbox implements PipeQueue {
    */
   readonly #held: MessageQueue;
   #blocked = false;
+  /** Told when messages start or stop waiting here (the link keeps the process alive meanwhile). */
+  onHolding: ((holding: boolean) => void) | undefined;
+  #holding = false;
   /** The reader's receive mark and whether it let go, as last seen (the doorbell rings for either). */
   #receiveHwm: number;
   #readerGone = false;
@@ -111,7 +114,10 @@ class RingOutbox implements PipeQueue {
       if (this.#writer.readerClosed) return; // nobody will read it
     }
     held.push(msg);
-    if (held.size === 1) this.pump();
+    if (held.size === 1) {
+      this.#hold(true);
+      this.pump();
+    }
   }
 
   /** A socket never reads its own outbound queue. */
@@ -125,6 +131,7 @@ class RingOutbox implements PipeQueue {
 
   clear(): void {
     this.#held.clear();
+    this.#hold(false);
     this.#unblock();
   }
 
@@ -147,7 +154,14 @@ class RingOutbox implements PipeQueue {
       this.#wait(-1, next);
       asked = true;
     }
+    this.#hold(false);
     return true;
+  }
+
+  #hold(holding: boolean): void {
+    if (this.#holding === holding) return;
+    this.#holding = holding;
+    this.onHolding?.(holding);
   }
 
   /** The doorbell rang: held messages go in, and a sender waiting for room tries again. */
@@ -322,6 +336,11 @@ export class RingLink {
     this.outbox = new RingOutbox(this.#writer, marks.send, conflate);
     this.inbox = new RingInbox(this.#reader, marks.receive, conflate);
     port.onmessage = (e: MessageEvent) => this.#service(e.data);
+    // As a connection (src/liveness.ts): the link keeps its thread alive only while it has
+    // messages to deliver (lingering included); an idle one lets a Worker or the program end.
+    const liveness = port as unknown as { ref?: () => void; unref?: () => void };
+    liveness.unref?.();
+    this.outbox.onHolding = (holding) => holding ? liveness.ref?.() : liveness.unref?.();
   }
 
   /** True once nothing more passes on this side. */
@@ -362,6 +381,9 @@ export class RingLink {
     if (this.#closing) return;
     this.#closing = true;
     this.#pipe = undefined;
+    // Closed before the ring: the peer's writer, told by it, must find this side gone, not the room
+    // a last read made (it would move a waiting send into a ring nobody reads; issue 12).
+    this.#reader.close();
     this.#bell.ring(); // a sender of the peer waiting on this side routes elsewhere
     if (linger !== 0 && this.outbox.held > 0) {
       if (linger > 0) this.#lingerTimer = setTimeout(() => this.#dropHeld(), linger);
