@@ -69,11 +69,18 @@ export interface PipeQueue {
   onReadable: (() => void) | undefined;
   /** Rung when a full queue has drained to its low-water mark. */
   onWritable: (() => void) | undefined;
+  /**
+   * True for a queue that wakes its waiting readers once its writer's burst is over
+   * ({@link onBurstOver}); {@link onReadable} then only tells that the pipe has messages.
+   */
+  readonly waitsOutBursts?: boolean;
+  /** Rung, for a queue that {@link waitsOutBursts}, once a burst that began on it is over. */
+  onBurstOver?: (() => void) | undefined;
 }
 
 const INITIAL_SLOTS = 16;
 const SHRINK_SLOTS = 4096;
-/** A queue that waits out its writer's bursts rings its reader at the latest when it holds this many. */
+/** A queue that waits out its writer's bursts wakes its readers at the latest when it holds this many. */
 const BURST_MESSAGES = 1024;
 
 /**
@@ -93,23 +100,27 @@ export class MessageQueue implements PipeQueue {
   #head = 0;
   #count = 0;
   #blocked = false;
-  readonly #waitsOutBursts: boolean;
   #ringing = false;
   /** Rung when the queue goes from empty to non-empty. */
   onReadable: (() => void) | undefined;
   /** Rung when a full queue has drained to its low-water mark. */
   onWritable: (() => void) | undefined;
+  /** Rung once a burst that began on the queue is over (only when it {@link waitsOutBursts}). */
+  onBurstOver: (() => void) | undefined;
 
   /**
    * @param hwm the high-water mark in messages (0 = unlimited)
    * @param conflate keep only the newest message: a push replaces an unread one, and the queue is never full
-   * @param waitsOutBursts ring the reader once the writer's burst is over rather than at the
-   *   first message (for a queue between two sockets of one thread: a receiver woken per message
-   *   made a pending promise per message); a subscription still rings at once
+   * @param waitsOutBursts wake waiting readers ({@link onBurstOver}) once the writer's burst is
+   *   over rather than at the first message, which still rings {@link onReadable} at once (for a
+   *   queue between two sockets of one thread: a receiver woken per message made a pending
+   *   promise per message)
    */
-  constructor(public hwm: number, readonly conflate = false, waitsOutBursts = false) {
-    this.#waitsOutBursts = waitsOutBursts;
-  }
+  constructor(
+    public hwm: number,
+    readonly conflate = false,
+    readonly waitsOutBursts = false,
+  ) {}
 
   /** Messages waiting. */
   get size(): number {
@@ -136,18 +147,20 @@ export class MessageQueue implements PipeQueue {
     }
     if (this.#count === ring.length) this.#grow();
     this.#ring[(this.#head + this.#count) & (this.#ring.length - 1)] = msg;
-    if (++this.#count === 1) this.#ringReader(msg);
+    if (++this.#count === 1) {
+      this.onReadable?.();
+      if (this.waitsOutBursts) this.#wakeAfterBurst();
+    }
   }
 
-  #ringReader(first: Message): void {
-    // A subscription rings at once: the publisher applies it before the next send of this thread,
-    // as it did when every message rang (a SUB subscribed and then sent to sees that message).
-    if (!this.#waitsOutBursts || isSubscription(first)) return this.onReadable?.();
+  #wakeAfterBurst(): void {
     if (this.#ringing) return;
     this.#ringing = true;
     afterBurst(() => this.#count, () => this.#count < BURST_MESSAGES, () => {
       this.#ringing = false;
-      if (this.#count > 0) this.onReadable?.();
+      // Also when emptied meanwhile: the reader may have taken the messages into a queue of its
+      // own (an XPUB's subscriptions) that a waiting receive reads.
+      this.onBurstOver?.();
     });
   }
 
