@@ -33,12 +33,23 @@ const encoder = new TextEncoder();
  * call to encodeInto ~85 ns, copying ASCII by hand ~1.2 ns a character, so
  * strings up to 64 characters are copied by hand. Long strings are encoded on
  * their own.
+ *
+ * A string sent again and again (a topic, a fixed request) is encoded twice,
+ * then copied from a private copy of its bytes: ~30 ns at 64 characters
+ * against ~100 to encode it. Each frame still has bytes of its own (a
+ * receiver in this thread may write into what it got).
  */
 const SLAB_BYTES = 64 * 1024;
 const OWN_BUFFER_CHARS = 2048;
 const BY_HAND_CHARS = 64;
+/** Bytes of the repeated string copied one by one below this, with set() above. */
+const SHORT_COPY = 16;
 let slab = new Uint8Array(SLAB_BYTES);
 let slabAt = 0;
+/** The last string encoded, and its bytes once it came twice in a row. */
+let lastText = "";
+let repeated: Uint8Array | undefined;
+const repeatedStore = new Uint8Array(3 * OWN_BUFFER_CHARS);
 
 function encodeIntoSlab(text: string): Uint8Array {
   const n = text.length;
@@ -50,6 +61,17 @@ function encodeIntoSlab(text: string): Uint8Array {
   // Locals: the loop over the module's own variables ran 7 times slower on Deno.
   const buf = slab;
   const start = slabAt;
+  const again = text === lastText;
+  if (again) {
+    const bytes = repeated;
+    if (bytes !== undefined) {
+      const len = bytes.length;
+      if (len < SHORT_COPY) { for (let j = 0; j < len; j++) buf[start + j] = bytes[j]!; }
+      else buf.set(bytes, start);
+      slabAt = start + len;
+      return buf.subarray(start, start + len);
+    }
+  }
   let i = 0;
   if (n <= BY_HAND_CHARS) {
     for (; i < n; i++) {
@@ -61,7 +83,16 @@ function encodeIntoSlab(text: string): Uint8Array {
   let end = start + i;
   if (i < n) end += encoder.encodeInto(i === 0 ? text : text.slice(i), buf.subarray(end)).written;
   slabAt = end;
-  return buf.subarray(start, end);
+  const frame = buf.subarray(start, end);
+  if (again) {
+    // The second time in a row: its bytes are kept for the next times.
+    repeatedStore.set(frame);
+    repeated = repeatedStore.subarray(0, end - start);
+  } else {
+    lastText = text;
+    repeated = undefined;
+  }
+  return frame;
 }
 
 const encodeText = smallArraysAreCheap() ? (text: string) => encoder.encode(text) : encodeIntoSlab;

@@ -29,6 +29,19 @@ test("string frames keep their own bytes while many more are sent after them", (
   }
 });
 
+test("a string sent again and again: each frame has its own bytes, whatever is written into another", () => {
+  for (const s of samples) {
+    const frames = Array.from({ length: 5 }, () => toMessage(s)[0]!);
+    frames[1]!.fill(0x21); // a receiver in this thread may write into what it got
+    frames[3]!.fill(0x21);
+    const later = toMessage(s)[0]!;
+    for (const f of [frames[0]!, frames[2]!, frames[4]!, later]) assert.equal(decoder.decode(f), s);
+  }
+  // Alternating strings, and the same text as another string object, are encoded alike.
+  const parts = ["topic", "x".repeat(30), "topic", "top" + "ic", "topic"];
+  assert.deepEqual(parts.map((p) => decoder.decode(toMessage(p)[0]!)), parts);
+});
+
 test("a string frame is UTF-8, a lone surrogate replaced as TextEncoder does", () => {
   assert.deepEqual(toMessage("\ud800x")[0], new TextEncoder().encode("\ud800x"));
   assert.deepEqual(toMessage("€")[0], Uint8Array.from([0xe2, 0x82, 0xac]));
