@@ -24,6 +24,7 @@ import {
   sizeName,
   start,
   stats,
+  targetCell,
   versions as runtimeVersions,
 } from "./pairs.mjs";
 
@@ -289,19 +290,7 @@ out.push("## Targets (issue 16)", "");
   ].map(([label, group]) => {
     const cells = [label];
     for (const rt of ["deno", "bun"]) {
-      const ts = tally.filter((t) => t.group === group && t.runtime === rt);
-      if (ts.length === 0) {
-        cells.push("-");
-        continue;
-      }
-      const missed = ts.filter((t) => !t.met);
-      cells.push(
-        missed.length === 0
-          ? "met"
-          : `**missed** at ${
-            missed.map((t) => `${sizeName(t.size)} (${t.ratio.toFixed(2)})`).join(", ")
-          }`,
-      );
+      cells.push(targetCell(tally.filter((t) => t.group === group && t.runtime === rt)));
     }
     return cells;
   });

@@ -6,33 +6,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Context, Pull, Push } from "../../mod.ts";
-import { startWorker } from "../../workers/mod.ts";
+import { spawn as spawnWorker } from "./spawn.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { until, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const worker = new URL("./guarantee_worker.ts", import.meta.url);
 
-/** Starts a guarantee Worker; `next()` resolves with its next report, `tell()` sends it a command. */
+/** Starts a guarantee Worker, whose reports of an error fail the test. */
 function spawn(ctx: Context, data: Record<string, unknown>) {
-  const w = startWorker(worker, { context: ctx, data });
-  const reports: any[] = [];
-  const waiters: ((r: any) => void)[] = [];
-  w.onmessage = (e) => {
-    const r = waiters.shift();
-    if (r) r(e.data);
-    else reports.push(e.data);
-  };
-  const next = (what: string, ms = 10000): Promise<any> =>
-    within(
-      reports.length > 0 ? Promise.resolve(reports.shift()) : new Promise((r) => waiters.push(r)),
-      ms,
-      what,
-    ).then((r) => {
+  const w = spawnWorker(ctx, data, worker);
+  const next = (what: string, ms?: number): Promise<any> =>
+    w.next(what, ms).then((r) => {
       if (r?.error !== undefined) throw new Error(`worker: ${r.error}`);
       return r;
     });
-  return { worker: w, next, tell: (c: unknown) => w.postMessage(c) };
+  return { ...w, next };
 }
 
 test("high-water marks across threads: the sender takes its mark plus the receiver's, then waits", async () => {
