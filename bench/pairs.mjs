@@ -169,6 +169,19 @@ export const range = (s, f, repeat) =>
   `${f(s.med)} (${f(s.min)}-${f(s.max)})${s.n < repeat ? ` [${s.n} of ${repeat} runs]` : ""}`;
 export const sizeName = (s) => (s >= 1024 ? `${s / 1024} KiB` : `${s} B`);
 
+/**
+ * A cell of a targets table: "-" when nothing was checked, "met", or the sizes that missed with
+ * their ratios (`checks`: { size, ratio, met }).
+ */
+export function targetCell(checks) {
+  if (checks.length === 0) return "-";
+  const missed = checks.filter((t) => !t.met);
+  if (missed.length === 0) return "met";
+  return `**missed** at ${
+    missed.map((t) => `${sizeName(t.size)} (${t.ratio.toFixed(2)})`).join(", ")
+  }`;
+}
+
 /** The runtime versions, for a results header. */
 export function versions() {
   const ver = (cmd, args) => {

@@ -27,6 +27,7 @@ import {
   root,
   sizeName,
   stats,
+  targetCell,
   versions as runtimeVersions,
 } from "./pairs.mjs";
 
@@ -293,18 +294,8 @@ for (const group of Object.values(GROUPS)) {
   for (const [label, test] of group.rows) {
     const cells = [label];
     for (const [rt, transport] of cols) {
-      const ts = tally.filter((t) => t.runtime === rt && t.transport === transport && test(t));
-      if (ts.length === 0) {
-        cells.push("-");
-        continue;
-      }
-      const missed = ts.filter((t) => !t.met);
       cells.push(
-        missed.length === 0
-          ? "met"
-          : `**missed** at ${
-            missed.map((t) => `${sizeName(t.size)} (${t.ratio.toFixed(2)})`).join(", ")
-          }`,
+        targetCell(tally.filter((t) => t.runtime === rt && t.transport === transport && test(t))),
       );
     }
     // A target against an implementation left out of the run has nothing to say.

@@ -70,6 +70,7 @@ import {
 } from "./mechanisms/sealed_framing.ts";
 import type { SecuritySettings } from "./security/options.ts";
 import { MessageAssembly } from "./message_assembly.ts";
+import { afterBurst } from "./burst.ts";
 
 /** Options the engine reads (a subset of the socket's). */
 export interface EngineOptions {
@@ -162,8 +163,7 @@ function batchBuffer(n: number): Uint8Array {
   return out;
 }
 
-/** A flush waits for a growing queue at most this many microtask turns, or until it holds this many messages. */
-const FLUSH_TURNS = 1024;
+/** A flush waits for a growing queue (see afterBurst) until it holds this many messages. */
 const FLUSH_MESSAGES = 1024;
 const decoder = new TextDecoder();
 /** Empty bytes, shared: what a finished greeting buffer becomes, and a peer's absent identity. */
@@ -647,19 +647,10 @@ export class Engine {
     this.#flushScheduled = true;
     this.#keepAlive();
     const q = this.#pipe!.outbound;
-    let seen = q.size;
-    let turns = 0;
-    const tick = () => {
-      // The first turn always waits: the sender's continuation runs only after it.
-      if ((turns === 0 || q.size > seen) && q.size < FLUSH_MESSAGES && ++turns < FLUSH_TURNS) {
-        seen = q.size;
-        queueMicrotask(tick);
-        return;
-      }
+    afterBurst(() => q.size, () => q.size < FLUSH_MESSAGES, () => {
       this.#flushScheduled = false;
       this.#flush();
-    };
-    queueMicrotask(tick);
+    });
   }
 
   /** Moves queued messages to the stream in batches while it takes them. */

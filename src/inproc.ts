@@ -109,9 +109,10 @@ export class InprocRegistry implements LocalEndpoints {
       : combinedHwm(theirs.sendHighWaterMark, mine.receiveHighWaterMark);
     // A queue keeps only the newest message if either socket on it conflates.
     const conflate = socket.conflate || (binder?.conflate ?? false);
+    // Both sockets may be in this thread: each queue rings its reader once the writer's burst is over.
     const [near, far] = Pipe.pair(
-      new MessageQueue(toBinder, conflate),
-      new MessageQueue(toConnecter, conflate),
+      new MessageQueue(toBinder, conflate, true),
+      new MessageQueue(toConnecter, conflate, true),
       {
         socketType: binder?.type ?? "",
         identity: binder === undefined ? new Uint8Array(0) : binder.routingId(),

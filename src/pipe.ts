@@ -13,6 +13,8 @@
  * @module
  */
 
+import { afterBurst } from "./burst.ts";
+
 /** A message: one or more frames. */
 export type Message = Uint8Array[];
 
@@ -41,8 +43,45 @@ export function lowWaterMark(hwm: number): number {
   return hwm > 0 ? (hwm + 1) >> 1 : 0;
 }
 
+/**
+ * What a socket and its routing see of a queue of whole messages. A
+ * {@link MessageQueue} is the usual one; a pipe between two threads has
+ * queues over shared memory that behave the same (src/threads/ring_pipe.ts).
+ */
+export interface PipeQueue {
+  /** The high-water mark in messages (0 = unlimited); for inproc, this side's share of it. */
+  hwm: number;
+  /** Whether the queue keeps only the newest message. */
+  readonly conflate: boolean;
+  /** Messages waiting. */
+  readonly size: number;
+  /** True when a writer must not push (the high-water mark is reached). */
+  readonly full: boolean;
+  /** Appends a message; writers check {@link full} first. */
+  push(msg: Message): void;
+  /** The oldest message, without removing it. */
+  peek(): Message | undefined;
+  /** Removes and returns the oldest message. */
+  shift(): Message | undefined;
+  /** Drops every message, as when a pipe is torn down. */
+  clear(): void;
+  /** Rung when the queue goes from empty to non-empty. */
+  onReadable: (() => void) | undefined;
+  /** Rung when a full queue has drained to its low-water mark. */
+  onWritable: (() => void) | undefined;
+  /**
+   * True for a queue that wakes its waiting readers once its writer's burst is over
+   * ({@link onBurstOver}); {@link onReadable} then only tells that the pipe has messages.
+   */
+  readonly waitsOutBursts?: boolean;
+  /** Rung, for a queue that {@link waitsOutBursts}, once a burst that began on it is over. */
+  onBurstOver?: (() => void) | undefined;
+}
+
 const INITIAL_SLOTS = 16;
 const SHRINK_SLOTS = 4096;
+/** A queue that waits out its writer's bursts wakes its readers at the latest when it holds this many. */
+const BURST_MESSAGES = 1024;
 
 /**
  * A FIFO of whole messages with a high-water mark (0 = unlimited).
@@ -55,22 +94,33 @@ const SHRINK_SLOTS = 4096;
  * console.assert(q.full);
  * ```
  */
-export class MessageQueue {
+export class MessageQueue implements PipeQueue {
   // A ring of slots whose length is a power of two: pushing and shifting never move other messages.
   #ring: (Message | undefined)[] = new Array(INITIAL_SLOTS);
   #head = 0;
   #count = 0;
   #blocked = false;
+  #ringing = false;
   /** Rung when the queue goes from empty to non-empty. */
   onReadable: (() => void) | undefined;
   /** Rung when a full queue has drained to its low-water mark. */
   onWritable: (() => void) | undefined;
+  /** Rung once a burst that began on the queue is over (only when it {@link waitsOutBursts}). */
+  onBurstOver: (() => void) | undefined;
 
   /**
    * @param hwm the high-water mark in messages (0 = unlimited)
    * @param conflate keep only the newest message: a push replaces an unread one, and the queue is never full
+   * @param waitsOutBursts wake waiting readers ({@link onBurstOver}) once the writer's burst is
+   *   over rather than at the first message, which still rings {@link onReadable} at once (for a
+   *   queue between two sockets of one thread: a receiver woken per message made a pending
+   *   promise per message)
    */
-  constructor(public hwm: number, readonly conflate = false) {}
+  constructor(
+    public hwm: number,
+    readonly conflate = false,
+    readonly waitsOutBursts = false,
+  ) {}
 
   /** Messages waiting. */
   get size(): number {
@@ -97,7 +147,21 @@ export class MessageQueue {
     }
     if (this.#count === ring.length) this.#grow();
     this.#ring[(this.#head + this.#count) & (this.#ring.length - 1)] = msg;
-    if (++this.#count === 1) this.onReadable?.();
+    if (++this.#count === 1) {
+      this.onReadable?.();
+      if (this.waitsOutBursts) this.#wakeAfterBurst();
+    }
+  }
+
+  #wakeAfterBurst(): void {
+    if (this.#ringing) return;
+    this.#ringing = true;
+    afterBurst(() => this.#count, () => this.#count < BURST_MESSAGES, () => {
+      this.#ringing = false;
+      // Also when emptied meanwhile: the reader may have taken the messages into a queue of its
+      // own (an XPUB's subscriptions) that a waiting receive reads.
+      this.onBurstOver?.();
+    });
   }
 
   /** The oldest message, without removing it. */
@@ -183,8 +247,10 @@ export class Pipe {
   onClosed: ((lingerMs: number) => void) | undefined;
 
   constructor(
-    readonly inbound: MessageQueue,
-    readonly outbound: MessageQueue,
+    /** The queue the socket reads (replaced once, when a cross-thread link takes over the pipe). */
+    public inbound: PipeQueue,
+    /** The queue the socket writes (likewise). */
+    public outbound: PipeQueue,
     public peer: PeerInfo,
     /** The endpoint this pipe was made for (the connect or bind address). */
     readonly endpoint: string,

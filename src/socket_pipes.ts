@@ -59,9 +59,12 @@ export class SocketPipes {
     this.#pipes.add(pipe);
     pipe.inbound.onReadable = () => {
       hooks.readable(pipe);
-      hooks.retryReceive();
+      // A queue that waits out its writer's bursts wakes waiting receives at the burst's end
+      // (looked at each time: a cross-thread link may have replaced the queue).
+      if (!pipe.inbound.waitsOutBursts) hooks.retryReceive();
       this.notify();
     };
+    pipe.inbound.onBurstOver = () => hooks.retryReceive();
     pipe.outbound.onWritable = () => {
       hooks.retrySend();
       this.notify();
@@ -74,7 +77,10 @@ export class SocketPipes {
       this.notify();
     };
     hooks.attach(pipe);
-    if (pipe.inbound.size > 0) pipe.inbound.onReadable();
+    if (pipe.inbound.size > 0) {
+      pipe.inbound.onReadable();
+      if (pipe.inbound.waitsOutBursts) hooks.retryReceive();
+    }
     hooks.retrySend();
     this.notify();
     return true;
@@ -113,6 +119,7 @@ export class SocketPipes {
 
   /** Tells the readiness listeners to look again. */
   notify(): void {
+    if (this.#readiness.size === 0) return; // the common case: no copy of an empty set
     for (const l of [...this.#readiness]) l();
   }
 }

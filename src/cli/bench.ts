@@ -26,6 +26,8 @@ export interface BenchSpec {
   context?: Context;
   /** Security options for this side's socket (e.g. CURVE keys; see bench/curve.mjs). */
   options?: Partial<SecurityOptions>;
+  /** The sender sends a string of `size` ASCII characters instead of bytes (bench/inproc_threads.mjs). */
+  strings?: boolean;
 }
 
 /** What the receiving side of the throughput benchmark measured. */
@@ -127,7 +129,8 @@ export function throughputResult(
 export async function sendThroughput(spec: BenchSpec): Promise<Push> {
   const push = new Push({ context: spec.context, linger: -1, ...spec.options });
   push.connect(spec.endpoint);
-  const payload = new Uint8Array(spec.size); // never changed, so one buffer serves every send
+  // Never changed, so one buffer (or string) serves every send.
+  const payload = spec.strings ? "x".repeat(spec.size) : new Uint8Array(spec.size);
   for (let i = 0; i < spec.count; i++) await push.send(payload);
   return push;
 }

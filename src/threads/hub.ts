@@ -2,7 +2,7 @@
  * The hub of a Context shared by several threads: it lives in the thread
  * that made the Context and is the one place that knows which thread has
  * bound which inproc name. It introduces a connecting thread to the binding
- * one and then steps aside: the connection's bytes never pass through it.
+ * one and then steps aside: the connection's messages never pass through it.
  *
  * @module
  */
@@ -84,7 +84,7 @@ export class Hub {
         if (this.#names.get(msg.name) === msg.thread) this.#names.delete(msg.name);
         return;
       case "connect": {
-        return this.#place({ conn: msg.conn, name: msg.name, from: msg.from });
+        return this.#place({ conn: msg.conn, name: msg.name, from: msg.from, hello: msg.hello });
       }
       case "decline": {
         const o = this.#offered.get(msg.conn);
@@ -112,7 +112,13 @@ export class Hub {
           this.onOfferStep?.("connecter gone", msg.conn);
           return this.#send(msg.from, { t: "gone", thread: msg.to });
         }
-        return this.#send(msg.to, { t: "ring", conn: msg.conn, from: msg.from, end: msg.end });
+        return this.#send(msg.to, {
+          t: "ring",
+          conn: msg.conn,
+          from: msg.from,
+          end: msg.end,
+          hello: msg.hello,
+        });
       case "adopt":
         return this.addPort(msg.thread, msg.port);
       case "gone":

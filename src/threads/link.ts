@@ -1,7 +1,7 @@
 /**
  * One thread's side of a shared Context: it asks the hub to bind names,
- * offers its connects to whichever thread binds them, and runs the ring
- * connections that result. When the binder turns out to be in this same
+ * offers its connects to whichever thread binds them, and keeps the ring
+ * pipes that result (threads/ring_pipe.ts). When the binder turns out to be in this same
  * thread, the two sockets' pipes are joined directly, with no ring.
  *
  * @module
@@ -10,9 +10,9 @@
 import { zmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import type { SocketCore } from "../socket_core.ts";
-import { createRings, RingStream } from "../transports/shared_ring.ts";
-import { type ToHub, type ToThread, transfers } from "./protocol.ts";
-import { serveBound, serveConnecting } from "./ring_connection.ts";
+import { createRings } from "../transports/shared_ring.ts";
+import { type Offer, type ToHub, type ToThread, transfers } from "./protocol.ts";
+import { helloOf, openBound, openConnecting, refuseRing, type RingLink } from "./ring_pipe.ts";
 import { randomId } from "../random_id.ts";
 
 /** A connect of this thread waiting for a binder. */
@@ -44,7 +44,7 @@ export interface LocalEndpoints {
  */
 export class ThreadLink {
   #joins = new Map<string, PendingJoin>();
-  #streams = new Map<string, { stream: RingStream; thread: string }>();
+  #links = new Map<string, { link: RingLink; thread: string }>();
   #binds = new Map<number, { resolve: () => void; reject: (e: Error) => void; name: string }>();
   #nextReq = 1;
   /** Called when the hub says the context was terminated. */
@@ -73,7 +73,13 @@ export class ThreadLink {
   connect(join: PendingJoin): void {
     const conn = randomId();
     this.#joins.set(conn, join);
-    this.toHub({ t: "connect", conn, name: join.name, from: this.thread });
+    this.toHub({
+      t: "connect",
+      conn,
+      name: join.name,
+      from: this.thread,
+      hello: helloOf(join.socket),
+    });
   }
 
   /**
@@ -103,9 +109,9 @@ export class ThreadLink {
   cancelAll(): void {
     for (const conn of this.#joins.keys()) this.toHub({ t: "cancel", conn });
     this.#joins.clear();
-    // Connections still in their handshake have no pipe for the sockets' termination to close.
-    for (const { stream } of [...this.#streams.values()]) stream.destroy();
-    this.#streams.clear();
+    // The sockets' termination closes their pipes; a link still opening has none yet.
+    for (const { link } of [...this.#links.values()]) link.destroy();
+    this.#links.clear();
   }
 
   /** One message from the hub. */
@@ -122,29 +128,27 @@ export class ThreadLink {
         );
       }
       case "offer":
-        return this.#onOffer(msg.conn, msg.name, msg.from);
+        return this.#onOffer(msg);
       case "ring": {
         const join = this.#joins.get(msg.conn);
         this.#joins.delete(msg.conn);
-        if (join === undefined) {
-          new RingStream(msg.end, "").destroy(); // withdrawn meanwhile: the binder's side closes too
-          return;
-        }
-        const stream = serveConnecting(
+        if (join === undefined) return refuseRing(msg.end); // withdrawn meanwhile: the binder's side ends too
+        const link = openConnecting(
           join.socket,
           join.near,
           `inproc://${join.name}`,
           msg.end,
+          msg.hello,
           join.lingerMs,
         );
-        this.#track(msg.conn, stream, msg.from);
+        this.#track(msg.conn, link, msg.from);
         return;
       }
       case "gone":
-        for (const [conn, s] of this.#streams) {
-          if (s.thread !== msg.thread) continue;
-          this.#streams.delete(conn);
-          s.stream.destroy();
+        for (const [conn, l] of this.#links) {
+          if (l.thread !== msg.thread) continue;
+          this.#links.delete(conn);
+          l.link.destroy();
         }
         return;
       case "terminate":
@@ -152,12 +156,13 @@ export class ThreadLink {
     }
   }
 
-  #onOffer(conn: string, name: string, from: string, retried = false): void {
+  #onOffer(offer: Offer, retried = false): void {
+    const { conn, name, from } = offer;
     const binder = this.endpoints.boundSocket(name);
     if (binder === undefined) {
       // The hub may run ahead of this thread's registry (a bind it granted is recorded here a few
       // microtasks later): look once more after them; still unbound, the hub finds another binder.
-      if (!retried) setTimeout(() => this.#onOffer(conn, name, from, true), 0);
+      if (!retried) setTimeout(() => this.#onOffer(offer, true), 0);
       else this.toHub({ t: "decline", conn });
       return;
     }
@@ -169,18 +174,18 @@ export class ThreadLink {
       return;
     }
     const [mine, theirs] = createRings();
-    const stream = serveBound(binder, `inproc://${name}`, mine);
-    this.#track(conn, stream, from);
-    const ring: ToHub = { t: "ring", conn, to: from, from: this.thread, end: theirs };
-    this.toHub(ring);
+    const link = openBound(binder, `inproc://${name}`, mine, offer.hello);
+    this.#track(conn, link, from);
+    // Both sides conflate if either does, as a pipe within one thread would.
+    const hello = { ...helloOf(binder), conflate: binder.conflate || offer.hello.conflate };
+    this.toHub({ t: "ring", conn, to: from, from: this.thread, end: theirs, hello });
   }
 
-  #track(conn: string, stream: RingStream, thread: string): void {
-    this.#streams.set(conn, { stream, thread });
-    const onClose = stream.onClose;
-    stream.onClose = (e) => {
-      this.#streams.delete(conn);
-      onClose(e);
+  #track(conn: string, link: RingLink, thread: string): void {
+    if (link.finished) return; // turned away at once
+    this.#links.set(conn, { link, thread });
+    link.onFinished = () => {
+      if (this.#links.get(conn)?.link === link) this.#links.delete(conn);
     };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The messages threads of one shared Context exchange about inproc
  * endpoints. Every thread talks to the hub, which lives in the thread that
- * made the Context and decides who has bound which name; the bytes of a
+ * made the Context and decides who has bound which name; the messages of a
  * connection then go directly between the two threads, over shared rings.
  *
  * @module
@@ -9,6 +9,7 @@
 
 import type { RingEnd } from "../transports/shared_ring.ts";
 import type { SharedNativeContext } from "../backend.ts";
+import type { Hello } from "./ring_pipe.ts";
 
 /** What a connecting socket tells the binder about itself before the handshake. */
 export interface Offer {
@@ -17,6 +18,8 @@ export interface Offer {
   name: string;
   /** The thread the connecting socket lives in. */
   from: string;
+  /** The connecting socket, as the binder must know it. */
+  hello: Hello;
 }
 
 /** From a thread to the hub. */
@@ -27,8 +30,8 @@ export type ToHub =
   | { t: "cancel"; conn: string }
   /** An offer reached a thread that no longer binds its name: the hub finds it another binder. */
   | { t: "decline"; conn: string }
-  /** The binder's half of the rings, for the connecting thread. */
-  | { t: "ring"; conn: string; to: string; from: string; end: RingEnd }
+  /** The binder's half of the rings, for the connecting thread, with the binding socket's hello. */
+  | { t: "ring"; conn: string; to: string; from: string; end: RingEnd; hello: Hello }
   /** A thread made a handle for another thread: here is that thread's port. */
   | { t: "adopt"; thread: string; port: MessagePort }
   | { t: "gone"; thread: string }
@@ -38,7 +41,7 @@ export type ToHub =
 export type ToThread =
   | { t: "bound"; req: number; error?: string }
   | ({ t: "offer" } & Offer)
-  | { t: "ring"; conn: string; from: string; end: RingEnd }
+  | { t: "ring"; conn: string; from: string; end: RingEnd; hello: Hello }
   | { t: "gone"; thread: string }
   | { t: "terminate" };
 

@@ -1,13 +1,16 @@
-/** Starting the peer Workers of the cross-thread tests (tests/threads/peer_worker.ts). */
+/** Starting the Workers of the cross-thread tests (tests/threads/peer_worker.ts by default). */
 import type { Context } from "../../mod.ts";
 import { startWorker } from "../../workers/mod.ts";
 import { within } from "../helpers/timeout.ts";
 
 const peer = new URL("./peer_worker.ts", import.meta.url);
 
-/** Starts a peer Worker playing `data.role`; `next()` resolves with its next report. */
-export function spawn(ctx: Context, data: Record<string, unknown>) {
-  const worker = startWorker(peer, { context: ctx, data });
+/**
+ * Starts a Worker (`module`, the peer Worker by default) playing `data.role`; `next()` resolves
+ * with its next report, `tell()` sends it a command.
+ */
+export function spawn(ctx: Context, data: Record<string, unknown>, module: URL = peer) {
+  const worker = startWorker(module, { context: ctx, data });
   const reports: unknown[] = [];
   const waiters: ((r: any) => void)[] = [];
   worker.onmessage = (e) => {
@@ -21,5 +24,5 @@ export function spawn(ctx: Context, data: Record<string, unknown>) {
       ms,
       what,
     );
-  return { worker, next };
+  return { worker, next, tell: (c: unknown) => worker.postMessage(c) };
 }
