@@ -39,11 +39,11 @@ export function open(path: string): SodiumFFI {
   return {
     path,
     version: v ? new ffi.CString(v).toString() : "?",
-    // Measured with bench/curve_crypto.ts (Bun 1.4, on 2 shared cores): opening through the FFI
-    // is faster at every size (1.3-1.4x at 1 B, 1.7-3.8x up to 1 KiB, 8.4x at 64 KiB); sealing
-    // only from 1 KiB (0.69-0.85x below 512 B, 0.71-1.06x at 512 B, 1.5x at 1 KiB, 3.7x at 64 KiB).
+    // Measured with bench/curve_crypto.ts (Bun 1.4, on 2 shared cores, two runs): below 1 KiB the
+    // FFI call is slower than the WebAssembly one (sealing 0.51-1.10x its rate, opening
+    // 0.42-1.13x); from 1 KiB it is faster: 1.3-1.5x at 1 KiB, 3.4-4.2x at 64 KiB.
     sealFrom: 1024,
-    openFrom: 0,
+    openFrom: 1024,
     boxAfternm: (out, outAt, input, inAt, length, nonce, key) =>
       s.crypto_box_easy_afternm(at(out, outAt), at(input, inAt), length, nonce, key),
     boxOpenAfternm: (out, input, inAt, length, nonce, key) =>

@@ -39,11 +39,12 @@ export function open(path: string): SodiumFFI {
   return {
     path,
     version: v === null ? "?" : Deno.UnsafePointerView.getCString(v),
-    // Measured with bench/curve_crypto.ts (Deno 2.9, on 2 shared cores): opening through the FFI
-    // is faster at every size (1.05-1.15x at 1 B, 1.4-2.7x up to 1 KiB, 8.6x at 64 KiB); sealing
-    // only from about 512 B (0.80-0.97x below, 1.04-1.10x at 512 B, 1.5x at 1 KiB, 3.6x at 64 KiB).
-    sealFrom: 512,
-    openFrom: 0,
+    // Measured with bench/curve_crypto.ts (Deno 2.9, on 2 shared cores, two runs): below 1 KiB
+    // the FFI call is not reliably faster than the WebAssembly one (sealing 0.56-1.46x its rate,
+    // opening 0.68-1.9x, spread by the shared machine); from 1 KiB it is: 1.4-1.7x at 1 KiB,
+    // 3.2-3.8x at 64 KiB.
+    sealFrom: 1024,
+    openFrom: 1024,
     boxAfternm: (out, outAt, input, inAt, length, nonce, key) =>
       s.crypto_box_easy_afternm(at(out, outAt), at(input, inAt), big(length), nonce, key),
     boxOpenAfternm: (out, input, inAt, length, nonce, key) =>
