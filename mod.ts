@@ -37,6 +37,7 @@ export { attachWebSocket, type WebSocketEndpoint } from "./src/ws_attach.ts";
 import "./src/mechanisms/curve_support.ts";
 export { z85Decode, z85Encode } from "./src/codec/z85.ts";
 export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/security/keys.ts";
+export { type CurveCryptoBackend, curveCryptoBackend } from "./src/security/crypto.ts";
 export type { CurveKey, SecurityMechanism, SecurityOptions } from "./src/security/options.ts";
 export {
   type AuthDecision,

@@ -6,7 +6,8 @@
 // either side. Median of REPEAT interleaved runs with min-max; ratios zmq-ts / libzmq, with the
 // issue's targets (throughput >= 0.5x, one-way latency <= 0.8x, every size) marked met or missed.
 // Writes bench/results/curve.md.
-// Usage: node bench/curve.mjs   (needs gcc and libzmq3-dev; CURVE_QUICK=1 for a short trial)
+// Usage: node bench/curve.mjs   (needs gcc and libzmq3-dev; CURVE_QUICK=1 for a short trial;
+// ZMQ_TS_SODIUM=wasm measures CURVE's WebAssembly path alone, as before the native one)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -108,6 +109,29 @@ const pkg = (() => {
     return "?";
   }
 })();
+/** Which library CURVE used on each runtime (curveCryptoBackend(), asked the way the bench runs). */
+function sealsWith() {
+  const program = `import { curveCryptoBackend } from "${root}mod.ts";
+console.log(JSON.stringify(await curveCryptoBackend()));`;
+  const ask = (cmd, args) => {
+    try {
+      return JSON.parse(execFileSync(cmd, args, { cwd: root, encoding: "utf8" }).trim());
+    } catch (e) {
+      return { name: "?", reason: e.message.split("\n")[0] };
+    }
+  };
+  const said = {
+    Deno: ask(bin("deno"), ["eval", program]),
+    Bun: ask(bin("bun"), ["-e", program]),
+  };
+  const words = (b) =>
+    b.name === "native"
+      ? `the system's libsodium through FFI (${b.library}) from 1 KiB, libsodium-wrappers 0.8.4 (WebAssembly) below`
+      : `libsodium-wrappers 0.8.4 (WebAssembly) alone: ${b.reason}`;
+  return said.Deno.name === said.Bun.name && said.Deno.library === said.Bun.library
+    ? words(said.Deno)
+    : `${words(said.Deno)} on Deno, ${words(said.Bun)} on Bun`;
+}
 lines.push(
   `Run ${new Date().toISOString()} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ` +
     `${
@@ -118,7 +142,7 @@ lines.push(
     }, ` +
     `Bun ${
       execFileSync(bin("bun"), ["--version"], { encoding: "utf8" }).trim()
-    }; zmq-ts seals with libsodium-wrappers 0.8.4 (WebAssembly). ` +
+    }; zmq-ts seals with ${sealsWith()}. ` +
     `Median of ${REPEAT} runs (min-max), interleaved. Throughput: a PUSH process (CURVE client) sends N messages to a PULL ` +
     `process (CURVE server, bound), which times from the first to the last (N = ${
       counts[1].toLocaleString("en")

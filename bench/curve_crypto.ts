@@ -6,18 +6,25 @@
  *   deno run -A bench/curve_crypto.ts      bun bench/curve_crypto.ts
  *
  * Prints ops/s per size for seal and open, and X25519 (a handshake's cost) per library, and the
- * same boxes through zmq-ts's own path (src/security/sodium.ts: libsodium's C exports, no
- * allocation per box).
+ * same boxes through zmq-ts's own paths: WebAssembly (src/security/sodium.ts: libsodium's C
+ * exports, no allocation per box) and native (src/security/sodium_native.ts: the system's
+ * libsodium through FFI, every size on it). The last columns set the native path's thresholds
+ * (sealFrom, openFrom in the FFI adapters): the sizes from which native is the faster.
  */
 
 import { x25519 } from "@noble/curves/ed25519.js";
 import { hsalsa, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import sodium from "libsodium-wrappers";
-import { crypto as ours } from "../src/security/sodium.ts";
+import { crypto as ours, sessionWithKey } from "../src/security/sodium.ts";
+import { DEFAULT_LIBSODIUM, openSodium } from "../src/security/sodium_ffi.ts";
+import { nativeCrypto } from "../src/security/sodium_native.ts";
 
 await sodium.ready;
+// Every size through the FFI (thresholds 0), to find where it wins.
+const ffi = await openSodium(DEFAULT_LIBSODIUM);
+const native = nativeCrypto({ ...ffi, sealFrom: 0, openFrom: 0 }, sessionWithKey);
 
-const SIZES = [1, 64, 1024, 65536];
+const SIZES = [1, 16, 64, 128, 256, 512, 1024, 65536];
 const runtime = "Bun" in globalThis ? "bun" : "deno";
 
 function timeIt(fn: () => void, minMs = 400): number {
@@ -74,23 +81,42 @@ for (const size of SIZES) {
     session.sealInto(out, 0, nonce, 0, payload);
   });
   const sealed = session.seal(plain, nonce);
-  const oursOpen = timeIt(() => session.open(sealed, nonce));
+  if (session.openFrame(sealed, 0, nonce) === undefined) throw new Error("wasm does not open");
+  const oursOpen = timeIt(() => session.openFrame(sealed, 0, nonce));
   session.destroy();
+  const fast = native.session(b.publicKey, a.secretKey);
+  const nativeSeal = timeIt(() => {
+    bump();
+    fast.sealInto(out, 0, nonce, 0, payload);
+  });
+  // Sealed again with the nonce as it is now (the loops above moved it): a box that fails to open
+  // costs about half as much, so each path must be timed opening good ones.
+  const resealed = fast.seal(plain, nonce);
+  if (fast.openFrame(resealed, 0, nonce) === undefined) throw new Error("native does not open");
+  const nativeOpen = timeIt(() => fast.openFrame(resealed, 0, nonce));
+  fast.destroy();
   rows.push(
     `| ${runtime} | ${size} B | ${fmt(nobleSeal)} | ${fmt(nobleOpen)} | ${fmt(sodiumSeal)} | ${
       fmt(sodiumOpen)
-    } | ${fmt(oursSeal)} | ${fmt(oursOpen)} |`,
+    } | ${fmt(oursSeal)} | ${fmt(oursOpen)} | ${fmt(nativeSeal)} | ${fmt(nativeOpen)} | ${
+      (nativeSeal / oursSeal).toFixed(2)
+    } | ${(nativeOpen / oursOpen).toFixed(2)} |`,
   );
 }
 const nobleDh = timeIt(() => x25519.getSharedSecret(a.secretKey, b.publicKey), 300);
 const sodiumDh = timeIt(() => sodium.crypto_scalarmult(a.secretKey, b.publicKey), 300);
+const nativeDh = timeIt(() => native.session(b.publicKey, a.secretKey).destroy(), 300);
 
 console.log(
-  "| runtime | payload | noble seal/s | noble open/s | sodium seal/s | sodium open/s | zmq-ts seal/s | zmq-ts open/s |",
+  "| runtime | payload | noble seal/s | noble open/s | sodium seal/s | sodium open/s | zmq-ts wasm seal/s | zmq-ts wasm open/s | zmq-ts native seal/s | zmq-ts native open/s | native/wasm seal | native/wasm open |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) console.log(r);
-console.log(`| ${runtime} | X25519 | ${fmt(nobleDh)} | | ${fmt(sodiumDh)} | | | |`);
+console.log(
+  `| ${runtime} | X25519 | ${fmt(nobleDh)} | | ${fmt(sodiumDh)} | | | | ${
+    fmt(nativeDh)
+  } (beforenm) | | | |`,
+);
 
 function fmt(n: number): string {
   return n >= 1e6

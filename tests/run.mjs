@@ -1,5 +1,6 @@
-// Runs the whole suite under Deno and then Bun (the same test files), streams
-// their output, and ends with one line summing both: `N passed, N failed, N skipped`.
+// Runs the whole suite under Deno and then Bun (the same test files), then CURVE's tests again on
+// both with CURVE's WebAssembly path forced, streams their output, and ends with one line summing
+// all: `N passed, N failed, N skipped`.
 // Exit code 1 if anything failed or a runner could not run. Bun's 60 s test timeout
 // comes from bunfig.toml's preload, as for a bare `bun test`.
 import { spawn } from "node:child_process";
@@ -14,20 +15,43 @@ const bin = (name) =>
 const args = process.argv.slice(2); // optional test paths
 const paths = args.length > 0 ? args : ["tests/"];
 
-const runners = [
-  { name: "deno", cmd: bin("deno"), argv: ["test", "--allow-all", ...paths] },
+const forRuntimes = (paths, env = {}, tag = "") => [
   {
-    name: "bun",
+    name: `deno${tag}`,
+    kind: "deno",
+    cmd: bin("deno"),
+    argv: ["test", "--allow-all", ...paths],
+    env,
+  },
+  {
+    name: `bun${tag}`,
+    kind: "bun",
     cmd: bin("bun"),
     argv: ["test", ...paths.map((p) => (p.startsWith(".") || p.startsWith("/") ? p : `./${p}`))],
+    env,
   },
+];
+// CURVE seals with the system's libsodium when it can (src/security/sodium_native.ts): the whole
+// suite then runs CURVE's tests once more with the WebAssembly build forced, so both paths stay
+// tested (tests/security/native_sodium_test.ts checks which one each run used).
+const CURVE_TESTS = [
+  "tests/security/",
+  "tests/interop/security_test.ts",
+  "tests/interop/curve_tamper_test.ts",
+  "tests/backends/security_backends_test.ts",
+];
+const runners = [
+  ...forRuntimes(paths),
+  ...(args.length > 0
+    ? []
+    : forRuntimes(CURVE_TESTS, { ZMQ_TS_SODIUM: "wasm" }, " (CURVE in WebAssembly)")),
 ];
 
 // deno: "ok | 12 passed | 0 failed | 3 ignored" (the last part only when some were skipped);
 // bun: " 12 pass", " 3 skip", " 0 fail" on lines of their own.
-function count(name, text) {
+function count(kind, text) {
   const plain = text.replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), "");
-  if (name === "deno") {
+  if (kind === "deno") {
     const summary = /\|\s*(\d+) passed[^|]*\|\s*(\d+) failed(?:\s*\|\s*(\d+) ignored)?/g;
     const m = [...plain.matchAll(summary)].pop();
     return m ? { passed: +m[1], failed: +m[2], skipped: +(m[3] ?? 0) } : undefined;
@@ -46,12 +70,12 @@ const { FORCE_COLOR: _, ...env } = {
   PATH: `${root}node_modules/.bin${delimiter}${process.env.PATH ?? ""}`,
 };
 
-function run({ name, cmd, argv }) {
+function run({ name, kind, cmd, argv, env: extra }) {
   return new Promise((resolve) => {
     console.log(`\n=== ${name} ${argv.join(" ")}`);
     const child = spawn(cmd, argv, {
       cwd: root,
-      env,
+      env: { ...env, ...extra },
     });
     let text = "";
     const keep = (chunk, to) => {
@@ -61,7 +85,7 @@ function run({ name, cmd, argv }) {
     child.stdout.on("data", (c) => keep(c, process.stdout));
     child.stderr.on("data", (c) => keep(c, process.stderr));
     child.on("error", (e) => resolve({ name, code: 1, counts: undefined, error: e }));
-    child.on("close", (code) => resolve({ name, code, counts: count(name, text) }));
+    child.on("close", (code) => resolve({ name, code, counts: count(kind, text) }));
   });
 }
 

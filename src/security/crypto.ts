@@ -60,13 +60,35 @@ export interface CurveCrypto {
   session(peerPublic: Uint8Array, ourSecret: Uint8Array): SessionBox;
 }
 
+/** Which library seals CURVE's boxes in this process, and why: see {@link curveCryptoBackend}. */
+export interface CurveCryptoBackend {
+  /**
+   * "native": the system's libsodium through FFI (with the WebAssembly build for the small boxes
+   * where its call is cheaper); "wasm": libsodium-wrappers' WebAssembly build alone.
+   */
+  name: "native" | "wasm";
+  /** The native library's path and version, when it is used. */
+  library?: string;
+  /** Why the WebAssembly build alone is used (forced, no FFI permission, no library...). */
+  reason?: string;
+}
+
 let loading: Promise<CurveCrypto> | undefined;
 let loaded: CurveCrypto | undefined;
+let backend: CurveCryptoBackend | undefined;
 
-/** Loads the library once; later calls share the first load. */
+/**
+ * Loads the library once; later calls share the first load. The WebAssembly build always (the
+ * fallback, and the cheaper call for small boxes on some runtimes), then the native one unless
+ * `ZMQ_TS_SODIUM=wasm`; `ZMQ_TS_SODIUM=native` makes a missing native library an error.
+ */
 export function loadCurveCrypto(): Promise<CurveCrypto> {
   loading ??= import("./sodium.ts").then(
-    (m) => (loaded = m.crypto),
+    async (wasm) => {
+      const chosen = await withNative(wasm.crypto, wasm.sessionWithKey);
+      backend = chosen.backend;
+      return (loaded = chosen.crypto);
+    },
     (e) => {
       loading = undefined; // a later attempt may succeed (e.g. once the package is installed)
       throw new Error(
@@ -80,7 +102,48 @@ export function loadCurveCrypto(): Promise<CurveCrypto> {
   return loading;
 }
 
+/** The native path over `wasm` if the system's libsodium can be opened, else `wasm` alone. */
+async function withNative(
+  wasm: CurveCrypto,
+  sessionWithKey: (key: Uint8Array) => SessionBox,
+): Promise<{ crypto: CurveCrypto; backend: CurveCryptoBackend }> {
+  const { DEFAULT_LIBSODIUM, openSodium, readEnv } = await import("./sodium_ffi.ts");
+  const want = readEnv("ZMQ_TS_SODIUM");
+  if (want === "wasm") {
+    return { crypto: wasm, backend: { name: "wasm", reason: "forced by ZMQ_TS_SODIUM=wasm" } };
+  }
+  const path = readEnv("ZMQ_TS_LIBSODIUM") ?? DEFAULT_LIBSODIUM;
+  try {
+    const ffi = await openSodium(path);
+    const { nativeCrypto } = await import("./sodium_native.ts");
+    return {
+      crypto: nativeCrypto(ffi, sessionWithKey),
+      backend: { name: "native", library: `${ffi.path} (libsodium ${ffi.version})` },
+    };
+  } catch (e) {
+    const reason = `the system's libsodium (${path}) is not usable: ${(e as Error).message}`;
+    if (want === "native") throw new Error(`ZMQ_TS_SODIUM=native, but ${reason}`, { cause: e });
+    return { crypto: wasm, backend: { name: "wasm", reason } };
+  }
+}
+
 /** The library if it is loaded already (so a handshake need not wait a turn for it). */
 export function curveCryptoNow(): CurveCrypto | undefined {
   return loaded;
+}
+
+/**
+ * Which library seals CURVE's boxes in this process (chosen once, by the first CURVE use) and,
+ * when it is the WebAssembly build alone, why. Loads the library if nothing has yet.
+ *
+ * @example
+ * ```ts
+ * import { curveCryptoBackend } from "@zmq-ts/zmq";
+ * const { name, reason } = await curveCryptoBackend();
+ * if (name === "wasm") console.debug(`CURVE in WebAssembly: ${reason}`);
+ * ```
+ */
+export async function curveCryptoBackend(): Promise<CurveCryptoBackend> {
+  await loadCurveCrypto();
+  return { ...backend! };
 }

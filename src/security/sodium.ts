@@ -213,9 +213,15 @@ function publicKey(secretKey: Uint8Array): Uint8Array {
 class Session implements SessionBox {
   #key: number;
 
-  constructor(peerPublic: Uint8Array, ourSecret: Uint8Array) {
+  /** `peerPublic` and `ourSecret`, or a key precomputed already (by the native path). */
+  constructor(peerPublic: Uint8Array, ourSecret?: Uint8Array) {
     const key = raw._malloc(32);
     if (key === 0) throw new RangeError("libsodium cannot allocate a session key");
+    if (ourSecret === undefined) {
+      raw.HEAPU8.set(peerPublic, key);
+      this.#key = key;
+      return;
+    }
     const heap = room(0, 0);
     heap.set(peerPublic, scratch + KEY_A);
     heap.set(ourSecret, scratch + KEY_B);
@@ -314,3 +320,11 @@ export const crypto: CurveCrypto = {
   secretboxOpen,
   session: (peerPublic, ourSecret) => new Session(peerPublic, ourSecret),
 };
+
+/**
+ * A session over a key precomputed elsewhere (crypto_box_beforenm's 32 bytes, copied into
+ * libsodium's memory): the native path's small boxes, where WebAssembly is the faster call.
+ */
+export function sessionWithKey(key: Uint8Array): SessionBox {
+  return new Session(key);
+}

@@ -42,7 +42,7 @@ test("mod.ts statically imports only our own files and node: built-ins", () => {
   assert.ok(![...graph.keys()].some((f) => f.endsWith("sodium.ts")), "sodium.ts is never static");
 });
 
-test("browser.ts reaches neither CURVE nor its library, even through import() (the browser bundle leaves them out)", () => {
+test("browser.ts reaches neither CURVE nor its libraries (WebAssembly, FFI), even through import() (the browser bundle leaves them out)", () => {
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
@@ -58,6 +58,10 @@ test("browser.ts reaches neither CURVE nor its library, even through import() (t
   for (
     const kept of [
       "src/security/sodium.ts",
+      "src/security/sodium_native.ts",
+      "src/security/sodium_ffi.ts",
+      "src/security/sodium_ffi_deno.ts",
+      "src/security/sodium_ffi_bun.ts",
       "src/mechanisms/curve_client.ts",
       "src/mechanisms/curve_support.ts",
     ]
