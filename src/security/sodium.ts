@@ -242,6 +242,8 @@ class Session implements SessionBox {
     payload: Uint8Array,
   ): number {
     const plain = 1 + payload.length;
+    // The short copy below writes byte by byte, which would drop what falls past the end.
+    if (at + plain + MAC > out.length) throw new RangeError("no room for the CURVE box");
     let heap = room(plain, plain + MAC);
     const m = scratch + DATA_AT;
     const c = m + plain;

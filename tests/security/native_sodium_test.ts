@@ -208,3 +208,19 @@ test("this process uses the path ZMQ_TS_SODIUM asks for (the suite runs once eac
   const want = readEnv("ZMQ_TS_SODIUM");
   assert.equal(used.name, want === "wasm" || !hasLibsodium ? "wasm" : "native");
 });
+
+test("the WebAssembly session refuses a box that would not fit, at any size, writing nothing", () => {
+  const s = wasm.session(b.publicKey, a.secretKey);
+  try {
+    for (const size of [4, 100]) {
+      const out = new Uint8Array(size + 16); // one byte short: MAC + flags + payload
+      assert.throws(
+        () => s.sealInto(out, 0, new Uint8Array(24), 0, new Uint8Array(size)),
+        RangeError,
+      );
+      assert.ok(out.every((x) => x === 0), `nothing written for a ${size}-byte payload`);
+    }
+  } finally {
+    s.destroy();
+  }
+});
