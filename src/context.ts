@@ -16,7 +16,7 @@ import type { StreamTransport } from "./transports/stream.ts";
 import { runtimeTransport } from "./transports/runtime.ts";
 import { Hub } from "./threads/hub.ts";
 import { postToHub, ThreadLink } from "./threads/link.ts";
-import type { ContextHandle, ToThread } from "./threads/protocol.ts";
+import { announcedBinding, type ContextHandle, type ToThread } from "./threads/protocol.ts";
 import type { Backend, NativeContext } from "./backend.ts";
 import {
   contextDefaults,
@@ -133,7 +133,12 @@ export class Context {
       return ctx;
     }
     const port = handle.port!;
-    const link = new ThreadLink(handle.thread, postToHub(port), ctx.inproc);
+    const link = new ThreadLink(
+      handle.thread,
+      postToHub(port),
+      ctx.inproc,
+      handle.announced ?? announcedBinding(),
+    );
     // Not unref'd: on Bun that would let the Worker exit while its sockets wait.
     port.onmessage = (e: MessageEvent<ToThread>) => link.handle(e.data);
     ctx.#hubPort = port;
@@ -167,7 +172,7 @@ export class Context {
     const { port1, port2 } = new MessageChannel();
     if (this.#hub !== undefined) this.#hub.addPort(thread, port1);
     else link.toHub({ t: "adopt", thread, port: port1 });
-    return { id: this.id, thread, port: port2 };
+    return { id: this.id, thread, port: port2, announced: link.announced };
   }
 
   /** @internal The hub, in the thread whose context was shared first (tests watch it). */
@@ -188,6 +193,7 @@ export class Context {
       randomId(),
       (m) => queueMicrotask(() => hub.handle(m)),
       this.inproc,
+      hub.announced,
     );
     hub.addThread(link.thread, (m) => queueMicrotask(() => link.handle(m)));
     this.#join(link);

@@ -65,6 +65,14 @@ export class InprocRegistry implements LocalEndpoints {
     return this.#bound.get(name);
   }
 
+  /**
+   * The serial of another thread's bind of `name`, for the one name every thread is told of (the
+   * ZAP handler's; threads/protocol.ts); undefined if none, or the context is not shared.
+   */
+  boundElsewhere(name: string): number | undefined {
+    return this.#link?.boundElsewhere(name);
+  }
+
   /** Hands a waiting connect's far pipe to the binder. */
   joinDirect(p: PendingConnect, binder: SocketCore): void {
     p.far.peer = { ...p.far.peer, socketType: p.socket.type };

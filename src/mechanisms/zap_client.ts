@@ -19,8 +19,13 @@
  * one handshake at a time and with handlers that answer in order (a REP, a ROUTER looping over its
  * requests, the Authenticator).
  *
- * The handler is looked for in the socket's own thread (a shared context's other threads are not
- * asked): a handler must be bound in the thread whose sockets it judges.
+ * The handler may be bound in any thread of a shared context, as libzmq's context is one per
+ * process: one bound in the socket's own thread is found in its registry, one bound in another
+ * thread through the binding the hub publishes to every thread the moment it grants it
+ * (threads/protocol.ts, `AnnouncedBinding`); the DEALER then reaches it as any cross-thread inproc
+ * connect does. A handler unbound in another thread is seen as gone once the hub has heard of it;
+ * until then a request is sent to it and gets no reply, as one sent to a local handler that closed
+ * meanwhile: that handshake ends at its timer.
  *
  * @module
  */
@@ -52,7 +57,11 @@ export interface ZapLine extends AsyncIterable<Uint8Array[]> {
  * that this file (below the engine) imports no socket class.
  */
 export interface ZapContext {
-  readonly endpoints: { boundSocket(name: string): SocketCore | undefined };
+  readonly endpoints: {
+    boundSocket(name: string): SocketCore | undefined;
+    /** The serial of a bind of `name` in another thread of the context, if any. */
+    boundElsewhere(name: string): number | undefined;
+  };
   dealer(
     options: { sendHighWaterMark: number; receiveHighWaterMark: number; linger: number },
   ): ZapLine;
@@ -67,8 +76,8 @@ interface Waiting {
 class ZapClient {
   #context: ZapContext;
   #dealer: ZapLine | undefined;
-  /** The handler the dealer is connected to: a new bind needs a new connection. */
-  #handler: SocketCore | undefined;
+  /** The handler the dealer is connected to (a socket here, a bind's serial elsewhere): a new bind needs a new connection. */
+  #handler: SocketCore | number | undefined;
   #waiting = new Map<string, Waiting>();
   #next = 1;
 
@@ -77,8 +86,14 @@ class ZapClient {
   }
 
   available(): boolean {
-    const h = this.#context.endpoints.boundSocket(ZAP_NAME);
-    return h !== undefined && !h.closed;
+    return this.#bound() !== undefined;
+  }
+
+  /** The handler bound now: a socket of this thread, or the serial of another thread's bind. */
+  #bound(): SocketCore | number | undefined {
+    const here = this.#context.endpoints.boundSocket(ZAP_NAME);
+    if (here !== undefined && !here.closed) return here;
+    return this.#context.endpoints.boundElsewhere(ZAP_NAME);
   }
 
   /** Sends a request; `ids` collects its id, so that the asker can forget it. */
@@ -101,7 +116,7 @@ class ZapClient {
 
   /** The dealer, connected to the handler bound now. */
   #connected(): ZapLine {
-    const handler = this.#context.endpoints.boundSocket(ZAP_NAME);
+    const handler = this.#bound();
     if (this.#dealer !== undefined && !this.#dealer.closed && handler === this.#handler) {
       return this.#dealer;
     }

@@ -4,11 +4,14 @@
  * bound which inproc name. It introduces a connecting thread to the binding
  * one and then steps aside: the connection's messages never pass through it.
  *
+ * The binder of one name, the ZAP handler's, is also published to every thread, in shared memory
+ * (protocol.ts, `AnnouncedBinding`): a handler bound in any thread judges every thread's sockets.
+ *
  * @module
  */
 
-import type { Offer, ToHub, ToThread } from "./protocol.ts";
-import { transfers } from "./protocol.ts";
+import type { AnnouncedBinding, Offer, ToHub, ToThread } from "./protocol.ts";
+import { ANNOUNCED_NAME, announcedBinding, transfers } from "./protocol.ts";
 
 /** Delivers a message to one thread. */
 export type Deliver = (msg: ToThread) => void;
@@ -42,6 +45,9 @@ export class Hub {
   #waiting = new Map<string, Offer[]>();
   /** Offers sent to a binder and not yet answered by rings (or a decline): requeued if it goes. */
   #offered = new Map<string, { offer: Offer; to: string }>();
+  /** Who binds the ZAP handler's name, read by every thread (handed over in each ContextHandle). */
+  readonly announced: AnnouncedBinding = announcedBinding();
+  #announcedSerial = 0;
   /** @internal Told each step an offer takes: lets tests see that the race they set up happened. */
   onOfferStep: ((step: OfferStep, conn: string) => void) | undefined;
 
@@ -74,14 +80,18 @@ export class Hub {
           return;
         }
         this.#names.set(msg.name, msg.thread);
-        this.#send(msg.thread, { t: "bound", req: msg.req });
+        if (msg.name === ANNOUNCED_NAME) {
+          const serial = ++this.#announcedSerial;
+          Atomics.store(this.announced, 0, serial); // seen by every thread from now on
+          this.#send(msg.thread, { t: "bound", req: msg.req, serial });
+        } else this.#send(msg.thread, { t: "bound", req: msg.req });
         const offers = this.#waiting.get(msg.name) ?? [];
         this.#waiting.delete(msg.name);
         for (const o of offers) this.#offerTo(msg.thread, o);
         return;
       }
       case "unbind":
-        if (this.#names.get(msg.name) === msg.thread) this.#names.delete(msg.name);
+        if (this.#names.get(msg.name) === msg.thread) this.#release(msg.name);
         return;
       case "connect": {
         return this.#place({ conn: msg.conn, name: msg.name, from: msg.from, hello: msg.hello });
@@ -138,7 +148,7 @@ export class Hub {
       port.onmessage = null;
       port.close();
     }
-    for (const [name, holder] of this.#names) if (holder === thread) this.#names.delete(name);
+    for (const [name, holder] of this.#names) if (holder === thread) this.#release(name);
     for (const [name, list] of this.#waiting) {
       const rest = list.filter((o) => o.from !== thread);
       if (rest.length === 0) this.#waiting.delete(name);
@@ -154,6 +164,12 @@ export class Hub {
         this.#place(o.offer);
       }
     }
+  }
+
+  /** Nobody binds `name` any more. */
+  #release(name: string): void {
+    this.#names.delete(name);
+    if (name === ANNOUNCED_NAME) Atomics.store(this.announced, 0, 0);
   }
 
   /** Sends a connect to the binder of its name, or keeps it until one binds. */

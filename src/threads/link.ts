@@ -11,7 +11,14 @@ import { zmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import type { SocketCore } from "../socket_core.ts";
 import { createRings } from "../transports/shared_ring.ts";
-import { type Offer, type ToHub, type ToThread, transfers } from "./protocol.ts";
+import {
+  ANNOUNCED_NAME,
+  type AnnouncedBinding,
+  type Offer,
+  type ToHub,
+  type ToThread,
+  transfers,
+} from "./protocol.ts";
 import { helloOf, openBound, openConnecting, refuseRing, type RingLink } from "./ring_pipe.ts";
 import { randomId } from "../random_id.ts";
 
@@ -38,7 +45,7 @@ export interface LocalEndpoints {
 /**
  * @example
  * ```ts
- * const link = new ThreadLink("worker-1", (msg) => port.postMessage(msg), endpoints);
+ * const link = new ThreadLink("worker-1", (msg) => port.postMessage(msg), endpoints, announced);
  * await link.bind("jobs");
  * ```
  */
@@ -47,6 +54,8 @@ export class ThreadLink {
   #links = new Map<string, { link: RingLink; thread: string }>();
   #binds = new Map<number, { resolve: () => void; reject: (e: Error) => void; name: string }>();
   #nextReq = 1;
+  /** The serial of this thread's latest bind of the announced name (0: none yet). */
+  #ownSerial = 0;
   /** Called when the hub says the context was terminated. */
   onTerminate: () => void = () => {};
 
@@ -54,7 +63,20 @@ export class ThreadLink {
     readonly thread: string,
     readonly toHub: (msg: ToHub) => void,
     readonly endpoints: LocalEndpoints,
+    /** Who binds the ZAP handler's name, shared with the hub and every thread. */
+    readonly announced: AnnouncedBinding,
   ) {}
+
+  /**
+   * For the announced name (the ZAP handler's): the serial of the bind another thread holds, as
+   * the hub granted it, or undefined. This thread's own bind is left out, so that a handler that
+   * unbinds here is gone here at once, before the hub hears of it.
+   */
+  boundElsewhere(name: string): number | undefined {
+    if (name !== ANNOUNCED_NAME) return undefined;
+    const serial = Atomics.load(this.announced, 0);
+    return serial === 0 || serial === this.#ownSerial ? undefined : serial;
+  }
 
   /** Claims `name` for this thread across the context; rejects with EADDRINUSE if another thread has it. */
   bind(name: string): Promise<void> {
@@ -121,6 +143,7 @@ export class ThreadLink {
         const b = this.#binds.get(msg.req);
         this.#binds.delete(msg.req);
         if (b === undefined) return;
+        if (msg.serial !== undefined) this.#ownSerial = msg.serial;
         if (msg.error === undefined) return b.resolve();
         const address = `inproc://${b.name}`;
         return b.reject(

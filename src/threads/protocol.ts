@@ -11,6 +11,29 @@ import type { RingEnd } from "../transports/shared_ring.ts";
 import type { SharedNativeContext } from "../backend.ts";
 import type { Hello } from "./ring_pipe.ts";
 
+/**
+ * The one name whose binder every thread must know at once: the ZAP handler's (RFC 27). A handler
+ * bound in any thread judges the sockets of every thread, as libzmq's per-process context does,
+ * and a mechanism asks whether one is bound synchronously, in the middle of a handshake.
+ */
+export const ANNOUNCED_NAME = "zeromq.zap.01";
+
+/**
+ * Who binds {@link ANNOUNCED_NAME}, shared by every thread of a context: the hub stores there the
+ * serial of the bind it granted (1, 2, 3 ... one per bind), or 0 while nobody binds it. Shared
+ * memory, not a message, so that a thread sees a grant the moment the hub makes it: before the
+ * binder's bind() resolves, so before anything its program does next.
+ */
+export type AnnouncedBinding = Int32Array;
+
+/** Makes the shared cell of {@link AnnouncedBinding} (the hub does, once per context). */
+export function announcedBinding(): AnnouncedBinding {
+  // A web page that is not cross-origin isolated has no SharedArrayBuffer (nor rings to carry a
+  // cross-thread connect): the cell is then this thread's alone, and making a handle still works.
+  const shared = typeof SharedArrayBuffer === "function";
+  return new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
+}
+
 /** What a connecting socket tells the binder about itself before the handshake. */
 export interface Offer {
   /** A connection id, unique in the process. */
@@ -39,7 +62,8 @@ export type ToHub =
 
 /** From the hub to a thread. */
 export type ToThread =
-  | { t: "bound"; req: number; error?: string }
+  /** A bind's answer; `serial` for a grant of {@link ANNOUNCED_NAME} (see {@link AnnouncedBinding}). */
+  | { t: "bound"; req: number; error?: string; serial?: number }
   | ({ t: "offer" } & Offer)
   | { t: "ring"; conn: string; from: string; end: RingEnd; hello: Hello }
   | { t: "gone"; thread: string }
@@ -63,6 +87,11 @@ export interface ContextHandle {
   thread: string;
   /** Its line to the hub (none for a backend's context). */
   port: MessagePort | undefined;
+  /**
+   * Who binds the ZAP handler's name: one Int32 in shared memory, the same for every thread
+   * (none for a backend's context).
+   */
+  announced?: Int32Array;
   /** A backend's context (libzmq), shared by address instead of through a hub. */
   native?: SharedNativeContext;
 }
