@@ -340,7 +340,9 @@ export class RingWriter {
       const released = Atomics.load(h, RELEASED);
       // Twice the message: room for it wherever the wrap falls (need is at most half the ring).
       const short = ((this.#tail - released) | 0) + 2 * need - size;
-      wakeReleased = (released + Math.max(short, size / 4)) | 0;
+      // Never more than the ring holds: a reader that empties it must ring, whatever the target.
+      const held = (this.#tail - released) | 0;
+      wakeReleased = (released + Math.min(Math.max(short, size / 4), held)) | 0;
     }
     Atomics.store(h, WAKE_RELEASED, wakeReleased);
     Atomics.store(h, WRITER_WAITING, 1);
