@@ -14,7 +14,14 @@ const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 /** Runs the fixture in `mode`; resolves with its exit code and output, failing after `ms`. */
 async function run(mode: string, ms = 10000): Promise<{ code: number | null; out: string }> {
   const args = [...(isBun ? [] : ["run", "-A"]), "tests/compat/fixtures/liveness.ts", mode];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  // Not under `deno test --coverage`'s collector (DENO_COVERAGE_DIR is inherited): it keeps a
+  // Worker's isolate alive after its last task, so no Worker could be seen ending by itself.
+  const { DENO_COVERAGE_DIR: _collector, ...env } = process.env;
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   child.stdout!.on("data", (c) => (out += c));
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
