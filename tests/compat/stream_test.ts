@@ -8,7 +8,7 @@ import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Context, Stream } from "../../mod.ts";
 import { LibzmqPeer } from "../helpers/libzmq.ts";
-import { within } from "../helpers/timeout.ts";
+import { until, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const port = (endpoint: string) => Number(endpoint.split(":").pop());
@@ -154,6 +154,43 @@ test("STREAM refuses other transports and needs a routing id frame", async () =>
     assert.throws(() => s.connect("inproc://x"), { code: "EPROTONOSUPPORT" });
     await assert.rejects(s.send("no id"), { code: "EINVAL" });
     await assert.rejects(s.send(["unknown", "x"]), { code: "EHOSTUNREACH" });
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("STREAM sends to a client that does not read wait at the send HWM, and none is lost", async () => {
+  const ctx = new Context();
+  try {
+    const server = new Stream({ context: ctx, sendHighWaterMark: 2 });
+    await server.bind("tcp://127.0.0.1:*");
+    const client = connect(port(server.lastEndpoint!), "127.0.0.1");
+    const chunks: Uint8Array[] = [];
+    let got = 0;
+    client.on("data", (d: Uint8Array) => (chunks.push(d), got += d.length));
+    client.pause();
+    const [id] = await within(server.receive(), 5000, "the connect notice");
+    // Far more than the socket buffers hold: the connection's back-pressure must reach send().
+    const replySize = 32 << 20;
+    const frame = 256 << 10;
+    const sending = (async () => { // one send at a time, as zeromq.js allows
+      for (let at = 0; at < replySize; at += frame) {
+        await server.send([id!, new Uint8Array(frame).fill((at / frame) % 251)]);
+      }
+    })();
+    await until(() => !server.writable, 10000, "the sends to wait for the client");
+    assert.ok(got < replySize);
+    client.resume();
+    await within(sending, 20000, "every send");
+    await until(() => got >= replySize, 20000, "the whole reply");
+    assert.equal(got, replySize);
+    let at = 0;
+    for (const c of chunks) {
+      for (let i = 0; i < c.length; i++, at++) {
+        if (c[i] !== Math.floor(at / frame) % 251) assert.fail(`reply byte ${at} is wrong`);
+      }
+    }
+    client.destroy();
   } finally {
     ctx.terminate();
   }
