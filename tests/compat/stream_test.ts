@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Context, Stream } from "../../mod.ts";
+import { attachWebSocket, Context, Stream } from "../../mod.ts";
 import { LibzmqPeer } from "../helpers/libzmq.ts";
 import { until, within } from "../helpers/timeout.ts";
 
@@ -152,6 +152,8 @@ test("STREAM refuses other transports and needs a routing id frame", async () =>
     const s = new Stream({ context: ctx });
     await assert.rejects(s.bind("ipc:///tmp/zmq-ts-stream"), { code: "EPROTONOSUPPORT" });
     assert.throws(() => s.connect("inproc://x"), { code: "EPROTONOSUPPORT" });
+    // Nor is it served on the application's HTTP server: ZWS carries ZMTP frames, not raw bytes.
+    await assert.rejects(attachWebSocket(s, "/raw"), { code: "EPROTONOSUPPORT" });
     await assert.rejects(s.send("no id"), { code: "EINVAL" });
     await assert.rejects(s.send(["unknown", "x"]), { code: "EHOSTUNREACH" });
   } finally {
