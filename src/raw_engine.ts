@@ -31,6 +31,11 @@ export class RawEngine {
   #flushing = false;
   #closing = false;
   /**
+   * The stream refused a write (its buffer is past its mark): nothing more is written until it
+   * drains, so the pipe fills and send() waits at the HWM instead of the stream growing unbounded.
+   */
+  #writeBlocked = false;
+  /**
    * Bytes that came before the peer was attached: a stream may deliver some first (the target's
    * first bytes in the read that carried a SOCKS proxy's reply).
    */
@@ -40,7 +45,10 @@ export class RawEngine {
     this.#stream = stream;
     this.#host = host;
     stream.onData = (bytes) => this.#onData(bytes);
-    stream.onDrain = () => this.#flush();
+    stream.onDrain = () => {
+      this.#writeBlocked = false;
+      this.#flush();
+    };
     stream.onClose = (error) => this.#end({ kind: "closed", error, wasReady: this.ready });
     // The connection is all the handshake there is: attach once the caller holds this engine.
     // Bytes a stream delivers before then (in a microtask of its own) wait in #early.
@@ -101,7 +109,7 @@ export class RawEngine {
   /** Writes queued messages as their bytes; an empty message closes the connection. */
   #flush(): void {
     const pipe = this.#pipe;
-    if (pipe === undefined || this.#ended || this.#flushing) return;
+    if (pipe === undefined || this.#ended || this.#flushing || this.#writeBlocked) return;
     this.#flushing = true;
     try {
       let msg: Message | undefined;
@@ -114,7 +122,10 @@ export class RawEngine {
         this.#stream.keepAlive(true);
         let open = true;
         for (const f of msg) if (f.length > 0) open = this.#stream.write(f);
-        if (!open) return; // the stream's drain calls flush again
+        if (!open) {
+          this.#writeBlocked = true; // the stream's drain calls flush again
+          return;
+        }
       }
       if (this.#closing) this.#stream.end();
       else this.#stream.keepAlive(false);

@@ -109,8 +109,9 @@ export async function socksConnect(
     let buf = new Uint8Array(0);
     let chosen = false;
     const fail = (why: string) => {
-      stream.destroy();
+      // Rejected first: destroying reports a close, whose plainer error would otherwise win.
       reject(new Error(`SOCKS5 proxy ${proxy}: ${why}`));
+      stream.destroy();
     };
     if (timeoutMs > 0) {
       timer = backgroundTimeout(() => fail(`no answer in ${timeoutMs} ms`), timeoutMs);

@@ -29,23 +29,13 @@ export function streamAddress(
     case "ipc":
       return { transport: "ipc", path: ep.path };
     case "ws":
-      if (core.type === "STREAM") {
-        // ZWS carries ZMTP frames; a STREAM socket's raw engine writes bare bytes.
-        throw zmqError(
-          "EPROTONOSUPPORT",
-          `a STREAM socket cannot use ${ep.address}: raw tcp only`,
-          {
-            address: ep.address,
-          },
-        );
-      }
       return {
         transport: "ws",
         secure: ep.secure,
         host,
         port: ep.port,
         path: ep.path,
-        settings: wsSettings(core, refused),
+        settings: wsSettings(core, ep.address, refused),
       };
   }
 }
@@ -54,7 +44,17 @@ export function streamAddress(
  * What a ws endpoint is told of its socket. The mechanism (the socket's, from its security
  * options when the endpoint is made) picks the subprotocols offered or accepted.
  */
-export function wsSettings(core: SocketCore, refused?: (error: Error) => void): WsSettings {
+export function wsSettings(
+  core: SocketCore,
+  address: string,
+  refused?: (error: Error) => void,
+): WsSettings {
+  if (core.type === "STREAM") {
+    // ZWS carries ZMTP frames; a STREAM socket's raw engine writes bare bytes.
+    throw zmqError("EPROTONOSUPPORT", `a STREAM socket cannot use ${address}: raw tcp only`, {
+      address,
+    });
+  }
   return {
     mechanism: core.security().mechanism.toUpperCase(),
     dropWhenFull: core.type === "SUB" || core.type === "XSUB",

@@ -58,6 +58,8 @@ export async function attachWebSocket(socket: Socket, path = "/"): Promise<WebSo
   let onStream: (s: Stream) => void = (s) => s.destroy();
   let refused: (e: Error) => void = () => {};
   let open = true;
+  // Made first: it refuses a socket that cannot speak ZWS before anything is bound.
+  const settings = wsSettings(socket.core, address, (e) => refused(e));
   await socket.bindServed(address, (take, refuse) => {
     onStream = take;
     refused = refuse;
@@ -69,7 +71,6 @@ export async function attachWebSocket(socket: Socket, path = "/"): Promise<WebSo
       },
     });
   });
-  const settings = wsSettings(socket.core, (e) => refused(e));
   const handles = (request: Request) => new URL(request.url).pathname === path;
   return {
     address,

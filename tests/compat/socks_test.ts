@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { connect, createServer, type Server, type Socket as NetSocket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { Context, Pull, Push, Stream } from "../../mod.ts";
-import { connectRequest } from "../../src/socks.ts";
+import { connectRequest, socksAddress, socksConnect } from "../../src/socks.ts";
 import { until, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -101,6 +101,69 @@ test("the CONNECT request carries IPv4 and IPv6 literals as bytes and names unre
     [5, 1, 0, 4, ...new Array(15).fill(0), 1, 0, 80],
   );
   assert.deepEqual([...connectRequest("ab", 1)], [5, 1, 0, 3, 2, 97, 98, 0, 1]);
+  assert.throws(() => connectRequest("a".repeat(256), 1), /too long/);
+});
+
+test("socksProxy: an address that is not host:port is a TypeError", () => {
+  assert.deepEqual(socksAddress("[::1]:1080"), { host: "::1", port: 1080 });
+  for (const bad of ["proxy", "proxy:0", "proxy:x"]) {
+    assert.throws(() => socksAddress(bad), TypeError, bad);
+  }
+});
+
+/** A proxy that answers the method offer with `method`, then the CONNECT with `reply`. */
+function answeringProxy(
+  method: number[],
+  reply: number[],
+): Promise<{ server: Server; port: number }> {
+  const server = createServer((client: NetSocket) => {
+    client.on("error", () => {});
+    let stage = 0;
+    client.on("data", () => client.write(Uint8Array.from(stage++ === 0 ? method : reply)));
+  });
+  return new Promise((resolve) =>
+    server.listen(
+      0,
+      "127.0.0.1",
+      () => resolve({ server, port: (server.address() as AddressInfo).port }),
+    )
+  );
+}
+
+test("socksConnect: each refusal of the proxy is an error naming it; IPv6 and name replies are skipped whole", async () => {
+  const ctx = new Context();
+  const target = { transport: "tcp" as const, host: "example.org", port: 5555 };
+  const ipv4 = [0, 1, 127, 0, 0, 1, 0, 0];
+  const cases: [string, number[], number[], RegExp | string][] = [
+    ["no method", [5, 0xff], [], /no acceptable method/],
+    ["refused", [5, 0], [5, 5, ...ipv4], /connection refused/],
+    ["unknown code", [5, 0], [5, 42, ...ipv4], /error 42/],
+    ["another version", [5, 0], [4, 0, ...ipv4], /malformed reply/],
+    ["unknown address type", [5, 0], [5, 0, 0, 9, 1, 2, 3, 4, 0, 0], /malformed reply/],
+    ["IPv6 reply", [5, 0], [5, 0, 0, 4, ...new Array(16).fill(0), 0, 0, 104, 105], "hi"],
+    ["name reply", [5, 0], [5, 0, 0, 3, 3, 97, 98, 99, 0, 0, 104, 105], "hi"],
+  ];
+  try {
+    for (const [what, method, reply, expected] of cases) {
+      const { server, port } = await answeringProxy(method, reply);
+      try {
+        const connecting = socksConnect(ctx.transport, `127.0.0.1:${port}`, target, 5000);
+        if (expected instanceof RegExp) {
+          await assert.rejects(within(connecting, 6000, what), expected, what);
+          continue;
+        }
+        const stream = await within(connecting, 6000, what);
+        // The bytes after the reply are the target's: they reach the engine's reader first.
+        const first = new Promise<Uint8Array>((resolve) => (stream.onData = resolve));
+        assert.equal(text(await within(first, 5000, `${what}: the target's bytes`)), expected);
+        stream.destroy();
+      } finally {
+        server.close();
+      }
+    }
+  } finally {
+    ctx.terminate();
+  }
 });
 
 /** A SOCKS5 "proxy" that accepts the method and then plays `onRequest` (it connects nowhere). */

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Context, Stream } from "../../mod.ts";
+import { attachWebSocket, Context, Stream } from "../../mod.ts";
 import { LibzmqPeer } from "../helpers/libzmq.ts";
-import { within } from "../helpers/timeout.ts";
+import { until, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const port = (endpoint: string) => Number(endpoint.split(":").pop());
@@ -152,8 +152,117 @@ test("STREAM refuses other transports and needs a routing id frame", async () =>
     const s = new Stream({ context: ctx });
     await assert.rejects(s.bind("ipc:///tmp/zmq-ts-stream"), { code: "EPROTONOSUPPORT" });
     assert.throws(() => s.connect("inproc://x"), { code: "EPROTONOSUPPORT" });
+    // Nor is it served on the application's HTTP server: ZWS carries ZMTP frames, not raw bytes.
+    await assert.rejects(attachWebSocket(s, "/raw"), { code: "EPROTONOSUPPORT" });
     await assert.rejects(s.send("no id"), { code: "EINVAL" });
     await assert.rejects(s.send(["unknown", "x"]), { code: "EHOSTUNREACH" });
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("STREAM with notify off and a small receive HWM: a fast client and a slow reader lose no byte", async () => {
+  const ctx = new Context();
+  const size = 4 << 20;
+  try {
+    const server = new Stream({ context: ctx, notify: false, receiveHighWaterMark: 2 });
+    await server.bind("tcp://127.0.0.1:*");
+    assert.equal(server.writable, false, "no peer yet");
+    const client = connect(port(server.lastEndpoint!), "127.0.0.1");
+    client.write(Uint8Array.from({ length: size }, (_, i) => i % 251));
+    // Nothing is read until the first chunk is there: the receive queue fills, the connection
+    // is paused, and must resume as the queue is read.
+    await until(() => server.readable, 5000, "the first chunk");
+    let received = 0;
+    while (received < size) {
+      const [, chunk] = await within(server.receive(), 5000, `byte ${received} of ${size}`);
+      assert.notEqual(chunk!.length, 0, "no connect notice with notify off");
+      for (let i = 0; i < chunk!.length; i++) {
+        if (chunk![i] !== (received + i) % 251) assert.fail(`byte ${received + i} is wrong`);
+      }
+      received += chunk!.length;
+    }
+    assert.equal(server.writable, true);
+    client.destroy();
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("STREAM sends to a client that does not read wait at the send HWM, and none is lost", async () => {
+  const ctx = new Context();
+  try {
+    const server = new Stream({ context: ctx, sendHighWaterMark: 2 });
+    await server.bind("tcp://127.0.0.1:*");
+    const client = connect(port(server.lastEndpoint!), "127.0.0.1");
+    const chunks: Uint8Array[] = [];
+    let got = 0;
+    client.on("data", (d: Uint8Array) => (chunks.push(d), got += d.length));
+    client.pause();
+    const [id] = await within(server.receive(), 5000, "the connect notice");
+    // Far more than the socket buffers hold: the connection's back-pressure must reach send().
+    const replySize = 32 << 20;
+    const frame = 256 << 10;
+    const sending = (async () => { // one send at a time, as zeromq.js allows
+      for (let at = 0; at < replySize; at += frame) {
+        await server.send([id!, new Uint8Array(frame).fill((at / frame) % 251)]);
+      }
+    })();
+    await until(() => !server.writable, 10000, "the sends to wait for the client");
+    assert.ok(got < replySize);
+    client.resume();
+    await within(sending, 20000, "every send");
+    await until(() => got >= replySize, 20000, "the whole reply");
+    assert.equal(got, replySize);
+    let at = 0;
+    for (const c of chunks) {
+      for (let i = 0; i < c.length; i++, at++) {
+        if (c[i] !== Math.floor(at / frame) % 251) assert.fail(`reply byte ${at} is wrong`);
+      }
+    }
+    client.destroy();
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("STREAM connect(): a routing id in use is refused, and disconnect() forgets a chosen one", async () => {
+  const ctx = new Context();
+  try {
+    const server = new Stream({ context: ctx });
+    await server.bind("tcp://127.0.0.1:*");
+    const address = server.lastEndpoint!;
+    const client = new Stream({ context: ctx, linger: 0 });
+    client.connect(address, { routingId: "web" });
+    const [id, notice] = await within(client.receive(), 5000, "the connect notice");
+    assert.deepEqual([text(id!), notice!.length], ["web", 0]);
+    assert.throws(() => client.connect(address, { routingId: "web" }), { code: "EINVAL" });
+    const [serverSide] = await within(server.receive(), 5000, "the server's connect notice");
+    client.disconnect(address);
+    for (;;) {
+      const [from, data] = await within(server.receive(), 5000, "the server's disconnect notice");
+      if (data!.length === 0 && text(from!) === text(serverSide!)) break;
+    }
+    client.connect(address); // no routing id: a fresh one, not "web"
+    const [fresh] = await within(client.receive(), 5000, "the second connect notice");
+    assert.equal(fresh!.length, 5, `a generated routing id, not ${text(fresh!)}`);
+    client.connect("tcp://127.0.0.1:1", { routingId: "web" }); // "web" is free again
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("closing a STREAM socket closes its connections", async () => {
+  const ctx = new Context();
+  try {
+    const server = new Stream({ context: ctx, linger: 0 });
+    await server.bind("tcp://127.0.0.1:*");
+    const client = connect(port(server.lastEndpoint!), "127.0.0.1");
+    const closed = new Promise<void>((resolve) => client.on("close", () => resolve()));
+    client.on("error", () => {});
+    await within(server.receive(), 5000, "the connect notice");
+    server.close();
+    await within(closed, 5000, "the client to see its connection closed");
   } finally {
     ctx.terminate();
   }

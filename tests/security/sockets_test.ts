@@ -19,7 +19,7 @@ import {
 import { createConnection } from "node:net";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { zapAddress } from "../../src/mechanisms/zap_client.ts";
-import { nextEvent, within } from "../helpers/timeout.ts";
+import { eventCount, nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 const NOTHING_MS = 500;
@@ -428,4 +428,25 @@ test("zapAddress: the IP of tcp and ws peers, v4 and v6, without port or path; n
   assert.equal(zapAddress("wss://192.168.0.9:443/a/b"), "192.168.0.9");
   assert.equal(zapAddress("ipc:///tmp/x.sock"), "");
   assert.equal(zapAddress("ws://unknown"), "");
+});
+
+test("a CURVE client given only the server's key says what it lacks at each handshake", async () => {
+  const ctx = new Context();
+  const pull = new Pull({ context: ctx, ...curveServer, linger: 0 });
+  const push = new Push({
+    context: ctx,
+    curveServerKey: server.publicKey,
+    linger: 0,
+    reconnectInterval: 20,
+  });
+  try {
+    await pull.bind(freshEndpoint("tcp"));
+    const errors = eventCount(push.events, "handshake:error:other", 2);
+    push.connect(pull.lastEndpoint!);
+    for (const e of await errors) {
+      assert.match(e.error.message, /CURVE client needs curveSecretKey and curveServerKey/);
+    }
+  } finally {
+    ctx.terminate();
+  }
 });

@@ -66,6 +66,55 @@ test("for await over events yields each one and ends when the socket closes", as
   }
 });
 
+test("events.on() after reading: the kept events go to the listeners, and receive() is refused from then on", async () => {
+  const ctx = new Context();
+  try {
+    const pull = new Pull({ context: ctx });
+    const first = pull.events.receive(); // from here events are kept
+    await failBind(pull, "tcp://one");
+    assert.equal((await within(first, 5000, "the first event"))?.address, "one");
+    await failBind(pull, "tcp://kept-1");
+    await failBind(pull, "tcp://kept-2");
+    const seen: string[] = [];
+    pull.events.on("bind:error", (e) => seen.push(e.address!));
+    assert.deepEqual(seen, [], "kept events wait for the end of this turn...");
+    await failBind(pull, "tcp://live");
+    assert.deepEqual(seen, ["kept-1", "kept-2", "live"], "...and come before the newer ones");
+    assert.throws(() => pull.events.receive(), /event emitter mode/);
+    pull.close();
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("events.receive(): a second waiting receive is EBUSY; close() ends the waiting one with undefined, and for await with it", async () => {
+  const ctx = new Context();
+  try {
+    const pull = new Pull({ context: ctx });
+    const waiting = pull.events.receive();
+    assert.throws(() => pull.events.receive(), { code: "EBUSY" });
+    pull.events.close();
+    assert.equal(await within(waiting, 5000, "the waiting receive"), undefined);
+    assert.equal(pull.events.closed, true);
+    await failBind(pull, "tcp://after-close"); // not kept: nobody can read it
+    await assert.rejects(pull.events.receive(), { code: "EBADF" });
+
+    const other = new Pull({ context: ctx });
+    const seen: string[] = [];
+    const loop = (async () => {
+      for await (const e of other.events) seen.push(e.type);
+    })();
+    await failBind(other, "tcp://nowhere");
+    other.events.close(); // the loop's waiting receive resolves with undefined: the loop ends
+    await within(loop, 5000, "the for await loop to end on close()");
+    assert.deepEqual(seen, ["bind:error"]);
+    pull.close();
+    other.close();
+  } finally {
+    ctx.terminate();
+  }
+});
+
 test("events are kept only from the first read of socket.events, and then only the newest 1000", async () => {
   const ctx = new Context();
   try {

@@ -121,6 +121,15 @@ test("bad input on a ws endpoint is refused, and a good peer on the same endpoin
       assert.equal(ws.status, 400, `offer "${protocols}"`);
       ws.destroy();
     }
+    // Another WebSocket version (told which one is spoken), and no key (RFC 6455 §4.2.1).
+    const good = upgradeRequest("/zmq", "ZWS2.0");
+    const v8 = await RawWs.open(port, good.replace("Version: 13", "Version: 8"));
+    assert.equal(v8.status, 426);
+    assert.equal(v8.headers.get("sec-websocket-version"), "13");
+    v8.destroy();
+    const keyless = await RawWs.open(port, good.replace(/Sec-WebSocket-Key: [^\r]*\r\n/, ""));
+    assert.equal(keyless.status, 400);
+    keyless.destroy();
     // The wrong path.
     const lost = await RawWs.open(port, upgradeRequest("/elsewhere", "ZWS2.0"));
     assert.equal(lost.status, 404);
@@ -274,6 +283,31 @@ test("a connecting PULL that does not read pushes back over ws like tcp: the PUS
     push.sendTimeout = -1;
     await receiveAllInOrder(pull, accepted);
     assert.equal(disconnects, 0, "no overrun: the connection stayed");
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("binding ws: a port in use is EADDRINUSE; wss:// without a TLS server points to attachWebSocket()", async () => {
+  const ctx = new Context();
+  try {
+    const first = new Pull({ context: ctx });
+    await first.bind("ws://127.0.0.1:*/a");
+    const second = new Pull({ context: ctx });
+    const taken = `ws://127.0.0.1:${portOf(first.lastEndpoint!)}/b`;
+    await assert.rejects(second.bind(taken), (e: Error & { code?: string; address?: string }) => {
+      assert.equal(e.code, "EADDRINUSE");
+      assert.equal(e.address, taken);
+      return true;
+    });
+    await assert.rejects(
+      second.bind("wss://127.0.0.1:*/secure"),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, "EPROTONOSUPPORT");
+        assert.match(e.message, /attachWebSocket/);
+        return true;
+      },
+    );
   } finally {
     ctx.terminate();
   }
