@@ -2,6 +2,8 @@
 // git ref ("before") and in this working tree ("after"), on Deno and Bun, beside libzmq's C
 // program, interleaved in one run: median of REPEAT with min-max, and after/before per runtime.
 // Usage: node bench/before_after.mjs <git ref> [output.md]     (default: main, results/before_after.md)
+//   BACKEND=libzmq: zmq-ts on its libzmq backend (issue #19) instead of the core
+//   SIZES=1,64: the message sizes (default 1 and 65536); REPEAT=5: runs per implementation
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -10,7 +12,9 @@ import { bin, buildC, cBin, fmtRate, measureTcp, root, sizeName, stats } from ".
 const ref = process.argv[2] ?? "main";
 const out = process.argv[3] ?? `${root}bench/results/before_after.md`;
 const REPEAT = Number(process.env.REPEAT ?? 5);
-const counts = { 1: 1_000_000, 65536: 20_000 };
+const BACKEND = process.env.BACKEND === "libzmq";
+const sizes = (process.env.SIZES ?? "1,65536").split(",").map(Number);
+const counts = Object.fromEntries(sizes.map((n) => [n, n >= 65536 ? 20_000 : 1_000_000]));
 
 // The ref's tree, with this checkout's node_modules (the runtimes).
 const before = mkdtempSync(`${os.tmpdir()}/zmq-ts-before-`);
@@ -26,6 +30,7 @@ if (!buildC(["thr"])) process.exit(1);
 const cThr = cBin("thr");
 const zmqts = (name, runtime, dir) => ({
   name,
+  env: BACKEND ? { ZMQ_TS_BACKEND: "libzmq" } : {},
   cmd: (kind, args) =>
     runtime === "deno"
       ? [bin("deno"), ["run", "-A", `${dir}/bench/${kind}.ts`, ...args]]
@@ -41,7 +46,7 @@ const IMPLS = {
 
 const runs = {};
 for (let rep = 0; rep < REPEAT; rep++) {
-  for (const size of Object.keys(counts).map(Number)) {
+  for (const size of sizes) {
     for (const [key, impl] of Object.entries(IMPLS)) {
       const r = await measureTcp(impl, "thr", size, counts[size]);
       (runs[`${size}/${key}`] ??= []).push(...(r ? [r.msgs_per_s] : []));
@@ -53,22 +58,26 @@ for (let rep = 0; rep < REPEAT; rep++) {
 }
 
 const lines = [
-  `# NULL throughput before and after: ${ref} (${commit}) vs the working tree (${head} + changes)`,
+  `# ${
+    BACKEND ? "libzmq backend" : "NULL"
+  } throughput before and after: ${ref} (${commit}) vs the working tree (${head} + changes)`,
   "",
   `Run ${
     new Date().toISOString()
   } on ${os.cpus().length} CPUs; tcp, PUSH -> PULL between two processes, ` +
-  `${counts[1].toLocaleString("en")} messages at 1 B and ${
-    counts[65536].toLocaleString("en")
-  } at 64 KiB; ` +
-  `median of ${REPEAT} interleaved runs (min-max). Command: \`node bench/before_after.mjs ${ref}\`.`,
+  `${
+    sizes.map((n) => `${counts[n].toLocaleString("en")} messages at ${sizeName(n)}`).join(", ")
+  }; ` +
+  `median of ${REPEAT} interleaved runs (min-max). Command: \`${BACKEND ? "BACKEND=libzmq " : ""}${
+    process.env.SIZES ? `SIZES=${process.env.SIZES} ` : ""
+  }node bench/before_after.mjs ${ref}\`.`,
   "",
   `| size | ${
     Object.values(IMPLS).map((i) => i.name).join(" | ")
   } | Deno after/before | Bun after/before |`,
   `|---|${Object.keys(IMPLS).map(() => "---").join("|")}|---|---|`,
 ];
-for (const size of Object.keys(counts).map(Number)) {
+for (const size of sizes) {
   const cells = [sizeName(size)];
   for (const key of Object.keys(IMPLS)) {
     const s = stats(runs[`${size}/${key}`] ?? []);

@@ -15,6 +15,8 @@ export interface Libzmq {
   readonly version: string;
   /** Where the library was loaded from. */
   readonly path: string;
+  /** Frames of up to 33 bytes are read from the zmq_msg_t in place (its layout checked at load: msg_layout.ts). */
+  readonly inPlace: boolean;
   ctxNew(): Handle;
   ctxTerm(ctx: Handle): number;
   ctxShutdown(ctx: Handle): number;

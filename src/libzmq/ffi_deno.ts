@@ -7,12 +7,15 @@
  * take only pointers, buffers, i32s and bigints, so V8 makes them fast calls
  * (a usize given a number takes the slow path: +80 ns a call); a received
  * frame is copied (libc's memcpy) into a view of a shared 256 KiB slab,
- * because `new Uint8Array(n)` costs ~185 ns on Deno against ~14 ns for a view.
+ * because `new Uint8Array(n)` costs ~185 ns on Deno against ~14 ns for a view;
+ * a frame of up to 33 bytes, and every frame's "more" flag, are read from the
+ * zmq_msg_t in place (msg_layout.ts), so such a frame costs one call.
  *
  * @module
  */
 
 import { cString, type Handle, type LibcControl, type Libzmq } from "./ffi.ts";
+import { inPlaceSize, moreInPlace, probeLayout, VSM_DATA } from "./msg_layout.ts";
 
 const symbols = {
   zmq_ctx_new: { parameters: [], result: "pointer" },
@@ -87,8 +90,13 @@ export function open(path: string): Libzmq {
     new Uint8Array(version.buffer, 4, 4),
     new Uint8Array(version.buffer, 8, 4),
   );
-  return {
+  /** Small frames are read from the msg_t itself once its layout is checked (msg_layout.ts). */
+  let inPlace = false;
+  const zmq: Libzmq = {
     version: [...version].join("."),
+    get inPlace() {
+      return inPlace;
+    },
     path,
     ctxNew: () => s.zmq_ctx_new(),
     ctxTerm: (c) => s.zmq_ctx_term(c as Ptr),
@@ -127,10 +135,12 @@ export function open(path: string): Libzmq {
       if (n < 0) return undefined;
       const out = frame(n);
       // A copy: libzmq's memory is reused by the next receive.
-      if (n > 0) memcpy(out, s.zmq_msg_data(msg), big(n));
+      if (inPlace && inPlaceSize(msg) === n) {
+        for (let i = 0; i < n; i++) out[i] = msg[VSM_DATA + i]!;
+      } else if (n > 0) memcpy(out, s.zmq_msg_data(msg), big(n));
       return out;
     },
-    more: () => s.zmq_msg_more(msg) === 1,
+    more: () => inPlace ? moreInPlace(msg) : s.zmq_msg_more(msg) === 1,
     errno: () => s.zmq_errno(),
     strerror(e) {
       const p = s.zmq_strerror(e);
@@ -139,7 +149,19 @@ export function open(path: string): Libzmq {
     monitor: (h, ep, events) => s.zmq_socket_monitor(h as Ptr, cString(ep), events),
     has: (cap) => s.zmq_has(cString(cap)) === 1,
   };
+  inPlace = probeLayout(zmq, {
+    receive: (h) => s.zmq_msg_recv(msg, h as Ptr, DONTWAIT),
+    data(n) {
+      const out = new Uint8Array(n);
+      if (n > 0) memcpy(out, s.zmq_msg_data(msg), big(n));
+      return out;
+    },
+    more: () => s.zmq_msg_more(msg) === 1,
+  }, msg);
+  return zmq;
 }
+
+const DONTWAIT = 1;
 
 /** eventfd(2), write(2), read(2), sched_yield(2), and poll(2) on Deno's FFI thread pool. */
 export function openLibc(): LibcControl {
