@@ -311,6 +311,13 @@ for (const [name, group] of Object.entries(GROUPS)) {
       ts.filter((t) => t.met).length
     } of ${ts.length} target checks met.`,
   );
+  if (name === "backend") {
+    lines.push("");
+    lines.push(
+      "What bounds the backend at 1 B and 64 B (per side, against C, profiles): " +
+        "[backend_profile.md](backend_profile.md).",
+    );
+  }
 }
 
 const table = lines.join("\n") + "\n";
