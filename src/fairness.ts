@@ -15,8 +15,12 @@ import { setImmediate } from "./macrotask.ts";
 export const BUDGET_MS = 1;
 /** Longest run (calls) of calls completing at once before the event loop gets a turn. */
 export const MAX_RUN = 1024;
-/** The clock is read once per this many calls (it costs more than the rest of the bookkeeping). */
-const CHECK_EVERY = 32;
+/**
+ * The clock is read once per this many calls: on Deno performance.now() is a call into the runtime
+ * that cost 4.5% of a same-thread 1 B inproc profile when read every 32 calls. At about 100 ns a
+ * call, 128 calls overrun the budget by about 13 us at most.
+ */
+const CHECK_EVERY = 128;
 
 let run = 0;
 let runStart = 0;
