@@ -61,6 +61,9 @@ export function wsSettings(
     get handshakeInterval() {
       return core.options().handshakeInterval;
     },
+    get maxMessageSize() {
+      return core.options().maxMessageSize;
+    },
     refused,
   };
 }

@@ -67,6 +67,11 @@ export interface WsSettings {
    * the answer to its upgrade, which comes before the engine's own handshake timer.
    */
   readonly handshakeInterval?: number;
+  /**
+   * The socket's maxMessageSize (bytes, -1 = none) when read: a server that can refuse a large
+   * WebSocket message before buffering it (Bun.serve) is given a limit from it.
+   */
+  readonly maxMessageSize?: number;
   /** A client refused before any stream existed (not an upgrade, no subprotocol we speak...). */
   refused?(error: Error): void;
 }

@@ -9,7 +9,13 @@ import { wsAddress } from "../endpoint.ts";
 import type { Listener, Stream, WsSettings } from "./stream.ts";
 import type { WsAddress } from "./ws_web.ts";
 import { type WsConnection, ZwsStream } from "./zws_stream.ts";
-import { bindFailed, wssNeedsServer, zwsUpgradeChoice } from "./zws_accept.ts";
+import {
+  bindFailed,
+  WS_MESSAGE_MAX,
+  wssNeedsServer,
+  zwsMessageLimit,
+  zwsUpgradeChoice,
+} from "./zws_accept.ts";
 
 // The few Bun APIs used, declared locally so the rest of the code needs no Bun types.
 interface BunServerWebSocket {
@@ -46,13 +52,14 @@ interface Pending {
  * Bun.serve's `websocket` handlers for ZWS connections, with the options they need: no
  * compression, no pings or idle timeout of Bun's own (liveness is the socket's heartbeats), sends
  * never dropped (the stream keeps its own bound), messages up to 2 GiB (the engine enforces
- * maxMessageSize). Sockets upgraded by someone else are left alone.
+ * maxMessageSize; a server of our own is given a limit from it, {@link listenBun}). Sockets
+ * upgraded by someone else are left alone.
  */
 export const bunWebSocketHandlers = {
   perMessageDeflate: false,
   sendPings: false,
   idleTimeout: 0,
-  maxPayloadLength: 0x7fff_ffff,
+  maxPayloadLength: WS_MESSAGE_MAX,
   backpressureLimit: 0xffff_ffff,
   closeOnBackpressureLimit: false,
   open(ws: BunServerWebSocket): void {
@@ -108,7 +115,12 @@ export function acceptBun(
   return new Response("WebSocket upgrade failed\n", { status: 400 });
 }
 
-/** Binds a ws endpoint with a Bun.serve of its own. */
+/**
+ * Binds a ws endpoint with a Bun.serve of its own. Its largest WebSocket message follows the
+ * socket's maxMessageSize at bind time (zwsMessageLimit), so Bun refuses a larger one (close
+ * 1009) before buffering it; Bun fixes the limit per server, so a later change of the option is
+ * enforced by the engine alone.
+ */
 export function listenBun(addr: WsAddress, onStream: (s: Stream) => void): Promise<Listener> {
   const wanted = wsAddress(addr.secure, addr.host, addr.port, addr.path);
   if (addr.secure) return wssNeedsServer(wanted, "a Bun.serve with tls");
@@ -119,7 +131,10 @@ export function listenBun(addr: WsAddress, onStream: (s: Stream) => void): Promi
       port: addr.port,
       fetch: (req: Request, srv: BunServer) =>
         acceptBun(req, srv, addr.path, addr.settings, onStream),
-      websocket: bunWebSocketHandlers,
+      websocket: {
+        ...bunWebSocketHandlers,
+        maxPayloadLength: zwsMessageLimit(addr.settings.maxMessageSize),
+      },
     });
   } catch (e) {
     const c = (e as { code?: string }).code;

@@ -10,6 +10,30 @@ import { parseProtocols, zwsSelect } from "../codec/zws.ts";
 import { zmqError } from "../errors.ts";
 import type { WsSettings } from "./stream.ts";
 
+/** The most a WebSocket message may be: 2 GiB - 1 (where Bun.serve's own limit ends). */
+export const WS_MESSAGE_MAX = 0x7fff_ffff;
+/** A ZWS message's bytes beyond a message's body: the flags byte, and CURVE's box and nonce. */
+const ZWS_OVERHEAD = 64;
+/** Commands that may exceed a small maxMessageSize (READY's properties): the engine's handshake cap. */
+const COMMAND_BYTES = 64 * 1024;
+
+/**
+ * The largest WebSocket message a ZWS server should take from a peer, for a socket whose
+ * maxMessageSize is `maxMessageSize` (-1: no limit): the message plus ZWS's and CURVE's overhead,
+ * and never below what a handshake command may need. The engine still enforces the exact limit;
+ * this lets a server that can refuse before buffering (Bun.serve) do so.
+ *
+ * @example
+ * ```ts
+ * zwsMessageLimit(1_000_000); // 1,000,064: a 1 MB message and its framing
+ * zwsMessageLimit(-1); // WS_MESSAGE_MAX
+ * ```
+ */
+export function zwsMessageLimit(maxMessageSize: number | undefined): number {
+  if (maxMessageSize === undefined || maxMessageSize < 0) return WS_MESSAGE_MAX;
+  return Math.min(WS_MESSAGE_MAX, Math.max(maxMessageSize + ZWS_OVERHEAD, COMMAND_BYTES));
+}
+
 /** A refusal of an upgrade: told to `settings.refused`, and answered with `status`. */
 export function refuseUpgrade(
   settings: WsSettings,

@@ -13,7 +13,7 @@ import {
   Request as Req,
   Subscriber,
 } from "../../mod.ts";
-import { nextEvent, within } from "../helpers/timeout.ts";
+import { nextEvent, until, within } from "../helpers/timeout.ts";
 import { clientFrame, RawWs, upgradeRequest, zwsReady } from "../helpers/ws_raw.ts";
 import { fillUntilPushedBack, receiveAllInOrder } from "../helpers/push_back.ts";
 
@@ -308,6 +308,47 @@ test("binding ws: a port in use is EADDRINUSE; wss:// without a TLS server point
         return true;
       },
     );
+  } finally {
+    ctx.terminate();
+  }
+});
+
+test("a ws message past maxMessageSize: one at the limit arrives, one past it is refused, and on Bun one far past it is refused before it is buffered (close 1009)", async () => {
+  const ctx = new Context();
+  const max = 100_000;
+  const pull = new Pull({ context: ctx, maxMessageSize: max });
+  try {
+    await pull.bind("ws://127.0.0.1:*/zmq");
+    const port = portOf(pull.lastEndpoint!);
+    const refusals: string[] = [];
+    pull.events.on("handshake:error:protocol", (e) => refusals.push(e.error?.message ?? ""));
+    // A ZWS message is a flags byte (0: a last frame) and the body.
+    const message = (size: number) => clientFrame(0x2, new Uint8Array(size + 1).fill(7, 1));
+    const peer = async () => {
+      const ws = await RawWs.open(port, upgradeRequest("/zmq", "ZWS2.0/NULL"));
+      assert.equal(ws.status, 101);
+      ws.send(clientFrame(0x2, zwsReady("PUSH")));
+      return ws;
+    };
+
+    const atLimit = await peer();
+    atLimit.send(message(max));
+    const [m] = await within(pull.receive(), 5000, "the message at maxMessageSize");
+    assert.equal(m!.length, max);
+    atLimit.destroy();
+
+    const justPast = await peer();
+    justPast.send(message(max + 1));
+    await within(justPast.closed, 5000, "the engine to refuse a message one byte past the limit");
+    await until(() => refusals.some((r) => /exceeds/.test(r)), 5000, "the refusal reported");
+
+    const farPast = await peer();
+    farPast.send(message(4 * max));
+    await within(farPast.closed, 5000, "a message four times the limit to be refused");
+    if ((globalThis as { Bun?: unknown }).Bun !== undefined) {
+      // Bun.serve's own limit, set from maxMessageSize at bind: refused as it arrives, unbuffered.
+      assert.deepEqual(farPast.closeCodes, [1009]);
+    }
   } finally {
     ctx.terminate();
   }
