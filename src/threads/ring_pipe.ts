@@ -27,6 +27,7 @@ import {
   RingWriter,
   writerOf,
 } from "../transports/shared_ring.ts";
+import { lookBeforeSleep } from "./look_before_sleep.ts";
 
 /** What each side tells the other about its socket when the connection is made (in place of ZMTP's READY). */
 export interface Hello {
@@ -72,6 +73,12 @@ class RingOutbox implements PipeQueue {
   /** The reader's receive mark and whether it let go, as last seen (the doorbell rings for either). */
   #receiveHwm: number;
   #readerGone = false;
+  /** Looking for room before asking the reader to ring, and what the last wait asked for. */
+  #looking = false;
+  #waitingFor: { lowWater: number; next: Message | undefined } = {
+    lowWater: -1,
+    next: undefined,
+  };
 
   constructor(writer: RingWriter, hwm: number, conflate: boolean) {
     this.#writer = writer;
@@ -179,9 +186,32 @@ class RingOutbox implements PipeQueue {
     this.onWritable?.();
   }
 
-  /** Asks the reader to ring when the messages in flight are down to `lowWater`, or `next` would fit. */
+  /**
+   * Asks the reader to ring when the messages in flight are down to `lowWater`, or `next` would
+   * fit; first looks for that room for a moment itself (look_before_sleep.ts). The last request
+   * wins, as with the ring's own wake targets.
+   */
   #wait(lowWater: number, next = this.#held.peek()): void {
-    this.#writer.waitForRoom(lowWater, next);
+    this.#waitingFor = { lowWater, next };
+    if (this.#looking) return; // the look under way asks with the latest request if it must
+    const looking = lookBeforeSleep(() => this.#roomNow(), (found) => {
+      this.#looking = false;
+      if (!found) {
+        const { lowWater, next } = this.#waitingFor;
+        this.#writer.waitForRoom(lowWater, next);
+      }
+      this.service();
+    });
+    if (looking) this.#looking = true;
+    else this.#writer.waitForRoom(lowWater, next);
+  }
+
+  /** Whether what the last wait asked for is there now. */
+  #roomNow(): boolean {
+    const { lowWater, next } = this.#waitingFor;
+    if (this.#writer.readerClosed) return true;
+    if (lowWater >= 0 && this.#writer.inFlight(true) <= lowWater) return true;
+    return next !== undefined && this.#writer.roomFor(next);
   }
 }
 
@@ -198,6 +228,8 @@ class RingInbox implements PipeQueue {
    * what was written before this side opened.
    */
   #asleep = true;
+  /** Looking at the ring again before asking to be rung. */
+  #looking = false;
 
   constructor(reader: RingReader, hwm: number, conflate: boolean) {
     this.#reader = reader;
@@ -263,12 +295,35 @@ class RingInbox implements PipeQueue {
     this.onReadable?.();
   }
 
-  /** About to report empty; false if a message came meanwhile. */
+  /**
+   * About to report empty; false if a message came meanwhile. Looks at the ring again for a
+   * moment before asking the writer to ring (look_before_sleep.ts): meanwhile it counts as asleep,
+   * and what comes is announced as a ring would announce it.
+   */
   #sleep(): boolean {
     if (this.#asleep) return true;
+    if (!this.#looking) {
+      const looking = lookBeforeSleep(
+        () => !this.#asleep || this.#reader.available > 0,
+        (found) => this.#looked(found),
+      );
+      if (looking) {
+        this.#looking = true;
+        this.#asleep = true;
+        return true;
+      }
+    }
     if (!this.#reader.sleep()) return false;
     this.#asleep = true;
     return true;
+  }
+
+  #looked(found: boolean): void {
+    this.#looking = false;
+    if (!this.#asleep) return; // the doorbell rang meanwhile and announced it
+    if (!found && this.#reader.sleep()) return; // asleep: the writer rings at its next message
+    this.#asleep = false;
+    this.onReadable?.();
   }
 }
 

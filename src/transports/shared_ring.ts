@@ -15,7 +15,8 @@
  * The doorbell rings only on a transition the other side sleeps through: a
  * message published while the reader waits on an empty ring, room made
  * while the writer waits (for its high-water mark or for bytes), or a close.
- * Nothing is posted per message.
+ * Nothing is posted per message. (ring_pipe.ts looks again for a moment before
+ * asking to be rung: threads/look_before_sleep.ts.)
  *
  * Memory per connection: 2 x ({@link RING_BYTES} + 192) bytes of shared
  * memory reserved, of which only the pages traffic has touched are resident
@@ -274,6 +275,14 @@ export class RingWriter {
     this.#emptyChecked = this.#tail;
     this.#released = Atomics.load(this.#d.h, RELEASED);
     return this.#released === this.#tail;
+  }
+
+  /** Whether there is room for `next` now, as {@link waitForRoom} would wait for it (twice its records). */
+  roomFor(next: Message): boolean {
+    let need = 0;
+    for (const f of next) need += 4 + pad(f.length);
+    if (need > this.#inRing) need = 4;
+    return this.#hasRoom(Math.min(2 * need, this.#d.size));
   }
 
   /** Whether `bytes` are free (the reader's progress is looked at again only when the last view says no). */

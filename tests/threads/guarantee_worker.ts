@@ -3,9 +3,18 @@
 import { Pull, Push } from "../../mod.ts";
 import { joinContext } from "../../workers/mod.ts";
 import { until } from "../helpers/timeout.ts";
+import { pause, PAUSES_US } from "./pacing.ts";
 
 interface Job {
-  role: "hwm" | "send-then-wait" | "pull-bind" | "linger" | "conflate" | "wrong-type" | "terminate";
+  role:
+    | "hwm"
+    | "send-then-wait"
+    | "paced-send"
+    | "pull-bind"
+    | "linger"
+    | "conflate"
+    | "wrong-type"
+    | "terminate";
   endpoint: string;
   count?: number;
   size?: number;
@@ -63,6 +72,16 @@ try {
       await push.send("0");
       await command();
       for (let i = 1; i <= job.count!; i++) await push.send(String(i));
+      post({ sent: job.count });
+      break;
+    }
+    case "paced-send": { // `count` messages, each after a pause from PAUSES_US in turn
+      const push = new Push();
+      push.connect(job.endpoint);
+      for (let i = 0; i < job.count!; i++) {
+        pause(PAUSES_US[i % PAUSES_US.length]!);
+        await push.send(String(i));
+      }
       post({ sent: job.count });
       break;
     }

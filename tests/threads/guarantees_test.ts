@@ -9,6 +9,7 @@ import { Context, Pull, Push } from "../../mod.ts";
 import { spawn as spawnWorker } from "./spawn.ts";
 import { freshEndpoint } from "../helpers/endpoints.ts";
 import { until, within } from "../helpers/timeout.ts";
+import { pause, PAUSES_US } from "./pacing.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const worker = new URL("./guarantee_worker.ts", import.meta.url);
@@ -169,6 +170,46 @@ test("a context terminated in a Worker ends a receive pending here with ETERM", 
     w.tell("go");
     await assert.rejects(within(pending, 5000, "the receive to end"), { code: "ETERM" });
     await until(() => ctx.terminated, 5000, "the context to be terminated here");
+  } finally {
+    w.worker.terminate();
+    ctx.terminate();
+  }
+});
+
+test("messages arrive in order whatever the pause before each: while the reader looks at the ring, just after it gave up, and long after", async () => {
+  const ctx = new Context();
+  const ep = freshEndpoint("inproc");
+  const pull = new Pull({ context: ctx });
+  await pull.bind(ep);
+  const count = 4 * PAUSES_US.length * 5;
+  const w = spawn(ctx, { role: "paced-send", endpoint: ep, count });
+  try {
+    for (let i = 0; i < count; i++) {
+      assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
+    }
+    assert.deepEqual(await w.next("the sends"), { sent: count });
+  } finally {
+    w.worker.terminate();
+    ctx.terminate();
+  }
+});
+
+test("a sender at its high-water mark gets room whatever the pause before each receive: nothing lost, in order", async () => {
+  const ctx = new Context();
+  const ep = freshEndpoint("inproc");
+  const pull = new Pull({ context: ctx, receiveHighWaterMark: 1 });
+  await pull.bind(ep);
+  const count = 4 * PAUSES_US.length * 5;
+  // PAUSES_US is cycled by the sender too; here the reader pauses before each receive.
+  const w = spawn(ctx, { role: "send-then-wait", endpoint: ep, count, sendHwm: 1 });
+  try {
+    assert.equal(text((await within(pull.receive(), 10000, "message 0"))[0]!), "0");
+    w.tell("go");
+    for (let i = 1; i <= count; i++) {
+      pause(PAUSES_US[i % PAUSES_US.length]!);
+      assert.equal(text((await within(pull.receive(), 5000, `message ${i}`))[0]!), String(i));
+    }
+    assert.deepEqual(await w.next("the sends"), { sent: count });
   } finally {
     w.worker.terminate();
     ctx.terminate();
