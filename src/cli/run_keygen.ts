@@ -27,7 +27,7 @@ export async function runKeygen(
   lines: () => AsyncIterable<string>,
 ): Promise<number> {
   if (cmd.secretKey === undefined) {
-    const { publicKey, secretKey } = await curveKeyPair();
+    const { publicKey, secretKey } = curveKeyPair();
     out.line(
       cmd.format === "json"
         ? JSON.stringify({ publicKey, secretKey })

@@ -61,7 +61,7 @@ async function clientKeys(
   publicKey: string | undefined,
 ): Promise<{ curvePublicKey: string; curveSecretKey: string }> {
   if (secretKey === undefined) {
-    const pair = await curveKeyPair();
+    const pair = curveKeyPair();
     return { curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
   }
   const derived = await curvePublicKey(secretKey);

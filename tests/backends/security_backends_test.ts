@@ -21,9 +21,9 @@ const backends = [
     skip: missing,
   },
 ];
-const server = await curveKeyPair();
-const client = await curveKeyPair();
-const stranger = await curveKeyPair();
+const server = curveKeyPair();
+const client = curveKeyPair();
+const stranger = curveKeyPair();
 /** A CURVE client's options, for the key pair `keys`. */
 const clientOf = (keys: { publicKey: string; secretKey: string }) => ({
   curveServerKey: server.publicKey,

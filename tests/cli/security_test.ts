@@ -51,7 +51,7 @@ test("keygen prints a pair whose public key is its secret key's; --public derive
 peerTest(
   "connect req --curve-server-key: a libzmq CURVE REP's reply is printed; monitor sees the handshake",
   async () => {
-    const server = await curveKeyPair();
+    const server = curveKeyPair();
     const rep = await LibzmqPeer.start("REP", {
       curveServer: true,
       curveSecretKey: server.secretKey,
@@ -76,8 +76,8 @@ peerTest(
 peerTest(
   "a CURVE client's own key from ZMQ_CURVE_SECRET_KEY is the one libzmq's ZAP sees; a fresh one is refused at once (exit 1)",
   async () => {
-    const server = await curveKeyPair();
-    const client = await curveKeyPair();
+    const server = curveKeyPair();
+    const client = curveKeyPair();
     const rep = await LibzmqPeer.start("REP", {
       curveServer: true,
       curveSecretKey: server.secretKey,
@@ -121,8 +121,8 @@ peerTest(
 );
 
 peerTest("a wrong server key: exit 1 after --timeout, and nothing reaches libzmq", async () => {
-  const server = await curveKeyPair();
-  const other = await curveKeyPair();
+  const server = curveKeyPair();
+  const other = curveKeyPair();
   const rep = await LibzmqPeer.start("REP", {
     curveServer: true,
     curveSecretKey: server.secretKey,
@@ -159,7 +159,7 @@ peerTest(
       [[], { ZMQ_CURVE_SECRET_KEY: server.secretKey }],
     ];
     for (const [args, env] of ways) {
-      const client = await curveKeyPair();
+      const client = curveKeyPair();
       const req = await LibzmqPeer.start("REQ", {
         curveServerKey: server.publicKey,
         curvePublicKey: client.publicKey,
@@ -252,7 +252,7 @@ peerTest(
 );
 
 test("a malformed or mismatched key is exit 2, naming where it came from, never repeating it", async () => {
-  const pair = await curveKeyPair();
+  const pair = curveKeyPair();
   const notZ85 = "s3cr3t".repeat(6) + "~~~~"; // 40 characters, '~' is not Z85
   const cases: [string[], Record<string, string>, RegExp, string?][] = [
     [
@@ -279,7 +279,7 @@ test("a malformed or mismatched key is exit 2, naming where it came from, never 
         "tcp://127.0.0.1:1",
         `--curve-server-key=${pair.publicKey}`,
         `--curve-secret-key=${pair.secretKey}`,
-        `--curve-public-key=${(await curveKeyPair()).publicKey}`,
+        `--curve-public-key=${(curveKeyPair()).publicKey}`,
       ],
       {},
       /zmq: --curve-public-key is not the public key of the secret key given/,

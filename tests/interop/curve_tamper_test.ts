@@ -9,8 +9,8 @@ import { TamperRelay } from "../helpers/tamper_relay.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
-const server = await curveKeyPair();
-const client = await curveKeyPair();
+const server = curveKeyPair();
+const client = curveKeyPair();
 const serverOptions = { curveServer: true, curveSecretKey: server.secretKey };
 const clientOptions = {
   curveServerKey: server.publicKey,

@@ -23,9 +23,9 @@ const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 /** How long a refused peer is given to get a message through (none may). */
 const NOTHING_MS = 700;
 
-const server = await curveKeyPair();
-const client = await curveKeyPair();
-const stranger = await curveKeyPair();
+const server = curveKeyPair();
+const client = curveKeyPair();
+const stranger = curveKeyPair();
 const curveServerOptions = { curveServer: true, curveSecretKey: server.secretKey };
 const curveClientOptions = (keys = client, serverKey = server.publicKey) => ({
   curveServerKey: serverKey,

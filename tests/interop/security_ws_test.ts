@@ -8,8 +8,8 @@ import { LibzmqPeer } from "../helpers/libzmq.ts";
 import { nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
-const server = await curveKeyPair();
-const client = await curveKeyPair();
+const server = curveKeyPair();
+const client = curveKeyPair();
 const serverOptions = { curveServer: true, curveSecretKey: server.secretKey };
 const clientOptions = {
   curveServerKey: server.publicKey,
@@ -95,7 +95,7 @@ for (const weBind of [true, false]) {
 }
 
 test("ws: a libzmq CURVE client with the wrong server key is refused by a zmq-ts server", async () => {
-  const stranger = await curveKeyPair();
+  const stranger = curveKeyPair();
   const rep = new Reply({ ...serverOptions, linger: 0 });
   const peer = await LibzmqPeer.start("REQ", {
     ...clientOptions,

@@ -78,8 +78,8 @@ const plain = (user: string, pass: string) => ({
 });
 
 test("Authenticator: deny(), allow(), setPassword() and allowCurve() change the verdicts after start()", async () => {
-  const alice = await curveKeyPair();
-  const bob = await curveKeyPair();
+  const alice = curveKeyPair();
+  const bob = curveKeyPair();
   const curve = (key: string) => ({ mechanism: "CURVE", creds: [z85Decode(key)] });
   await withAuthenticator({}, async (auth, ask) => {
     assert.equal((await ask(plain("alice", "secret"))).status, "400", "no password set yet");

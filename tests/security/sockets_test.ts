@@ -23,9 +23,9 @@ import { eventCount, nextEvent, within } from "../helpers/timeout.ts";
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 const NOTHING_MS = 500;
-const server = await curveKeyPair();
-const client = await curveKeyPair();
-const stranger = await curveKeyPair();
+const server = curveKeyPair();
+const client = curveKeyPair();
+const stranger = curveKeyPair();
 const curveServer = { curveServer: true, curveSecretKey: server.secretKey };
 const curveClient = (keys = client) => ({
   curveServerKey: server.publicKey,

@@ -9,9 +9,9 @@ import { spawn } from "./spawn.ts";
 
 const zapWorker = new URL("./zap_worker.ts", import.meta.url);
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
-const server = await curveKeyPair();
-const client = await curveKeyPair();
-const stranger = await curveKeyPair();
+const server = curveKeyPair();
+const client = curveKeyPair();
+const stranger = curveKeyPair();
 const curveClient = (keys: { publicKey: string; secretKey: string }) => ({
   curveServerKey: server.publicKey,
   curvePublicKey: keys.publicKey,
