@@ -82,6 +82,11 @@ export class PendingCalls {
       };
       if (timeout > 0) {
         op.timer = setTimeout(() => {
+          // Room may have come without its wake-up yet (a pipe tells its writer at the end of
+          // a turn): a last try before failing.
+          op.timer = undefined;
+          this.retrySend();
+          if (this.#send !== op) return;
           this.#send = undefined;
           op.release();
           reject(zmqError("EAGAIN", `Send timed out after ${timeout} ms`));
@@ -109,6 +114,11 @@ export class PendingCalls {
       const op: PendingOp<Message> = { resolve, reject, timer: undefined, release: holdAlive() };
       if (timeout > 0) {
         op.timer = setTimeout(() => {
+          // A message may be queued without its wake-up yet (a same-thread pipe wakes its reader
+          // once the writer's run of sends ends): a last look before failing.
+          op.timer = undefined;
+          this.retryReceive();
+          if (this.#receive !== op) return;
           this.#receive = undefined;
           op.release();
           reject(zmqError("EAGAIN", `Receive timed out after ${timeout} ms`));

@@ -27,7 +27,7 @@ import {
   RingWriter,
   writerOf,
 } from "../transports/shared_ring.ts";
-import { lookBeforeSleep } from "./look_before_sleep.ts";
+import { Looks } from "./look_before_sleep.ts";
 
 /** What each side tells the other about its socket when the connection is made (in place of ZMTP's READY). */
 export interface Hello {
@@ -74,11 +74,17 @@ class RingOutbox implements PipeQueue {
   #receiveHwm: number;
   #readerGone = false;
   /** Looking for room before asking the reader to ring, and what the last wait asked for. */
+  #looks = new Looks();
   #looking = false;
   #waitingFor: { lowWater: number; next: Message | undefined } = {
     lowWater: -1,
     next: undefined,
   };
+  /**
+   * A look that ended does what a ring of the doorbell does (the link's whole service, which also
+   * finishes a lingering close once the last held message is written).
+   */
+  onLooked: () => void = () => this.service();
 
   constructor(writer: RingWriter, hwm: number, conflate: boolean) {
     this.#writer = writer;
@@ -194,13 +200,13 @@ class RingOutbox implements PipeQueue {
   #wait(lowWater: number, next = this.#held.peek()): void {
     this.#waitingFor = { lowWater, next };
     if (this.#looking) return; // the look under way asks with the latest request if it must
-    const looking = lookBeforeSleep(() => this.#roomNow(), (found) => {
+    const looking = this.#looks.before(() => this.#roomNow(), (found) => {
       this.#looking = false;
       if (!found) {
         const { lowWater, next } = this.#waitingFor;
         this.#writer.waitForRoom(lowWater, next);
       }
-      this.service();
+      this.onLooked();
     });
     if (looking) this.#looking = true;
     else this.#writer.waitForRoom(lowWater, next);
@@ -229,6 +235,7 @@ class RingInbox implements PipeQueue {
    */
   #asleep = true;
   /** Looking at the ring again before asking to be rung. */
+  #looks = new Looks();
   #looking = false;
 
   constructor(reader: RingReader, hwm: number, conflate: boolean) {
@@ -303,7 +310,7 @@ class RingInbox implements PipeQueue {
   #sleep(): boolean {
     if (this.#asleep) return true;
     if (!this.#looking) {
-      const looking = lookBeforeSleep(
+      const looking = this.#looks.before(
         () => !this.#asleep || this.#reader.available > 0,
         (found) => this.#looked(found),
       );
@@ -322,6 +329,8 @@ class RingInbox implements PipeQueue {
     this.#looking = false;
     if (!this.#asleep) return; // the doorbell rang meanwhile and announced it
     if (!found && this.#reader.sleep()) return; // asleep: the writer rings at its next message
+    // Awake: a doorbell that came during the look may have asked the writer to ring; it need not.
+    this.#reader.awake();
     this.#asleep = false;
     this.onReadable?.();
   }
@@ -389,6 +398,7 @@ export class RingLink {
     this.#writer = new RingWriter(writerOf(end), bell);
     this.#reader = new RingReader(readerOf(end), bell, COPY_BELOW);
     this.outbox = new RingOutbox(this.#writer, marks.send, conflate);
+    this.outbox.onLooked = () => this.#service(undefined);
     this.inbox = new RingInbox(this.#reader, marks.receive, conflate);
     port.onmessage = (e: MessageEvent) => this.#service(e.data);
     // As a connection (src/liveness.ts): the link keeps its thread alive only while it has

@@ -204,6 +204,11 @@ export class RingWriter {
     return Atomics.load(this.#d.h, RECEIVE_HWM);
   }
 
+  /** Whether the reader has asked to be rung at the next message (for tests and diagnostics). */
+  get readerSleeps(): boolean {
+    return Atomics.load(this.#d.h, READER_WAITING) !== 0;
+  }
+
   /** Whether the reader has let go (what is written is dropped). */
   get readerClosed(): boolean {
     return Atomics.load(this.#d.h, READER_CLOSED) !== 0;
@@ -452,6 +457,16 @@ export class RingReader {
     if (this.available === 0) return true;
     Atomics.store(h, READER_WAITING, 0);
     return false;
+  }
+
+  /** Awake after all: the writer need not ring (a {@link sleep} may have asked it to). */
+  awake(): void {
+    if (Atomics.load(this.#d.h, READER_WAITING) !== 0) Atomics.store(this.#d.h, READER_WAITING, 0);
+  }
+
+  /** Whether the writer has asked to be rung for room (for tests and diagnostics). */
+  get writerWaits(): boolean {
+    return Atomics.load(this.#d.h, WRITER_WAITING) !== 0;
   }
 
   /** Whether the writer has finished. */

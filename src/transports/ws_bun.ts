@@ -118,8 +118,9 @@ export function acceptBun(
 /**
  * Binds a ws endpoint with a Bun.serve of its own. Its largest WebSocket message follows the
  * socket's maxMessageSize at bind time (zwsMessageLimit), so Bun refuses a larger one (close
- * 1009) before buffering it; Bun fixes the limit per server, so a later change of the option is
- * enforced by the engine alone.
+ * 1009) before buffering it. Bun fixes the limit per server: an option lowered after bind is
+ * enforced by the engine, and one raised after bind still meets the bind-time limit here (as
+ * libzmq's listener keeps the options it was bound with).
  */
 export function listenBun(addr: WsAddress, onStream: (s: Stream) => void): Promise<Listener> {
   const wanted = wsAddress(addr.secure, addr.host, addr.port, addr.path);

@@ -4,7 +4,7 @@
 // that frames on both sides of the in-place limit arrive whole, with their "more" flags, over tcp and
 // inproc. Skipped, saying why, where libzmq is not installed.
 import process from "node:process";
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { Context, Pull, Push } from "../../mod.ts";
 import { libzmq } from "../../libzmq.ts";
@@ -20,11 +20,15 @@ const loaded = await loadLibzmq(process.env.ZMQ_TS_LIBZMQ ?? DEFAULT_LIBRARY).th
 const skip = loaded instanceof Error
   ? `libzmq is not installed here: ${loaded.message}`
   : undefined;
-const it = (name: string, fn: () => Promise<void> | void) =>
+const it = (name: string, fn: (t: TestContext) => Promise<void> | void) =>
   skip === undefined ? test(name, fn) : test.skip(`${name} (${skip.split(". ")[0]})`, fn);
 
-it("the installed libzmq's zmq_msg_t reads in place (the load-time probe held)", () => {
-  assert.equal((loaded as Libzmq).inPlace, true);
+it("libzmq 4.3's zmq_msg_t reads in place here (the load-time probe held)", (t) => {
+  const zmq = loaded as Libzmq;
+  // Another libzmq (another version, a 32-bit build) may lay it out otherwise: then the calls
+  // serve, correctly, and there is nothing to assert.
+  if (!zmq.version.startsWith("4.3.")) return t.skip(`libzmq ${zmq.version}: layout not known`);
+  assert.equal(zmq.inPlace, true);
 });
 
 it("a layout that disagrees with libzmq's accessors is refused", () => {

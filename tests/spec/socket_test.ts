@@ -204,3 +204,27 @@ test("heartbeats: a silent peer is dropped after heartbeatTimeout", async () => 
     ctx.terminate();
   }
 });
+
+test("a receive whose timeout falls inside the sender's run still gets the message queued before it (same thread)", async () => {
+  const ctx = new Context();
+  const pull = new Pull({ context: ctx, receiveTimeout: 1 });
+  const push = new Push({ context: ctx });
+  try {
+    await pull.bind("inproc://timeout-in-a-run");
+    push.connect("inproc://timeout-in-a-run");
+    const received = pull.receive();
+    // A run of sends doing real work between them: the reader is told at the end of the run, and
+    // the receive's 1 ms timer falls due first; it must look before it fails.
+    for (let i = 0; i < 40; i++) {
+      const end = performance.now() + 0.1;
+      while (performance.now() < end) {
+        // work between sends
+      }
+      await push.send(String(i));
+    }
+    const [first] = await received;
+    assert.equal(new TextDecoder().decode(first), "0");
+  } finally {
+    ctx.terminate();
+  }
+});

@@ -200,7 +200,7 @@ test("a sender at its high-water mark gets room whatever the pause before each r
   const pull = new Pull({ context: ctx, receiveHighWaterMark: 1 });
   await pull.bind(ep);
   const count = 4 * PAUSES_US.length * 5;
-  // PAUSES_US is cycled by the sender too; here the reader pauses before each receive.
+  // The reader pauses before each receive (PAUSES_US in turn); the sender sends as fast as it may.
   const w = spawn(ctx, { role: "send-then-wait", endpoint: ep, count, sendHwm: 1 });
   try {
     assert.equal(text((await within(pull.receive(), 10000, "message 0"))[0]!), "0");
