@@ -5,39 +5,20 @@
 // test runner's own work (Deno runs every test file in one process) is not counted.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import process from "node:process";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { libzmq } from "../../libzmq.ts";
-import { within } from "../helpers/timeout.ts";
+import { idleChildReport, MAX_IDLE_CPU_MS } from "../helpers/idle_child.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 const loaded = await libzmq().then((b) => b, (e: Error) => e);
 const run = loaded instanceof Error ? test.skip : test;
-
-/** Generous against the few ms per second of an idle process, far below a busy loop's ~1000. */
-const MAX_IDLE_CPU_MS = 150;
 
 run(
   `libzmq backend: idle sockets, with a receive waiting after traffic, use almost no CPU${
     loaded instanceof Error ? " (libzmq is not installed)" : ""
   }`,
   async () => {
-    const args = [...(isBun ? [] : ["run", "-A"]), "tests/backends/fixtures/idle_cpu.ts"];
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout!.on("data", (c) => (out += c));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    try {
-      assert.equal(await within(exited, 20000, "the idle child's report"), 0);
-    } finally {
-      child.kill("SIGKILL");
-    }
-    const { cpuMs, request } = JSON.parse(out) as { cpuMs: number; request: string };
+    const { cpuMs, request } = await idleChildReport<{ cpuMs: number; request: string }>(
+      "tests/backends/fixtures/idle_cpu.ts",
+    );
     assert.equal(request, "a request no one answers");
     assert.ok(
       cpuMs < MAX_IDLE_CPU_MS,

@@ -4,28 +4,12 @@
 // sockets run in a child process of their own, so that the test runner's own work is not counted.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import process from "node:process";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { within } from "../helpers/timeout.ts";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
-/** Generous against the few ms per second of an idle process, far below a busy loop's ~1000. */
-const MAX_IDLE_CPU_MS = 150;
+import { idleChildReport, MAX_IDLE_CPU_MS } from "../helpers/idle_child.ts";
 
 test("cross-thread inproc: idle connections, a receive waiting on each side after traffic, use almost no CPU and still work", async () => {
-  const args = [...(isBun ? [] : ["run", "-A"]), "tests/threads/fixtures/idle_cpu.ts"];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout!.on("data", (c) => (out += c));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  try {
-    assert.equal(await within(exited, 20000, "the idle child's report"), 0);
-  } finally {
-    child.kill("SIGKILL");
-  }
-  const { cpuMs, back } = JSON.parse(out) as { cpuMs: number; back: string };
+  const { cpuMs, back } = await idleChildReport<{ cpuMs: number; back: string }>(
+    "tests/threads/fixtures/idle_cpu.ts",
+  );
   assert.equal(back, "after the idle second");
   assert.ok(
     cpuMs < MAX_IDLE_CPU_MS,
