@@ -122,7 +122,9 @@ export class LibzmqContext implements NativeContext {
   }
 
   socket(type: string, listener: NativeSocketListener): NativeSocket {
-    const s = new LibzmqSocket(this.#zmq, this.#reactor, this.#context(), this.#id, type, {
+    const ctx = this.#context();
+    this.#zmq.probeInPlace(ctx); // once per thread: small frames read in place if it holds
+    const s = new LibzmqSocket(this.#zmq, this.#reactor, ctx, this.#id, type, {
       ready: listener.ready,
       event: listener.event,
       terminated: listener.terminated,

@@ -15,8 +15,10 @@ export interface Libzmq {
   readonly version: string;
   /** Where the library was loaded from. */
   readonly path: string;
-  /** Frames of up to 33 bytes are read from the zmq_msg_t in place (its layout checked at load: msg_layout.ts). */
+  /** Frames of up to 33 bytes are read from the zmq_msg_t in place (its layout checked: msg_layout.ts). */
   readonly inPlace: boolean;
+  /** Checks the zmq_msg_t layout once, with two sockets of `ctx`, a context in use (msg_layout.ts). */
+  probeInPlace(ctx: Handle): void;
   ctxNew(): Handle;
   ctxTerm(ctx: Handle): number;
   ctxShutdown(ctx: Handle): number;

@@ -67,10 +67,24 @@ export function open(path: string): Libzmq {
   s.zmq_version(version.subarray(0, 1), version.subarray(1, 2), version.subarray(2, 3));
   /** Small frames are read from the msg_t itself once its layout is checked (msg_layout.ts). */
   let inPlace = false;
+  let probed = false;
   const zmq: Libzmq = {
     version: [...version].join("."),
     get inPlace() {
       return inPlace;
+    },
+    probeInPlace(ctx) {
+      if (probed) return;
+      probed = true;
+      inPlace = probeLayout(zmq, ctx, {
+        receive: (h) => s.zmq_msg_recv(msg, h, DONTWAIT),
+        data(n) {
+          const out = new Uint8Array(n);
+          if (n > 0) memcpy(out, s.zmq_msg_data(msg), n);
+          return out;
+        },
+        more: () => s.zmq_msg_more(msg) === 1,
+      }, msgBytes);
     },
     path,
     ctxNew: () => s.zmq_ctx_new(),
@@ -124,15 +138,6 @@ export function open(path: string): Libzmq {
     monitor: (h, ep, events) => s.zmq_socket_monitor(h, cString(ep), events),
     has: (cap) => s.zmq_has(cString(cap)) === 1,
   };
-  inPlace = probeLayout(zmq, {
-    receive: (h) => s.zmq_msg_recv(msg, h, DONTWAIT),
-    data(n) {
-      const out = new Uint8Array(n);
-      if (n > 0) memcpy(out, s.zmq_msg_data(msg), n);
-      return out;
-    },
-    more: () => s.zmq_msg_more(msg) === 1,
-  }, msgBytes);
   return zmq;
 }
 

@@ -92,10 +92,24 @@ export function open(path: string): Libzmq {
   );
   /** Small frames are read from the msg_t itself once its layout is checked (msg_layout.ts). */
   let inPlace = false;
+  let probed = false;
   const zmq: Libzmq = {
     version: [...version].join("."),
     get inPlace() {
       return inPlace;
+    },
+    probeInPlace(ctx) {
+      if (probed) return;
+      probed = true;
+      inPlace = probeLayout(zmq, ctx, {
+        receive: (h) => s.zmq_msg_recv(msg, h as Ptr, DONTWAIT),
+        data(n) {
+          const out = new Uint8Array(n);
+          if (n > 0) memcpy(out, s.zmq_msg_data(msg), big(n));
+          return out;
+        },
+        more: () => s.zmq_msg_more(msg) === 1,
+      }, msg);
     },
     path,
     ctxNew: () => s.zmq_ctx_new(),
@@ -149,15 +163,6 @@ export function open(path: string): Libzmq {
     monitor: (h, ep, events) => s.zmq_socket_monitor(h as Ptr, cString(ep), events),
     has: (cap) => s.zmq_has(cString(cap)) === 1,
   };
-  inPlace = probeLayout(zmq, {
-    receive: (h) => s.zmq_msg_recv(msg, h as Ptr, DONTWAIT),
-    data(n) {
-      const out = new Uint8Array(n);
-      if (n > 0) memcpy(out, s.zmq_msg_data(msg), big(n));
-      return out;
-    },
-    more: () => s.zmq_msg_more(msg) === 1,
-  }, msg);
   return zmq;
 }
 

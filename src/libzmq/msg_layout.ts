@@ -7,7 +7,7 @@
  * 41, the kind of message at 42 (101 for this one) and its flags at 43 (bit 0:
  * more frames follow). That layout is libzmq's private business, so it is
  * never assumed: {@link probeLayout} checks it once against libzmq's own
- * accessors when the library is opened, and the adapters read in place only
+ * accessors when a thread makes its first backend socket, and the adapters read in place only
  * if it held. Larger frames are always read through zmq_msg_data.
  *
  * @module
@@ -66,16 +66,21 @@ export interface ProbeCalls {
  * Checks, with libzmq's own accessors as the truth, that frames of every size up to
  * {@link VSM_MAX} (with and without more frames after them) read the same in place; and that a
  * larger frame is not taken for one held in place. False (read everything through calls) on any
- * difference, or when the probe cannot run. Costs a context and two sockets, once.
+ * difference, or when the probe cannot run. Costs two sockets of `ctx` (a context already in use:
+ * making and ending one of its own would start and stop libzmq's network layer beside contexts
+ * other threads are ending, and Debian's libzmq asserts on that layer's count).
  *
  * @example
  * ```ts
- * const inPlace = probeLayout(zmq, calls, msgBytes);
+ * const inPlace = probeLayout(zmq, ctx, calls, msgBytes);
  * ```
  */
-export function probeLayout(zmq: Libzmq, calls: ProbeCalls, msg: Uint8Array): boolean {
-  const ctx = zmq.ctxNew();
-  if (ctx === null) return false;
+export function probeLayout(
+  zmq: Libzmq,
+  ctx: Handle,
+  calls: ProbeCalls,
+  msg: Uint8Array,
+): boolean {
   const a = zmq.socket(ctx, SOCKET_TYPES.PAIR!);
   const b = zmq.socket(ctx, SOCKET_TYPES.PAIR!);
   const end = () => {
@@ -84,9 +89,11 @@ export function probeLayout(zmq: Libzmq, calls: ProbeCalls, msg: Uint8Array): bo
       zmq.setInt(s, OPT.LINGER, 0);
       zmq.close(s);
     }
-    zmq.ctxTerm(ctx);
   };
-  const endpoint = `inproc://zmq-ts-layout-probe-${probes++}`;
+  // Unique within a context that other threads (and other copies of this module) may share.
+  const endpoint = `inproc://zmq-ts-layout-probe-${
+    Math.random().toString(36).slice(2)
+  }-${probes++}`;
   if (a === null || b === null || zmq.bind(b, endpoint) < 0 || zmq.connect(a, endpoint) < 0) {
     end();
     return false;
